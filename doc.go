@@ -1,0 +1,37 @@
+// Package mxsync is the root of mxsync-go, a Go SDK that brings an HP Insight
+// Management / Matrix OE Central Management Server (CMS) back in line with
+// its estate after the CMS was restored from backup — the job of HP's
+// mxsync tool, as a library.
+//
+// After a restore, the CMS databases describe the estate as it was at backup
+// time while the hardware kept changing. The SDK finds every difference that
+// matters and repairs the restored databases section by section, in
+// mxsync's order: VCEM (addresses, domain resync), storage (SPM recovery,
+// logical-server refresh, lsmanalyzer), Infrastructure Orchestration and
+// Recovery Management.
+//
+// # Analyse, then execute
+//
+// Every section works the same way. A Snapshot value holds a restored
+// database; analysis is a pure function of the restored and live snapshots
+// that returns findings with stable codes, each carrying the changes that
+// would repair it. Changes are plain, JSON-serialisable data, applied by the
+// same code to an in-memory snapshot (for a dry run that predicts every
+// later phase, and in the fakes) and through a port (for real).
+//
+// # Map
+//
+//   - [github.com/mxsync-go/mxsync/addrpool]: MAC and WWN addresses, ranges,
+//     interval sets, VCEM address pools and the restored-vs-live diff.
+//   - [github.com/mxsync-go/mxsync/vcem]: VC domains, groups and profiles, the
+//     VCEM section's analysis (phases 1 and 2), resync under maintenance.
+//   - [github.com/mxsync-go/mxsync/spm]: SPM catalog, ApplicationConfig.xml,
+//     storage Windows services, SPM readiness, presentation analysis.
+//   - [github.com/mxsync-go/mxsync/matrixoe]: logical servers, storage pool
+//     entries, orchestration and recovery management, and their analyses.
+//   - resync (coming): the engine that runs every section in order.
+//
+// Each domain package has a test sub-package (vcemtest, spmtest,
+// matrixoetest) with in-memory fakes of its ports, so callers can test their
+// tools without hardware.
+package mxsync
