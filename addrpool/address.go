@@ -71,8 +71,9 @@ func trimSpace(s string) string {
 }
 
 // parseGrouped reads hex digits in groups of size group separated by one
-// separator character from allowed; sep==0 means no separators at all.
-func parseGrouped(kind, input, s string, group int, allowed string) (uint64, error) {
+// separator character from allowed; group 0 means no separators at all.
+// Positions in errors are shifted by off (a stripped 0x prefix).
+func parseGrouped(kind, input, s string, group int, allowed string, off int) (uint64, error) {
 	var v uint64
 	var sep byte
 	for i := 0; i < len(s); i++ {
@@ -81,9 +82,9 @@ func parseGrouped(kind, input, s string, group int, allowed string) (uint64, err
 			// A separator is expected here.
 			if !isSep(c) {
 				if _, ok := hexVal(c); ok {
-					return 0, &ParseError{kind, input, i + 1, "missing separator"}
+					return 0, &ParseError{kind, input, off + i + 1, "missing separator"}
 				}
-				return 0, &ParseError{kind, input, i + 1, fmt.Sprintf("bad separator %q", c)}
+				return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("bad separator %q", c)}
 			}
 			if sep == 0 {
 				ok := false
@@ -91,44 +92,66 @@ func parseGrouped(kind, input, s string, group int, allowed string) (uint64, err
 					ok = ok || allowed[j] == c
 				}
 				if !ok {
-					return 0, &ParseError{kind, input, i + 1, fmt.Sprintf("separator %q not allowed in this form", c)}
+					return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("separator %q not allowed in this form", c)}
 				}
 				sep = c
 			} else if c != sep {
-				return 0, &ParseError{kind, input, i + 1, fmt.Sprintf("mixed separators %q and %q", sep, c)}
+				return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("mixed separators %q and %q", sep, c)}
 			}
 			continue
 		}
 		d, ok := hexVal(c)
 		if !ok {
 			if isSep(c) {
-				return 0, &ParseError{kind, input, i + 1, fmt.Sprintf("unexpected separator %q", c)}
+				return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("unexpected separator %q", c)}
 			}
-			return 0, &ParseError{kind, input, i + 1, fmt.Sprintf("bad hex digit %q", c)}
+			return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("bad hex digit %q", c)}
 		}
 		v = v<<4 | d
 	}
 	return v, nil
 }
 
+// firstSep returns the first separator character of s and its index, or 0.
+func firstSep(s string) (byte, int) {
+	for i := 0; i < len(s); i++ {
+		if isSep(s[i]) {
+			return s[i], i
+		}
+	}
+	return 0, -1
+}
+
+func lengthErr(kind, input string, got, want int, form string) error {
+	return &ParseError{Kind: kind, Input: input, Reason: fmt.Sprintf("length %d, want %d characters for the %s form", got, want, form)}
+}
+
 // ParseMAC parses a MAC address written as 00-17-A4-77-00-00,
 // 00:17:a4:77:00:00, 0017.a477.0000 or 0017A4770000. Case is ignored and
-// surrounding white space trimmed.
+// surrounding white space trimmed. The first separator decides the form.
 func ParseMAC(s string) (MAC, error) {
 	t := trimSpace(s)
+	if t == "" {
+		return 0, &ParseError{Kind: "MAC", Input: s, Reason: "empty"}
+	}
 	var v uint64
 	var err error
-	switch len(t) {
-	case 12:
-		v, err = parseGrouped("MAC", s, t, 0, "")
-	case 14:
-		v, err = parseGrouped("MAC", s, t, 4, ".")
-	case 17:
-		v, err = parseGrouped("MAC", s, t, 2, ":-")
+	switch sep, _ := firstSep(t); sep {
 	case 0:
-		return 0, &ParseError{Kind: "MAC", Input: s, Reason: "empty"}
+		if len(t) != 12 {
+			return 0, lengthErr("MAC", s, len(t), 12, "bare hex")
+		}
+		v, err = parseGrouped("MAC", s, t, 0, "", 0)
+	case '.':
+		if len(t) != 14 {
+			return 0, lengthErr("MAC", s, len(t), 14, "dotted xxxx.xxxx.xxxx")
+		}
+		v, err = parseGrouped("MAC", s, t, 4, ".", 0)
 	default:
-		return 0, &ParseError{Kind: "MAC", Input: s, Reason: fmt.Sprintf("length %d, want 12 hex digits, optionally as 6 groups of 2 separated by ':' or '-', or 3 groups of 4 separated by '.'", len(t))}
+		if len(t) != 17 {
+			return 0, lengthErr("MAC", s, len(t), 17, fmt.Sprintf("xx%cxx%c… separated", sep, sep))
+		}
+		v, err = parseGrouped("MAC", s, t, 2, ":-", 0)
 	}
 	return MAC(v), err
 }
@@ -138,20 +161,28 @@ func ParseMAC(s string) (MAC, error) {
 // 0x. Case is ignored and surrounding white space trimmed.
 func ParseWWN(s string) (WWN, error) {
 	t := trimSpace(s)
+	off := 0
 	if len(t) >= 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') {
-		t = t[2:]
+		t, off = t[2:], 2
+	}
+	if t == "" {
+		return 0, &ParseError{Kind: "WWN", Input: s, Reason: "empty"}
 	}
 	var v uint64
 	var err error
-	switch len(t) {
-	case 16:
-		v, err = parseGrouped("WWN", s, t, 0, "")
-	case 23:
-		v, err = parseGrouped("WWN", s, t, 2, ":-")
+	switch sep, at := firstSep(t); sep {
 	case 0:
-		return 0, &ParseError{Kind: "WWN", Input: s, Reason: "empty"}
+		if len(t) != 16 {
+			return 0, lengthErr("WWN", s, len(t), 16, "bare hex")
+		}
+		v, err = parseGrouped("WWN", s, t, 0, "", off)
+	case '.':
+		return 0, &ParseError{"WWN", s, off + at + 1, "separator '.' not allowed; use ':' or '-'"}
 	default:
-		return 0, &ParseError{Kind: "WWN", Input: s, Reason: fmt.Sprintf("length %d, want 16 hex digits, optionally as 8 groups of 2 separated by ':' or '-'", len(t))}
+		if len(t) != 23 {
+			return 0, lengthErr("WWN", s, len(t), 23, fmt.Sprintf("xx%cxx%c… separated", sep, sep))
+		}
+		v, err = parseGrouped("WWN", s, t, 2, ":-", off)
 	}
 	return WWN(v), err
 }
