@@ -2,6 +2,7 @@ package addrpool
 
 import (
 	"fmt"
+	"math/bits"
 )
 
 // DeltaKind classifies one address of a [Diff].
@@ -61,7 +62,7 @@ func Diff[A Address](restored, live []Assignment[A]) ([]Delta[A], error) {
 	if err := checkDup(l, "live"); err != nil {
 		return nil, err
 	}
-	out := make([]Delta[A], 0, max(len(r), len(l)))
+	out := make([]Delta[A], 0, len(r)+len(l))
 	i, j := 0, 0
 	for i < len(r) || j < len(l) {
 		switch {
@@ -94,9 +95,10 @@ func checkDup[A Address](s []Assignment[A], side string) error {
 }
 
 // radixSorted returns a copy of in sorted by address: an LSD radix sort on
-// 16-bit digits that skips digits shared by every address (the common
-// vendor prefix of a pool).
+// 11-bit digits that covers only the bits in which the addresses differ (a
+// pool's addresses share a long vendor prefix), so it is linear in len(in).
 func radixSorted[A Address](in []Assignment[A]) []Assignment[A] {
+	const digit = 11
 	a := make([]Assignment[A], len(in))
 	copy(a, in)
 	if len(a) < 2 {
@@ -108,15 +110,17 @@ func radixSorted[A Address](in []Assignment[A]) []Assignment[A] {
 		or |= uint64(x.Addr)
 	}
 	varying := and ^ or
+	if varying == 0 {
+		return a
+	}
+	lo := uint(bits.TrailingZeros64(varying))
+	hi := uint(64 - bits.LeadingZeros64(varying))
 	b := make([]Assignment[A], len(a))
-	var count [1 << 16]int
-	for shift := uint(0); shift < 64; shift += 16 {
-		if (varying>>shift)&0xFFFF == 0 {
-			continue
-		}
+	var count [1 << digit]int
+	for shift := lo; shift < hi; shift += digit {
 		clear(count[:])
 		for _, x := range a {
-			count[(uint64(x.Addr)>>shift)&0xFFFF]++
+			count[(uint64(x.Addr)>>shift)&(1<<digit-1)]++
 		}
 		sum := 0
 		for d, c := range count {
@@ -124,7 +128,7 @@ func radixSorted[A Address](in []Assignment[A]) []Assignment[A] {
 			sum += c
 		}
 		for _, x := range a {
-			d := (uint64(x.Addr) >> shift) & 0xFFFF
+			d := (uint64(x.Addr) >> shift) & (1<<digit - 1)
 			b[count[d]] = x
 			count[d]++
 		}
