@@ -17,6 +17,9 @@ const (
 // management signatures (SPM 2.2 user guide p20).
 func (t ArrayType) SupportsSignatures() bool { return t == Array3PAR || t == ArrayEVA }
 
+// Valid reports whether t is one of the known array families.
+func (t ArrayType) Valid() bool { return t == Array3PAR || t == ArrayEVA || t == ArrayXP }
+
 // SignatureState is the Signature State SPM 2.2+ sets on each volume during
 // Internal Recovery.
 type SignatureState string
@@ -34,6 +37,29 @@ const (
 	SignatureActivationLevelMismatch  SignatureState = "Service Activation Level Mismatch"
 	SignatureServiceMismatch          SignatureState = "Service Mismatch"
 )
+
+// SignatureStates returns the nine Signature States in the order of the SPM
+// 2.2 user guide's table.
+func SignatureStates() []SignatureState {
+	return []SignatureState{
+		SignatureValid, SignatureUnsupportedVersion, SignatureCorrupt,
+		SignatureNotPresent, SignatureNotPresentChanged, SignatureOwningCatalogMismatch,
+		SignatureUnexpectedServiceBinding, SignatureActivationLevelMismatch, SignatureServiceMismatch,
+	}
+}
+
+// Valid reports whether s is empty (not set yet) or one of the nine states.
+func (s SignatureState) Valid() bool {
+	if s == "" {
+		return true
+	}
+	for _, k := range SignatureStates() {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
 
 // Array is a storage array known to the catalog.
 type Array struct {
@@ -55,6 +81,10 @@ type Volume struct {
 	OwningCatalog string         `json:"owningCatalog,omitempty"`
 	ServiceID     string         `json:"serviceId,omitempty"` // storage service the volume is bound to
 	Offline       bool           `json:"offline,omitempty"`
+	// Activation is the activation level of the volume's service binding as
+	// the catalog records it (free text, e.g. "active"); compared with the
+	// array's signature to detect "Service Activation Level Mismatch".
+	Activation string `json:"activation,omitempty"`
 }
 
 // Presentation is one volume presented (LUN-masked) to one initiator port.

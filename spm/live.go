@@ -1,0 +1,125 @@
+package spm
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+)
+
+// Live is what the managed arrays actually hold now: per array, its volumes
+// (with the management signature each carries) and its presentations. The
+// arrays know volumes by WWN, not by SPM's catalog ID, so the analysis
+// matches restored volumes to live ones on (array ID, WWN).
+//
+// A Live is a value owned by one goroutine; [Live.Clone] gives an
+// independent copy.
+type Live struct {
+	Arrays map[string]LiveArray `json:"arrays"`
+}
+
+// LiveArray is one array as it answers now.
+type LiveArray struct {
+	ID            string             `json:"id"`
+	Type          ArrayType          `json:"type"`
+	Volumes       []LiveVolume       `json:"volumes"`
+	Presentations []LivePresentation `json:"presentations"`
+}
+
+// LiveVolume is a volume as the array reports it.
+type LiveVolume struct {
+	WWN       addrpool.WWN `json:"wwn"`
+	Name      string       `json:"name"`
+	SizeBytes uint64       `json:"sizeBytes"`
+	Signature Signature    `json:"signature"`
+}
+
+// Signature is the SPM management signature stored on a volume (3PAR and
+// EVA/P6000 only). Its fields are what the Signature States of SPM 2.2 talk
+// about: format version, integrity, owning catalog, bound service and
+// activation level. The on-disk format itself is not published (GAP).
+type Signature struct {
+	Present       bool   `json:"present"`
+	Corrupt       bool   `json:"corrupt,omitempty"`
+	Version       int    `json:"version,omitempty"`
+	OwningCatalog string `json:"owningCatalog,omitempty"`
+	ServiceID     string `json:"serviceId,omitempty"`
+	Activation    string `json:"activation,omitempty"`
+}
+
+// LivePresentation is one LUN masking entry on an array.
+type LivePresentation struct {
+	VolumeWWN addrpool.WWN `json:"volumeWwn"`
+	Initiator addrpool.WWN `json:"initiator"`
+	Host      string       `json:"host"`
+	LUN       int          `json:"lun"`
+}
+
+// Clone returns an independent copy of l.
+func (l *Live) Clone() *Live {
+	c := &Live{Arrays: make(map[string]LiveArray, len(l.Arrays))}
+	for id, a := range l.Arrays {
+		a.Volumes = slices.Clone(a.Volumes)
+		a.Presentations = slices.Clone(a.Presentations)
+		c.Arrays[id] = a
+	}
+	return c
+}
+
+// Volume returns the volume with the given WWN on array arrayID.
+func (l *Live) Volume(arrayID string, wwn addrpool.WWN) (LiveVolume, bool) {
+	a, ok := l.Arrays[arrayID]
+	if !ok {
+		return LiveVolume{}, false
+	}
+	for _, v := range a.Volumes {
+		if v.WWN == wwn {
+			return v, true
+		}
+	}
+	return LiveVolume{}, false
+}
+
+// Validate reports every inconsistency of l: map keys that differ from IDs,
+// unknown array types, volumes listed twice, presentations of volumes the
+// array does not hold, and one (volume, initiator) pair presented twice.
+func (l *Live) Validate() error {
+	var p problems
+	for _, id := range sortedKeys(l.Arrays) {
+		a := l.Arrays[id]
+		if a.ID != id {
+			p.addf("live array %q: ID field is %q", id, a.ID)
+		}
+		if !a.Type.Valid() {
+			p.addf("live array %q: unknown type %q", id, a.Type)
+		}
+		seen := map[addrpool.WWN]bool{}
+		for i, v := range a.Volumes {
+			if seen[v.WWN] {
+				p.addf("live array %q: volume %s listed twice (index %d)", id, v.WWN, i)
+			}
+			seen[v.WWN] = true
+		}
+		type pair struct{ v, i addrpool.WWN }
+		pres := map[pair]bool{}
+		for i, pr := range a.Presentations {
+			if !seen[pr.VolumeWWN] {
+				p.addf("live array %q: presentation %d is of volume %s the array does not hold", id, i, pr.VolumeWWN)
+			}
+			k := pair{pr.VolumeWWN, pr.Initiator}
+			if pres[k] {
+				p.addf("live array %q: volume %s presented twice to initiator %s", id, pr.VolumeWWN, pr.Initiator)
+			}
+			pres[k] = true
+			if pr.LUN < 0 {
+				p.addf("live array %q: presentation %d has negative LUN %d", id, i, pr.LUN)
+			}
+		}
+	}
+	return p.err("live arrays")
+}
+
+// String describes a presentation for messages.
+func (p LivePresentation) String() string {
+	return fmt.Sprintf("%s -> %s (host %q, LUN %d)", p.VolumeWWN, p.Initiator, p.Host, p.LUN)
+}

@@ -1,0 +1,206 @@
+package spm
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+)
+
+// ValidationError lists every inconsistency found in a snapshot, each naming
+// the IDs involved, so that one run shows all of them.
+type ValidationError struct {
+	What     string   // "catalog snapshot" or "live arrays"
+	Problems []string // one line per problem, in a stable order
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("spm: invalid %s: %d problem(s): %s", e.What, len(e.Problems), strings.Join(e.Problems, "; "))
+}
+
+type problems []string
+
+func (p *problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+
+func (p problems) err(what string) error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &ValidationError{What: what, Problems: slices.Clone(p)}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Validate reports every inconsistency of s as a *ValidationError: map keys
+// that differ from the IDs, empty IDs, unknown array types and signature
+// states, a volume on an unknown array, two volumes with one WWN on one
+// array, a volume bound to an unknown service, a presentation of an unknown
+// volume, one (volume, initiator) pair presented twice, a negative LUN, a
+// service of an unknown template, a template with an unknown parent or in a
+// parent cycle, and a signature state other than "Not present" on an array
+// family that cannot hold signatures.
+func (s *Snapshot) Validate() error {
+	var p problems
+	for _, id := range sortedKeys(s.Arrays) {
+		a := s.Arrays[id]
+		if id == "" {
+			p.addf("array with empty ID")
+		}
+		if a.ID != id {
+			p.addf("array %q: ID field is %q", id, a.ID)
+		}
+		if !a.Type.Valid() {
+			p.addf("array %q: unknown type %q", id, a.Type)
+		}
+	}
+	type arrWWN struct {
+		array string
+		wwn   addrpool.WWN
+	}
+	byWWN := map[arrWWN]string{}
+	for _, id := range sortedKeys(s.Volumes) {
+		v := s.Volumes[id]
+		if id == "" {
+			p.addf("volume with empty ID")
+		}
+		if v.ID != id {
+			p.addf("volume %q: ID field is %q", id, v.ID)
+		}
+		arr, ok := s.Arrays[v.ArrayID]
+		if !ok {
+			p.addf("volume %q: on unknown array %q", id, v.ArrayID)
+		}
+		if !v.Signature.Valid() {
+			p.addf("volume %q: unknown signature state %q", id, v.Signature)
+		} else if ok && arr.Type.Valid() && !arr.Type.SupportsSignatures() && v.Signature != "" && v.Signature != SignatureNotPresent {
+			p.addf("volume %q: signature state %q on %s array %q, which cannot hold signatures", id, v.Signature, arr.Type, v.ArrayID)
+		}
+		k := arrWWN{v.ArrayID, v.WWN}
+		if other, dup := byWWN[k]; dup {
+			p.addf("volume %q: WWN %s on array %q already belongs to volume %q", id, v.WWN, v.ArrayID, other)
+		} else {
+			byWWN[k] = id
+		}
+		if v.ServiceID != "" {
+			if _, ok := s.Services[v.ServiceID]; !ok {
+				p.addf("volume %q: bound to unknown service %q", id, v.ServiceID)
+			}
+		}
+	}
+	type volInit struct {
+		vol  string
+		init addrpool.WWN
+	}
+	seen := map[volInit]int{}
+	for i, pr := range s.Presentations {
+		if _, ok := s.Volumes[pr.VolumeID]; !ok {
+			p.addf("presentation %d: of unknown volume %q", i, pr.VolumeID)
+		}
+		k := volInit{pr.VolumeID, pr.Initiator}
+		if j, dup := seen[k]; dup {
+			p.addf("presentation %d: volume %q presented to initiator %s again (first at %d)", i, pr.VolumeID, pr.Initiator, j)
+		} else {
+			seen[k] = i
+		}
+		if pr.LUN < 0 {
+			p.addf("presentation %d: volume %q has negative LUN %d", i, pr.VolumeID, pr.LUN)
+		}
+	}
+	for _, id := range sortedKeys(s.Services) {
+		sv := s.Services[id]
+		if id == "" {
+			p.addf("service with empty ID")
+		}
+		if sv.ID != id {
+			p.addf("service %q: ID field is %q", id, sv.ID)
+		}
+		if sv.TemplateID != "" {
+			if _, ok := s.Templates[sv.TemplateID]; !ok {
+				p.addf("service %q: unknown template %q", id, sv.TemplateID)
+			}
+		}
+	}
+	for _, id := range sortedKeys(s.Templates) {
+		t := s.Templates[id]
+		if t.ID != id {
+			p.addf("template %q: ID field is %q", id, t.ID)
+		}
+		if t.ParentID == "" {
+			continue
+		}
+		if _, ok := s.Templates[t.ParentID]; !ok {
+			p.addf("template %q: unknown parent %q", id, t.ParentID)
+			continue
+		}
+		// Walk up; a walk longer than the number of templates is a cycle.
+		cur := t.ParentID
+		for range len(s.Templates) {
+			if cur == id {
+				p.addf("template %q: parent chain loops back to itself", id)
+				break
+			}
+			next, ok := s.Templates[cur]
+			if !ok || next.ParentID == "" {
+				break
+			}
+			cur = next.ParentID
+		}
+	}
+	return p.err("catalog snapshot")
+}
+
+// Fingerprint returns a digest of the snapshot's content ("sha256:<hex>"):
+// equal content gives an equal fingerprint whatever the map iteration or
+// presentation order, so a plan can prove the catalog did not move.
+func (s *Snapshot) Fingerprint() string {
+	c := s.Clone()
+	c.Presentations = sortedPresentations(c.Presentations)
+	// encoding/json writes map keys sorted, so the encoding is canonical.
+	b, err := json.Marshal(c)
+	if err != nil {
+		// Every field is a plain value or implements MarshalText without
+		// failing, so this cannot happen; still, never return a digest of
+		// partial content.
+		return "error:" + err.Error()
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Equal reports whether s and o have the same content (presentation order
+// ignored).
+func (s *Snapshot) Equal(o *Snapshot) bool { return s.Fingerprint() == o.Fingerprint() }
+
+func sortedPresentations(ps []Presentation) []Presentation {
+	ps = slices.Clone(ps)
+	slices.SortFunc(ps, func(a, b Presentation) int {
+		return cmp.Or(cmp.Compare(a.VolumeID, b.VolumeID), cmp.Compare(a.Initiator, b.Initiator),
+			cmp.Compare(a.Host, b.Host), cmp.Compare(a.LUN, b.LUN))
+	})
+	return ps
+}
+
+// NewSnapshot returns an empty snapshot of catalog catalogID with every map
+// allocated.
+func NewSnapshot(catalogID string) *Snapshot {
+	return &Snapshot{
+		CatalogID: catalogID,
+		Arrays:    map[string]Array{},
+		Volumes:   map[string]Volume{},
+		Services:  map[string]Service{},
+		Templates: map[string]Template{},
+	}
+}
