@@ -1,0 +1,83 @@
+package matrixoe
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+)
+
+// AnalyzeIORequests is IO phase 1: every request still unfinished at backup
+// (scheduled, pending approval, in progress, paused — see [RequestState])
+// must be terminated, or the IO service could re-run a request that already
+// completed after the backup. One finding per request, in ID order: the list
+// mxsync shows during analysis.
+func AnalyzeIORequests(ms *Snapshot) []Finding {
+	var out []Finding
+	for _, id := range sortedKeys(ms.Requests) {
+		r := ms.Requests[id]
+		if !r.State.Unfinished() {
+			continue
+		}
+		out = append(out, Finding{
+			Code: CodeRequestUnfinished, Severity: SeverityWarning,
+			Subject: Subject{RequestID: id, ServiceID: r.ServiceID},
+			Message: fmt.Sprintf("IO request %q (%s) was %s at backup; terminate it so IO does not run it again", r.Name, id, r.State),
+			Changes: Changes{TerminateRequest{RequestID: id}},
+		})
+	}
+	return out
+}
+
+// AnalyzeIOServices is IO phase 2: each service the operator marked deleted
+// in InfrastructureServices.txt has its definition removed. A marked name
+// that ms no longer holds is taken as already removed (so re-analysis after
+// execution is clean); names were checked against the snapshot when the
+// file was read.
+func AnalyzeIOServices(ms *Snapshot, file *ServicesFile) ([]Finding, error) {
+	if ms == nil || file == nil {
+		return nil, errors.New("matrixoe: AnalyzeIOServices: nil input")
+	}
+	var out []Finding
+	for _, name := range file.Deleted() {
+		sv, ok := ms.ServiceByName(name)
+		if !ok {
+			continue
+		}
+		out = append(out, Finding{
+			Code: CodeServiceDeleted, Severity: SeverityWarning,
+			Subject: Subject{ServiceID: sv.ID},
+			Message: fmt.Sprintf("IO service %q (%s) was deleted after the backup (marked in %s); remove its definition", sv.Name, sv.ID, ServicesFileName),
+			Changes: Changes{RemoveServiceDefinition{ServiceID: sv.ID, Name: sv.Name}},
+		})
+	}
+	return out, nil
+}
+
+// AnalyzeIOIPs is IO phase 3: an address of the IO IP pools that is in use
+// live (live maps address → owner as reported) but free in ms was allocated
+// after the backup; mark it allocated. Live addresses outside the IO pools
+// are not IO's and are ignored.
+func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) []Finding {
+	addrs := slices.SortedFunc(func(yield func(netip.Addr) bool) {
+		for a := range live {
+			if !yield(a) {
+				return
+			}
+		}
+	}, func(a, b netip.Addr) int { return a.Compare(b) })
+	var out []Finding
+	for _, a := range addrs {
+		ip, ok := ms.IPs[a]
+		if !ok || ip.Allocated {
+			continue
+		}
+		out = append(out, Finding{
+			Code: CodeIPAllocatedLive, Severity: SeverityWarning,
+			Subject: Subject{Address: a},
+			Message: fmt.Sprintf("IP address %s is in use live (by %q) but free in the IO database (allocated after the backup); mark it allocated", a, live[a]),
+			Changes: Changes{MarkIPAllocated{Address: a, Owner: live[a]}},
+		})
+	}
+	return out
+}

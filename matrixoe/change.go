@@ -1,0 +1,397 @@
+package matrixoe
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+)
+
+// Change is one mutation of the restored Matrix OE databases, as plain data.
+// Every change has a stable Kind ("matrixoe.DropLS", ...) used in its JSON
+// form (see [MarshalChange]) and a Target naming the record it touches.
+// The set of changes is closed: [Apply] knows every one.
+type Change interface {
+	// Kind is the stable tag of the change type, e.g. "matrixoe.DropLS".
+	Kind() string
+	// Target names the record the change touches, e.g. "logical server LS1".
+	Target() string
+	isChange()
+}
+
+// Change kinds.
+const (
+	KindSetLSDeactivated        = "matrixoe.SetLSDeactivated"
+	KindDropLS                  = "matrixoe.DropLS"
+	KindSetPowerState           = "matrixoe.SetPowerState"
+	KindAddVolumeToSPE          = "matrixoe.AddVolumeToSPE"
+	KindRemoveVolumeFromSPE     = "matrixoe.RemoveVolumeFromSPE"
+	KindDeleteVolumeFromSPM     = "matrixoe.DeleteVolumeFromSPM"
+	KindTerminateRequest        = "matrixoe.TerminateRequest"
+	KindRemoveServiceDefinition = "matrixoe.RemoveServiceDefinition"
+	KindMarkIPAllocated         = "matrixoe.MarkIPAllocated"
+	KindApplyRMExport           = "matrixoe.ApplyRMExport"
+	KindUpdateRecoveryGroup     = "matrixoe.UpdateRecoveryGroup"
+)
+
+// SetLSDeactivated records a logical server as deactivated (its VCEM profile
+// was unassigned after the backup). Storage phase 2.
+type SetLSDeactivated struct {
+	LogicalServerID string `json:"logicalServerId"`
+}
+
+// DropLS drops a logical-server definition whose VCEM profile no longer
+// exists (deleted after the backup, or by VCEM phase 1). It also removes the
+// server from its services' lists and clears the owner of its storage pool
+// entries; recovery groups are left to RM phase 1. Storage phase 2.
+type DropLS struct {
+	LogicalServerID string `json:"logicalServerId"`
+}
+
+// SetPowerState records the power state the hypervisor reports for a
+// VM-based logical server. Storage phase 2.
+type SetPowerState struct {
+	LogicalServerID string     `json:"logicalServerId"`
+	Power           PowerState `json:"power"`
+}
+
+// AddVolumeToSPE adds a catalog volume to an existing catalog-based storage
+// pool entry. Storage phase 3.
+type AddVolumeToSPE struct {
+	SPEID    string `json:"speId"`
+	VolumeID string `json:"volumeId"`
+}
+
+// RemoveVolumeFromSPE removes a volume from a storage pool entry. Storage
+// phase 3.
+type RemoveVolumeFromSPE struct {
+	SPEID    string `json:"speId"`
+	VolumeID string `json:"volumeId"`
+}
+
+// DeleteVolumeFromSPM deletes a volume from the SPM catalog, so SPM no longer
+// manages it. It targets SPM: the engine routes it to the SPM catalog port
+// (see [PredictSPM] for its effect on a predicted catalog). Applied to a
+// Matrix OE snapshot it removes every storage pool entry's reference to the
+// volume. Storage phase 3.
+type DeleteVolumeFromSPM struct {
+	VolumeID string `json:"volumeId"`
+}
+
+// TerminateRequest terminates an IO request that was unfinished at backup.
+// IO phase 1.
+type TerminateRequest struct {
+	RequestID string `json:"requestId"`
+}
+
+// RemoveServiceDefinition removes an IO service deleted after the backup,
+// with its requests; its IP allocations are freed and its storage pool
+// entries lose their service. IO phase 2. Name is informative only.
+type RemoveServiceDefinition struct {
+	ServiceID string `json:"serviceId"`
+	Name      string `json:"name,omitempty"`
+}
+
+// MarkIPAllocated marks an address of an IO pool allocated, because it is in
+// use live (allocated after the backup). Owner is the live owner as reported,
+// free text. IO phase 3.
+type MarkIPAllocated struct {
+	Address netip.Addr `json:"address"`
+	Owner   string     `json:"owner,omitempty"`
+}
+
+// ApplyRMExport imports an RM configuration export with RM's import rules:
+// a recovery group of the same name is replaced, a new one is added, and the
+// import fails on a name or storage replication group held in a different
+// recovery group set. RM phase 1.
+type ApplyRMExport struct {
+	Export RMExport `json:"export"`
+}
+
+// UpdateRecoveryGroup removes logical servers that no longer exist from a
+// recovery group's protected list. RM phase 1.
+type UpdateRecoveryGroup struct {
+	Name            string   `json:"name"`
+	RemoveProtected []string `json:"removeProtected"`
+}
+
+func (SetLSDeactivated) Kind() string        { return KindSetLSDeactivated }
+func (DropLS) Kind() string                  { return KindDropLS }
+func (SetPowerState) Kind() string           { return KindSetPowerState }
+func (AddVolumeToSPE) Kind() string          { return KindAddVolumeToSPE }
+func (RemoveVolumeFromSPE) Kind() string     { return KindRemoveVolumeFromSPE }
+func (DeleteVolumeFromSPM) Kind() string     { return KindDeleteVolumeFromSPM }
+func (TerminateRequest) Kind() string        { return KindTerminateRequest }
+func (RemoveServiceDefinition) Kind() string { return KindRemoveServiceDefinition }
+func (MarkIPAllocated) Kind() string         { return KindMarkIPAllocated }
+func (ApplyRMExport) Kind() string           { return KindApplyRMExport }
+func (UpdateRecoveryGroup) Kind() string     { return KindUpdateRecoveryGroup }
+
+func (c SetLSDeactivated) Target() string    { return "logical server " + c.LogicalServerID }
+func (c DropLS) Target() string              { return "logical server " + c.LogicalServerID }
+func (c SetPowerState) Target() string       { return "logical server " + c.LogicalServerID }
+func (c AddVolumeToSPE) Target() string      { return "storage pool entry " + c.SPEID }
+func (c RemoveVolumeFromSPE) Target() string { return "storage pool entry " + c.SPEID }
+func (c DeleteVolumeFromSPM) Target() string { return "volume " + c.VolumeID }
+func (c TerminateRequest) Target() string    { return "request " + c.RequestID }
+func (c RemoveServiceDefinition) Target() string {
+	return "service " + c.ServiceID
+}
+func (c MarkIPAllocated) Target() string     { return "IP address " + c.Address.String() }
+func (c ApplyRMExport) Target() string       { return "recovery groups" }
+func (c UpdateRecoveryGroup) Target() string { return "recovery group " + c.Name }
+
+func (SetLSDeactivated) isChange()        {}
+func (DropLS) isChange()                  {}
+func (SetPowerState) isChange()           {}
+func (AddVolumeToSPE) isChange()          {}
+func (RemoveVolumeFromSPE) isChange()     {}
+func (DeleteVolumeFromSPM) isChange()     {}
+func (TerminateRequest) isChange()        {}
+func (RemoveServiceDefinition) isChange() {}
+func (MarkIPAllocated) isChange()         {}
+func (ApplyRMExport) isChange()           {}
+func (UpdateRecoveryGroup) isChange()     {}
+
+// newChange returns a zero value of the change type with the given kind.
+func newChange(kind string) (Change, bool) {
+	switch kind {
+	case KindSetLSDeactivated:
+		return &SetLSDeactivated{}, true
+	case KindDropLS:
+		return &DropLS{}, true
+	case KindSetPowerState:
+		return &SetPowerState{}, true
+	case KindAddVolumeToSPE:
+		return &AddVolumeToSPE{}, true
+	case KindRemoveVolumeFromSPE:
+		return &RemoveVolumeFromSPE{}, true
+	case KindDeleteVolumeFromSPM:
+		return &DeleteVolumeFromSPM{}, true
+	case KindTerminateRequest:
+		return &TerminateRequest{}, true
+	case KindRemoveServiceDefinition:
+		return &RemoveServiceDefinition{}, true
+	case KindMarkIPAllocated:
+		return &MarkIPAllocated{}, true
+	case KindApplyRMExport:
+		return &ApplyRMExport{}, true
+	case KindUpdateRecoveryGroup:
+		return &UpdateRecoveryGroup{}, true
+	}
+	return nil, false
+}
+
+// deref turns the pointer returned by newChange (after decoding) back into
+// the value type the rest of the package uses.
+func deref(c Change) Change {
+	switch v := c.(type) {
+	case *SetLSDeactivated:
+		return *v
+	case *DropLS:
+		return *v
+	case *SetPowerState:
+		return *v
+	case *AddVolumeToSPE:
+		return *v
+	case *RemoveVolumeFromSPE:
+		return *v
+	case *DeleteVolumeFromSPM:
+		return *v
+	case *TerminateRequest:
+		return *v
+	case *RemoveServiceDefinition:
+		return *v
+	case *MarkIPAllocated:
+		return *v
+	case *ApplyRMExport:
+		return *v
+	case *UpdateRecoveryGroup:
+		return *v
+	}
+	return c
+}
+
+// Apply applies one change to s. It is the only code that mutates a
+// snapshot: the dry run, the fakes in matrixoetest and the engine's
+// prediction all use it. On error s is unchanged and the error is a
+// *[ChangeError] wrapping [ErrNotFound], [ErrConflict] or [ErrInvalid].
+func Apply(s *Snapshot, c Change) error {
+	if c == nil {
+		return &ChangeError{Kind: "<nil>", Target: "-", Err: invalid("nil change")}
+	}
+	c = deref(c)
+	s.ensureMaps()
+	if err := apply(s, c); err != nil {
+		return changeErr(c, err)
+	}
+	return nil
+}
+
+// ApplyAll applies changes in order, all or nothing: on the first error s
+// is left unchanged and the error names the change's index.
+func ApplyAll(s *Snapshot, changes ...Change) error {
+	work := s.Clone()
+	for i, c := range changes {
+		if err := Apply(work, c); err != nil {
+			return &IndexedError{Index: i, Err: err}
+		}
+	}
+	*s = *work
+	return nil
+}
+
+// IndexedError wraps the error of the change at Index in a list.
+type IndexedError struct {
+	Index int
+	Err   error
+}
+
+func (e *IndexedError) Error() string { return fmt.Sprintf("change #%d: %v", e.Index, e.Err) }
+
+// Unwrap returns the change's error.
+func (e *IndexedError) Unwrap() error { return e.Err }
+
+func apply(s *Snapshot, c Change) error {
+	switch c := c.(type) {
+	case SetLSDeactivated:
+		ls, ok := s.LogicalServers[c.LogicalServerID]
+		if !ok {
+			return notFound("logical server %q", c.LogicalServerID)
+		}
+		ls.Activated = false
+		s.LogicalServers[ls.ID] = ls
+	case DropLS:
+		if _, ok := s.LogicalServers[c.LogicalServerID]; !ok {
+			return notFound("logical server %q", c.LogicalServerID)
+		}
+		delete(s.LogicalServers, c.LogicalServerID)
+		for id, sv := range s.Services {
+			if slices.Contains(sv.LogicalServerIDs, c.LogicalServerID) {
+				sv.LogicalServerIDs = without(sv.LogicalServerIDs, c.LogicalServerID)
+				s.Services[id] = sv
+			}
+		}
+		for id, spe := range s.SPEs {
+			if spe.LogicalServerID == c.LogicalServerID {
+				spe.LogicalServerID = ""
+				s.SPEs[id] = spe
+			}
+		}
+	case SetPowerState:
+		ls, ok := s.LogicalServers[c.LogicalServerID]
+		if !ok {
+			return notFound("logical server %q", c.LogicalServerID)
+		}
+		if c.Power != PowerOn && c.Power != PowerOff {
+			return invalid("power state %q (want %q or %q)", c.Power, PowerOn, PowerOff)
+		}
+		ls.Power = c.Power
+		s.LogicalServers[ls.ID] = ls
+	case AddVolumeToSPE:
+		spe, ok := s.SPEs[c.SPEID]
+		if !ok {
+			return notFound("storage pool entry %q", c.SPEID)
+		}
+		if c.VolumeID == "" {
+			return invalid("empty volume id")
+		}
+		if spe.Kind != SPECatalog {
+			return conflict("storage pool entry %q is %s, not catalog-based", c.SPEID, spe.Kind)
+		}
+		for id, other := range s.SPEs {
+			if slices.Contains(other.VolumeIDs, c.VolumeID) {
+				return conflict("volume %q already in storage pool entry %q", c.VolumeID, id)
+			}
+		}
+		spe.VolumeIDs = append(slices.Clip(spe.VolumeIDs), c.VolumeID)
+		s.SPEs[spe.ID] = spe
+	case RemoveVolumeFromSPE:
+		spe, ok := s.SPEs[c.SPEID]
+		if !ok {
+			return notFound("storage pool entry %q", c.SPEID)
+		}
+		if !slices.Contains(spe.VolumeIDs, c.VolumeID) {
+			return notFound("volume %q in storage pool entry %q", c.VolumeID, c.SPEID)
+		}
+		spe.VolumeIDs = without(spe.VolumeIDs, c.VolumeID)
+		s.SPEs[spe.ID] = spe
+	case DeleteVolumeFromSPM:
+		if c.VolumeID == "" {
+			return invalid("empty volume id")
+		}
+		for id, spe := range s.SPEs {
+			if spe.Kind == SPECatalog && slices.Contains(spe.VolumeIDs, c.VolumeID) {
+				spe.VolumeIDs = without(spe.VolumeIDs, c.VolumeID)
+				s.SPEs[id] = spe
+			}
+		}
+	case TerminateRequest:
+		r, ok := s.Requests[c.RequestID]
+		if !ok {
+			return notFound("request %q", c.RequestID)
+		}
+		if !r.State.Unfinished() {
+			return conflict("request %q is %s, not unfinished", c.RequestID, r.State)
+		}
+		r.State = terminatedState
+		s.Requests[r.ID] = r
+	case RemoveServiceDefinition:
+		if _, ok := s.Services[c.ServiceID]; !ok {
+			return notFound("service %q", c.ServiceID)
+		}
+		delete(s.Services, c.ServiceID)
+		for id, r := range s.Requests {
+			if r.ServiceID == c.ServiceID {
+				delete(s.Requests, id)
+			}
+		}
+		for a, ip := range s.IPs {
+			if ip.ServiceID == c.ServiceID {
+				s.IPs[a] = IPAllocation{Address: ip.Address, Network: ip.Network}
+			}
+		}
+		for id, spe := range s.SPEs {
+			if spe.ServiceID == c.ServiceID {
+				spe.ServiceID = ""
+				s.SPEs[id] = spe
+			}
+		}
+	case MarkIPAllocated:
+		ip, ok := s.IPs[c.Address]
+		if !ok {
+			return notFound("address %s in the IO IP pools", c.Address)
+		}
+		if ip.Allocated {
+			return conflict("address %s already allocated", c.Address)
+		}
+		ip.Allocated = true
+		ip.Owner = c.Owner
+		s.IPs[c.Address] = ip
+	case ApplyRMExport:
+		groups, err := importRM(s.RecoveryGroups, c.Export)
+		if err != nil {
+			return err
+		}
+		s.RecoveryGroups = groups
+	case UpdateRecoveryGroup:
+		rg, ok := s.RecoveryGroups[c.Name]
+		if !ok {
+			return notFound("recovery group %q", c.Name)
+		}
+		if len(c.RemoveProtected) == 0 {
+			return invalid("nothing to remove")
+		}
+		for _, id := range c.RemoveProtected {
+			if !slices.Contains(rg.ProtectedLS, id) {
+				return notFound("logical server %q in recovery group %q", id, c.Name)
+			}
+		}
+		for _, id := range c.RemoveProtected {
+			rg.ProtectedLS = without(rg.ProtectedLS, id)
+		}
+		s.RecoveryGroups[rg.Name] = rg
+	default:
+		return invalid("unknown change type %T", c)
+	}
+	return nil
+}

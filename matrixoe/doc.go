@@ -1,0 +1,69 @@
+// Package matrixoe models the Matrix OE side of a restored CMS — logical
+// servers and storage pool entries (LSM), Infrastructure Orchestration
+// services, requests and IP allocations (IO), and recovery management
+// recovery groups (RM) — and analyses what HP's mxsync repairs in them:
+// storage phases 2 and 3, IO phases 1–3 and RM phase 1.
+//
+// # Shape
+//
+// A [Snapshot] holds the restored (or predicted) databases. Every mutation
+// is a [Change] value with a stable Kind and a tagged JSON form
+// ([MarshalChange], [UnmarshalChange], [Changes]); [Apply] is the one
+// function that applies a change, used by dry runs and by the fakes in
+// matrixoetest. Analyses are pure functions of snapshots returning
+// [Finding] values: a stable [Code], a [Severity], a typed [Subject], a
+// message, and the changes that resolve it or a Manual action for a human.
+//
+// Each analysis takes the PREDICTED state of the earlier phases: the VCEM
+// snapshot after VCEM phase 1's changes (a profile it deletes is absent),
+// the SPM catalog after storage phase 1, and this package's snapshot after
+// the earlier matrixoe phases. [PredictSPM] gives the SPM-side effect of
+// [DeleteVolumeFromSPM], a change that the engine routes to SPM.
+//
+// # Finding codes
+//
+//	code                              phase      resolves with
+//	LSM-LS-PROFILE-DELETED            storage 2  DropLS (profile gone from predicted VCEM)
+//	LSM-LS-DEACTIVATED                storage 2  SetLSDeactivated (activated, profile unassigned)
+//	LSM-LS-POWER-CHANGED              storage 2  SetPowerState (VM resumed/suspended after backup)
+//	LSM-LS-VM-NOT-REPORTED            storage 2  manual (ours: VMM does not report the VM)
+//	LSM-LS-INOPERABLE                 storage 2  manual: unmanage (inoperable LS or SPE)
+//	LSM-VOL-NOT-IN-RESTORED-CATALOG   storage 3  DeleteVolumeFromSPM (table 15, Volume2)
+//	LSM-VOL-PRESENTED-WITHOUT-SPE     storage 3  DeleteVolumeFromSPM (table 15, Volume4)
+//	LSM-VOL-WWN-REUSED                storage 3  AddVolumeToSPE (table 15, Volume8)
+//	LSM-VOL-WWN-AMBIGUOUS             storage 3  manual (ours: WWPNs of several or carved SPEs)
+//	LSM-VOL-SERVICE-DELETED           storage 3  RemoveVolumeFromSPE (table 15, Volume7)
+//	LSM-VOL-PRESENTATION-MISMATCH     storage 3  manual (ours: mismatch, service conformant)
+//	LSM-SPE-VOLUME-NOT-IN-CATALOG     storage 3  RemoveVolumeFromSPE (ours: volume evicted)
+//	IO-REQUEST-UNFINISHED             IO 1       TerminateRequest
+//	IO-SERVICE-DELETED                IO 2       RemoveServiceDefinition
+//	IO-IP-ALLOCATED-AFTER-BACKUP      IO 3       MarkIPAllocated
+//	RM-EXPORT-MISSING                 RM 1       manual: provide the export
+//	RM-EXPORT-CONFLICT                RM 1       manual: import would fail (error)
+//	RM-EXPORT-APPLY                   RM 1       ApplyRMExport
+//	RM-GROUP-NOT-IN-EXPORT            RM 1       manual (ours, INFER: import keeps it)
+//	RM-GROUP-DELETED-LS               RM 1       UpdateRecoveryGroup
+//
+// Table 15 row "Volume5 / Volume3, presentation matches, service
+// conformant" yields no finding. Codes marked "ours" cover cases HP's tables
+// do not show; they never change data without a human.
+//
+// # InfrastructureServices.txt
+//
+// [WriteServicesFile] writes the IO services of the restored database to
+// [ServicesFilePath] (<SIM>\mxsync\data\InfrastructureServices.txt): one
+// name per line, sorted, CRLF line ends. The operator marks each service
+// deleted after the backup with a leading '*'; [ReadServicesFile] reads it
+// back (syntax in [ParseServicesFile]). The file name and location are
+// HP's (BR70 p42); the exact syntax rules are ours.
+//
+// # Unverified facts
+//
+// The IO request-state spellings, "paused" as a state IO phase 1 terminates
+// and "cancelled" as the state of a terminated request are INFER and live
+// in requeststate.go. The RM export format is ours ([RMExport]); RM's
+// import rules applied by [ApplyRMExport] are FOUND (RM user guide), and
+// keeping groups absent from the export is INFER (importRM in rmexport.go).
+// Everything that decides table 15 beyond HP's four sample rows is our
+// reading, documented on [AnalyzeLSMAnalyzer].
+package matrixoe

@@ -1,0 +1,95 @@
+package matrixoe
+
+import (
+	"net/netip"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+)
+
+// Code is a stable finding code. Codes never change meaning; the table in
+// the package documentation lists them.
+type Code string
+
+// Storage phase 2 (logical-server refresh, BR70 p59 table 16).
+const (
+	CodeLSDeactivated  Code = "LSM-LS-DEACTIVATED"     // activated in DB, profile unassigned → SetLSDeactivated
+	CodeLSProfileGone  Code = "LSM-LS-PROFILE-DELETED" // profile absent from predicted VCEM → DropLS
+	CodeLSInoperable   Code = "LSM-LS-INOPERABLE"      // inoperable (or inoperable SPE) → unmanage (manual)
+	CodeLSPowerChanged Code = "LSM-LS-POWER-CHANGED"   // VM powered on/off after backup → SetPowerState
+	CodeLSVMMissing    Code = "LSM-LS-VM-NOT-REPORTED" // ours: VMM does not report the VM (manual)
+)
+
+// Storage phase 3 (lsmanalyzer, BR70 p58 table 15).
+const (
+	CodeVolumeNewInUse        Code = "LSM-VOL-NOT-IN-RESTORED-CATALOG" // in use, no SPE, unknown to restored catalog → DeleteVolumeFromSPM
+	CodeVolumePresentedNoSPE  Code = "LSM-VOL-PRESENTED-WITHOUT-SPE"   // restored catalog had it available, now presented, no SPE → DeleteVolumeFromSPM
+	CodeVolumeWWNReused       Code = "LSM-VOL-WWN-REUSED"              // presented to WWPNs of one pre-backup SPE → AddVolumeToSPE
+	CodeVolumeWWNAmbiguous    Code = "LSM-VOL-WWN-AMBIGUOUS"           // ours: presented to WWPNs of several/carved SPEs (manual)
+	CodeVolumeServiceDeleted  Code = "LSM-VOL-SERVICE-DELETED"         // presentation mismatch, service non-conformant/gone → RemoveVolumeFromSPE
+	CodePresentationMismatch  Code = "LSM-VOL-PRESENTATION-MISMATCH"   // ours: mismatch while the service is conformant (manual)
+	CodeSPEVolumeNotInCatalog Code = "LSM-SPE-VOLUME-NOT-IN-CATALOG"   // ours: catalog SPE lists a volume SPM no longer has → RemoveVolumeFromSPE
+)
+
+// Infrastructure Orchestration phases 1–3 (BR70 p38, p42).
+const (
+	CodeRequestUnfinished Code = "IO-REQUEST-UNFINISHED"        // scheduled / pending approval / in progress / paused → TerminateRequest
+	CodeServiceDeleted    Code = "IO-SERVICE-DELETED"           // marked * in InfrastructureServices.txt → RemoveServiceDefinition
+	CodeIPAllocatedLive   Code = "IO-IP-ALLOCATED-AFTER-BACKUP" // in use live, free in DB → MarkIPAllocated
+)
+
+// Recovery management phase 1 (BR70 p38; import rules from the RM guide).
+const (
+	CodeRMExportApply      Code = "RM-EXPORT-APPLY"        // export differs from the DB → ApplyRMExport
+	CodeRMExportConflict   Code = "RM-EXPORT-CONFLICT"     // import would fail (name/SRG in another set) (manual)
+	CodeRMExportMissing    Code = "RM-EXPORT-MISSING"      // no export provided (manual)
+	CodeRMGroupNotInExport Code = "RM-GROUP-NOT-IN-EXPORT" // ours: group in DB but not in the export (manual)
+	CodeRMGroupDeletedLS   Code = "RM-GROUP-DELETED-LS"    // protects a deleted logical server → UpdateRecoveryGroup
+)
+
+// Severity ranks a finding.
+type Severity string
+
+// Severities. Error blocks the phase until a human acts; Warning needs a
+// change or a look; Info is for the record.
+const (
+	SeverityInfo    Severity = "info"
+	SeverityWarning Severity = "warning"
+	SeverityError   Severity = "error"
+)
+
+// Subject names what a finding is about by typed IDs; only the relevant
+// fields are set.
+type Subject struct {
+	LogicalServerID string         `json:"logicalServerId,omitempty"`
+	ProfileID       string         `json:"profileId,omitempty"`
+	SPEID           string         `json:"speId,omitempty"`
+	VolumeID        string         `json:"volumeId,omitempty"`
+	WWPNs           []addrpool.WWN `json:"wwpns,omitempty"`
+	ServiceID       string         `json:"serviceId,omitempty"`
+	RequestID       string         `json:"requestId,omitempty"`
+	Address         netip.Addr     `json:"address,omitzero"`
+	RecoveryGroup   string         `json:"recoveryGroup,omitempty"`
+}
+
+// Finding is one result of an analysis: what is out of line, and either the
+// changes that resolve it or, when a human must act, a Manual action text.
+type Finding struct {
+	Code     Code     `json:"code"`
+	Severity Severity `json:"severity"`
+	Subject  Subject  `json:"subject"`
+	Message  string   `json:"message"`
+	Changes  Changes  `json:"changes,omitempty"`
+	Manual   string   `json:"manual,omitempty"`
+}
+
+// Actionable reports whether the finding carries changes to apply.
+func (f Finding) Actionable() bool { return len(f.Changes) > 0 }
+
+// ChangesOf gathers the changes of findings, in order.
+func ChangesOf(fs []Finding) []Change {
+	var out []Change
+	for _, f := range fs {
+		out = append(out, f.Changes...)
+	}
+	return out
+}

@@ -1,0 +1,240 @@
+package matrixoetest
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"sync"
+
+	"github.com/mxsync-go/mxsync/matrixoe"
+)
+
+// Live is an in-memory live side: the VMs VMM reports, the IP addresses in
+// use in the live IO, the services deleted after the backup and the RM
+// configuration export. The helper methods script post-backup activity.
+// It implements [matrixoe.Live] and [matrixoe.ExportSource] and is safe for
+// concurrent use.
+type Live struct {
+	mu       sync.Mutex
+	vms      map[string]matrixoe.PowerState
+	ips      map[netip.Addr]string
+	deleted  map[string]bool // service names deleted after the backup
+	services map[string]bool // live service names
+	export   *matrixoe.RMExport
+	faults   *faults
+}
+
+var (
+	_ matrixoe.Live         = (*Live)(nil)
+	_ matrixoe.ExportSource = (*Live)(nil)
+)
+
+// NewLive returns an empty live side.
+func NewLive(opts ...Option) *Live {
+	o := buildOptions(opts)
+	return &Live{
+		vms:      map[string]matrixoe.PowerState{},
+		ips:      map[netip.Addr]string{},
+		deleted:  map[string]bool{},
+		services: map[string]bool{},
+		faults:   newFaults(o.seed),
+	}
+}
+
+// LiveFromSnapshot returns the live side as it was at backup time, matching
+// s: every VM with its recorded power state (unknown taken as off), every
+// allocated IP with its service name or owner, every service, and an RM
+// export equal to s's recovery groups.
+func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) *Live {
+	l := NewLive(opts...)
+	for _, ls := range s.LogicalServers {
+		if ls.Kind == matrixoe.LSVirtual {
+			p := ls.Power
+			if p == matrixoe.PowerUnknown {
+				p = matrixoe.PowerOff
+			}
+			l.vms[ls.VMID] = p
+		}
+	}
+	for a, ip := range s.IPs {
+		if ip.Allocated {
+			owner := ip.Owner
+			if sv, ok := s.Services[ip.ServiceID]; ok {
+				owner = sv.Name
+			}
+			l.ips[a] = owner
+		}
+	}
+	for _, sv := range s.Services {
+		l.services[sv.Name] = true
+	}
+	exp := &matrixoe.RMExport{Format: matrixoe.RMExportFormat, Version: matrixoe.RMExportVersion}
+	for _, name := range slices.Sorted(maps.Keys(s.RecoveryGroups)) {
+		rg := s.RecoveryGroups[name]
+		rg.ProtectedLS = slices.Clone(rg.ProtectedLS)
+		rg.ReplicationGroups = slices.Clone(rg.ReplicationGroups)
+		exp.RecoveryGroups = append(exp.RecoveryGroups, rg)
+	}
+	l.export = exp
+	return l
+}
+
+// VMPowerStates returns a copy of the VM power states.
+func (l *Live) VMPowerStates(ctx context.Context) (map[string]matrixoe.PowerState, error) {
+	if err := l.faults.check(ctx, OpVMPowerStates); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.vms), nil
+}
+
+// IPAllocations returns a copy of the addresses in use.
+func (l *Live) IPAllocations(ctx context.Context) (map[netip.Addr]string, error) {
+	if err := l.faults.check(ctx, OpIPAllocations); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.ips), nil
+}
+
+// RMExport returns a copy of the export, or an error wrapping
+// matrixoe.ErrNoExport when none is set.
+func (l *Live) RMExport(ctx context.Context) (*matrixoe.RMExport, error) {
+	if err := l.faults.check(ctx, OpRMExport); err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.export == nil {
+		return nil, fmt.Errorf("matrixoetest: %w", matrixoe.ErrNoExport)
+	}
+	return cloneExport(l.export), nil
+}
+
+func cloneExport(e *matrixoe.RMExport) *matrixoe.RMExport {
+	c := *e
+	c.RecoveryGroups = make([]matrixoe.RecoveryGroup, len(e.RecoveryGroups))
+	for i, rg := range e.RecoveryGroups {
+		rg.ProtectedLS = slices.Clone(rg.ProtectedLS)
+		rg.ReplicationGroups = slices.Clone(rg.ReplicationGroups)
+		c.RecoveryGroups[i] = rg
+	}
+	return &c
+}
+
+// AddVM records a VM (created after the backup, or at setup) in a power state.
+func (l *Live) AddVM(vmID string, p matrixoe.PowerState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.vms[vmID] = p
+}
+
+// PowerOn records that the VM was powered on (IO activate resumes it).
+// Unknown VMs are an error.
+func (l *Live) PowerOn(vmID string) error { return l.setPower(vmID, matrixoe.PowerOn) }
+
+// PowerOff records that the VM was powered off (IO deactivate suspends it).
+func (l *Live) PowerOff(vmID string) error { return l.setPower(vmID, matrixoe.PowerOff) }
+
+func (l *Live) setPower(vmID string, p matrixoe.PowerState) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.vms[vmID]; !ok {
+		return fmt.Errorf("matrixoetest: VM %q: %w", vmID, matrixoe.ErrNotFound)
+	}
+	l.vms[vmID] = p
+	return nil
+}
+
+// DeleteVM removes a VM (deleted after the backup).
+func (l *Live) DeleteVM(vmID string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.vms[vmID]; !ok {
+		return fmt.Errorf("matrixoetest: VM %q: %w", vmID, matrixoe.ErrNotFound)
+	}
+	delete(l.vms, vmID)
+	return nil
+}
+
+// AllocateIP records an address put in use after the backup by owner. An
+// address already in use is an error naming its owner.
+func (l *Live) AllocateIP(a netip.Addr, owner string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cur, ok := l.ips[a]; ok {
+		return fmt.Errorf("matrixoetest: IP %s already in use by %q: %w", a, cur, matrixoe.ErrConflict)
+	}
+	l.ips[a] = owner
+	return nil
+}
+
+// ReleaseIP frees an address in use.
+func (l *Live) ReleaseIP(a netip.Addr) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.ips[a]; !ok {
+		return fmt.Errorf("matrixoetest: IP %s: %w", a, matrixoe.ErrNotFound)
+	}
+	delete(l.ips, a)
+	return nil
+}
+
+// CreateService records a service created after the backup.
+func (l *Live) CreateService(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.services[name] = true
+	delete(l.deleted, name)
+}
+
+// DeleteService records that the service was deleted after the backup and
+// releases the addresses it owned.
+func (l *Live) DeleteService(name string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.services[name] {
+		return fmt.Errorf("matrixoetest: service %q: %w", name, matrixoe.ErrNotFound)
+	}
+	delete(l.services, name)
+	l.deleted[name] = true
+	for a, owner := range l.ips {
+		if owner == name {
+			delete(l.ips, a)
+		}
+	}
+	return nil
+}
+
+// DeletedServices returns the names of services deleted after the backup,
+// sorted: what an operator would mark in InfrastructureServices.txt.
+func (l *Live) DeletedServices() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Sorted(maps.Keys(l.deleted))
+}
+
+// SetExport sets the RM configuration export the operator provides (nil:
+// none provided). It is validated and copied.
+func (l *Live) SetExport(e *matrixoe.RMExport) error {
+	if e != nil {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		e = cloneExport(e)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.export = e
+	return nil
+}
+
+// AddFault adds a fault rule (see [Fault]).
+func (l *Live) AddFault(f Fault) { l.faults.add(f) }
+
+// ClearFaults removes every fault rule.
+func (l *Live) ClearFaults() { l.faults.clear() }

@@ -1,0 +1,95 @@
+package matrixoetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/mxsync-go/mxsync/matrixoe"
+)
+
+// Store is an in-memory [matrixoe.Store]: the restored Matrix OE databases.
+// Apply uses [matrixoe.ApplyAll], the same code as a dry run, so the fake
+// behaves exactly like the prediction. Safe for concurrent use.
+type Store struct {
+	mu      sync.Mutex
+	snap    *matrixoe.Snapshot
+	applied []matrixoe.Change
+	faults  *faults
+}
+
+var _ matrixoe.Store = (*Store)(nil)
+
+// Option configures a fake.
+type Option func(*options)
+
+type options struct{ seed uint64 }
+
+// WithSeed seeds the random generator used by probabilistic fault rules, so
+// a run can be replayed. The default seed is 1.
+func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
+
+func buildOptions(opts []Option) options {
+	o := options{seed: 1}
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+// NewStore returns a store holding a copy of s, which must be valid.
+func NewStore(s *matrixoe.Snapshot, opts ...Option) (*Store, error) {
+	if s == nil {
+		return nil, fmt.Errorf("matrixoetest: NewStore: nil snapshot")
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("matrixoetest: NewStore: %w", err)
+	}
+	o := buildOptions(opts)
+	return &Store{snap: s.Clone(), faults: newFaults(o.seed)}, nil
+}
+
+// Snapshot returns a copy of the current content.
+func (st *Store) Snapshot(ctx context.Context) (*matrixoe.Snapshot, error) {
+	if err := st.faults.check(ctx, OpSnapshot); err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.snap.Clone(), nil
+}
+
+// Apply applies changes in order, all or nothing. A fault rule on OpApply
+// matching any change's Kind or Target fails the whole call before any
+// change is applied.
+func (st *Store) Apply(ctx context.Context, changes ...matrixoe.Change) error {
+	targets := make([]string, 0, 2*len(changes))
+	for _, c := range changes {
+		if c != nil {
+			targets = append(targets, c.Kind(), c.Target())
+		}
+	}
+	if err := st.faults.check(ctx, OpApply, targets...); err != nil {
+		return err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err := matrixoe.ApplyAll(st.snap, changes...); err != nil {
+		return err
+	}
+	st.applied = append(st.applied, changes...)
+	return nil
+}
+
+// Applied returns every change applied so far, in order (a journal).
+func (st *Store) Applied() []matrixoe.Change {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return append([]matrixoe.Change(nil), st.applied...)
+}
+
+// AddFault adds a fault rule (see [Fault]).
+func (st *Store) AddFault(f Fault) { st.faults.add(f) }
+
+// ClearFaults removes every fault rule.
+func (st *Store) ClearFaults() { st.faults.clear() }

@@ -1,0 +1,110 @@
+package matrixoe
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/netip"
+)
+
+// Snapshot is the content of the restored (or predicted) Matrix OE databases:
+// the LSM section (logical servers, storage pool entries), the IO section
+// (services, requests, IP allocations) and the RM section (recovery groups).
+// Maps are keyed by ID, IPs by address and RecoveryGroups by name.
+//
+// Element values are never edited in place: [Apply] stores a new value with
+// fresh slices, so [Snapshot.Clone] can share elements and stays cheap. A
+// Snapshot is owned by one goroutine; give others a Clone.
+type Snapshot struct {
+	LogicalServers map[string]LogicalServer    `json:"logicalServers"`
+	SPEs           map[string]StoragePoolEntry `json:"storagePoolEntries"`
+	Services       map[string]Service          `json:"services"`
+	Requests       map[string]Request          `json:"requests"`
+	IPs            map[netip.Addr]IPAllocation `json:"ipAllocations"`
+	RecoveryGroups map[string]RecoveryGroup    `json:"recoveryGroups"`
+}
+
+// NewSnapshot returns an empty snapshot with every map allocated.
+func NewSnapshot() *Snapshot {
+	return &Snapshot{
+		LogicalServers: map[string]LogicalServer{},
+		SPEs:           map[string]StoragePoolEntry{},
+		Services:       map[string]Service{},
+		Requests:       map[string]Request{},
+		IPs:            map[netip.Addr]IPAllocation{},
+		RecoveryGroups: map[string]RecoveryGroup{},
+	}
+}
+
+// Clone returns an independent copy of s (maps copied, elements shared as
+// they are never edited in place). Nil maps become empty maps.
+func (s *Snapshot) Clone() *Snapshot {
+	c := NewSnapshot()
+	maps.Copy(c.LogicalServers, s.LogicalServers)
+	maps.Copy(c.SPEs, s.SPEs)
+	maps.Copy(c.Services, s.Services)
+	maps.Copy(c.Requests, s.Requests)
+	maps.Copy(c.IPs, s.IPs)
+	maps.Copy(c.RecoveryGroups, s.RecoveryGroups)
+	return c
+}
+
+// UnmarshalJSON decodes a snapshot and allocates absent maps, so a decoded
+// snapshot can be passed to [Apply] directly. It does not validate: call
+// [Snapshot.Validate].
+func (s *Snapshot) UnmarshalJSON(b []byte) error {
+	type plain Snapshot
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("matrixoe: decode snapshot: %w", err)
+	}
+	*s = *(*Snapshot)(&p)
+	s.ensureMaps()
+	return nil
+}
+
+func (s *Snapshot) ensureMaps() {
+	if s.LogicalServers == nil {
+		s.LogicalServers = map[string]LogicalServer{}
+	}
+	if s.SPEs == nil {
+		s.SPEs = map[string]StoragePoolEntry{}
+	}
+	if s.Services == nil {
+		s.Services = map[string]Service{}
+	}
+	if s.Requests == nil {
+		s.Requests = map[string]Request{}
+	}
+	if s.IPs == nil {
+		s.IPs = map[netip.Addr]IPAllocation{}
+	}
+	if s.RecoveryGroups == nil {
+		s.RecoveryGroups = map[string]RecoveryGroup{}
+	}
+}
+
+// Fingerprint returns a SHA-256 hex digest of the snapshot's canonical JSON
+// (map keys sorted by encoding/json; slices in their stored order). Equal
+// snapshots give equal fingerprints, so a saved plan can detect that the
+// state it was computed from has moved.
+func (s *Snapshot) Fingerprint() (string, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", fmt.Errorf("matrixoe: fingerprint: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// ServiceByName returns the service with the given name.
+func (s *Snapshot) ServiceByName(name string) (Service, bool) {
+	for _, sv := range s.Services {
+		if sv.Name == name {
+			return sv, true
+		}
+	}
+	return Service{}, false
+}
