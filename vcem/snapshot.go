@@ -1,7 +1,15 @@
 package vcem
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"maps"
+	"slices"
+	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
 )
@@ -34,4 +42,139 @@ func (s *Snapshot) Clone() *Snapshot {
 		c.WWNs = s.WWNs.Clone()
 	}
 	return c
+}
+
+// NewSnapshot returns an empty snapshot whose MAC and WWN pools have the given
+// ranges and exclusions (see [addrpool.NewPool] for the rules).
+func NewSnapshot(macRanges, macExclusions []addrpool.Range[addrpool.MAC], wwnRanges, wwnExclusions []addrpool.Range[addrpool.WWN]) (*Snapshot, error) {
+	macs, err := addrpool.NewPool(macRanges, macExclusions)
+	if err != nil {
+		return nil, fmt.Errorf("vcem: MAC pool: %w", err)
+	}
+	wwns, err := addrpool.NewPool(wwnRanges, wwnExclusions)
+	if err != nil {
+		return nil, fmt.Errorf("vcem: WWN pool: %w", err)
+	}
+	return &Snapshot{
+		Groups:   map[string]DomainGroup{},
+		Domains:  map[string]Domain{},
+		Profiles: map[string]Profile{},
+		MACs:     macs,
+		WWNs:     wwns,
+	}, nil
+}
+
+// DomainProfiles returns the profiles of one domain sorted by name.
+func (s *Snapshot) DomainProfiles(domainID string) []Profile {
+	var out []Profile
+	for _, p := range s.Profiles {
+		if p.DomainID == domainID {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b Profile) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// snapshotJSON is the wire form; maps arrive raw so that duplicate IDs are
+// detected instead of silently keeping the last one.
+type snapshotJSON struct {
+	Groups   json.RawMessage              `json:"groups"`
+	Domains  json.RawMessage              `json:"domains"`
+	Profiles json.RawMessage              `json:"profiles"`
+	MACs     *addrpool.Pool[addrpool.MAC] `json:"macs"`
+	WWNs     *addrpool.Pool[addrpool.WWN] `json:"wwns"`
+}
+
+// UnmarshalJSON reads the form json.Marshal writes. Unknown fields and an ID
+// listed twice are errors naming the field or the IDs; the rest of the
+// consistency checking is [Snapshot.Validate]'s job. On error s is unchanged.
+func (s *Snapshot) UnmarshalJSON(b []byte) error {
+	var raw snapshotJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return fmt.Errorf("vcem: snapshot JSON: %w", err)
+	}
+	groups, err1 := decodeUniqueMap[DomainGroup](raw.Groups, "groups")
+	domains, err2 := decodeUniqueMap[Domain](raw.Domains, "domains")
+	profiles, err3 := decodeUniqueMap[Profile](raw.Profiles, "profiles")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return err
+	}
+	*s = Snapshot{Groups: groups, Domains: domains, Profiles: profiles, MACs: raw.MACs, WWNs: raw.WWNs}
+	return nil
+}
+
+// decodeUniqueMap decodes a JSON object into a map, reporting every key that
+// appears more than once.
+func decodeUniqueMap[T any](raw json.RawMessage, field string) (map[string]T, error) {
+	out := map[string]T{}
+	if len(raw) == 0 || string(raw) == "null" {
+		return out, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("vcem: snapshot JSON %s: %w", field, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf("vcem: snapshot JSON %s: want an object keyed by ID, got %v", field, tok)
+	}
+	var dups []error
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("vcem: snapshot JSON %s: %w", field, err)
+		}
+		key, _ := tok.(string)
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("vcem: snapshot JSON %s[%q]: %w", field, key, err)
+		}
+		if _, dup := out[key]; dup {
+			dups = append(dups, &ValidationIssue{Code: IssueDuplicateID, IDs: []string{key}, Field: field,
+				Message: fmt.Sprintf("ID %q is listed more than once in %s", key, field)})
+			continue
+		}
+		out[key] = v
+	}
+	if len(dups) > 0 {
+		return nil, errors.Join(dups...)
+	}
+	return out, nil
+}
+
+// CanonicalJSON returns the snapshot's deterministic JSON form: maps in key
+// order, pools as ranges, assignments and External ranges in address order.
+func (s *Snapshot) CanonicalJSON() ([]byte, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("vcem: snapshot JSON: %w", err)
+	}
+	return b, nil
+}
+
+// Fingerprint returns the hex SHA-256 of [Snapshot.CanonicalJSON]: equal
+// snapshots have equal fingerprints, so a plan can record what it was
+// computed from and refuse to run on a state that moved.
+func (s *Snapshot) Fingerprint() (string, error) {
+	b, err := s.CanonicalJSON()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Equal reports whether s and o hold the same groups, domains, profiles and
+// address states.
+func (s *Snapshot) Equal(o *Snapshot) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	a, err1 := s.CanonicalJSON()
+	b, err2 := o.CanonicalJSON()
+	return err1 == nil && err2 == nil && bytes.Equal(a, b)
 }

@@ -1,0 +1,113 @@
+package vcem
+
+import "fmt"
+
+// This file is the one place where vcem relies on facts HP never published
+// or that the project could not verify (tagged RECALL / INFER / GAP in
+// shared/reference/mxsync-domain.md), and on the decisions the SDK takes in
+// their place. Change them here when better evidence arrives. None of them is
+// HP's documented behaviour unless marked FOUND.
+
+// nodeWWNHeldInPool: a VCEM-pool FC or FCoE connection holds BOTH its port WWN
+// and its node WWN (port + 1) in VCEM's WWN pool, so a port consumes two
+// addresses of the range. INFER (unverified): follows from the FOUND rule
+// "node WWN = port WWN + 1" (VC-SI p89) for pool-allocated WWNs; HP does not
+// say how VCEM counts them.
+const nodeWWNHeldInPool = true
+
+// heldInPool reports whether an address of the given connection type and
+// field is expected In use by its profile in the restored VCEM pools.
+func heldInPool(a profileAddr) bool {
+	if a.typ != AddressVCEMPool {
+		return false // factory-default and user-defined addresses are not VCEM's to hand out
+	}
+	if a.slot.part == "nodeWWN" {
+		return nodeWWNHeldInPool
+	}
+	return true
+}
+
+// JobState is the state of a VCEM job. GAP: VCEM's own job state strings are
+// not published (reference/vc-cli.md §2.2); these four are the SDK's
+// vocabulary, and adapters map VCEM's text onto them.
+type JobState string
+
+// The SDK's job states (ours, not HP's strings).
+const (
+	JobPending   JobState = "pending"
+	JobRunning   JobState = "running"
+	JobCompleted JobState = "completed"
+	JobFailed    JobState = "failed"
+)
+
+// Terminal reports whether a job in state s has ended.
+func (s JobState) Terminal() bool { return s == JobCompleted || s == JobFailed }
+
+// Valid reports whether s is one of the SDK's job states.
+func (s JobState) Valid() bool {
+	switch s {
+	case JobPending, JobRunning, JobCompleted, JobFailed:
+		return true
+	}
+	return false
+}
+
+// Manual action texts of the findings that need a human. The wording is the
+// SDK's own; where HP's procedure is only partly known the text says so.
+
+// manualCredentials: FOUND (BR70 p40, p79) — mxsync reports the domain as
+// inaccessible and offers to take its credentials.
+func manualCredentials(d Domain) string {
+	return fmt.Sprintf("VCEM cannot reach VC domain %q (VC Manager %s). If it was added to or removed from a "+
+		"VC Domain Group after the backup, supply the VC Manager credentials so its addresses can be read "+
+		"and protected; otherwise restore VCEM's access to it.", d.ID, d.Manager)
+}
+
+// manualGroupRemoved: FOUND (BR70 p40, p79, Appendix E case 1) — the user
+// re-issues the Remove from VC Domain Group request. The handling of the
+// domain's remaining restored profiles is GAP (the page is cut off).
+func manualGroupRemoved(domainID, group string) string {
+	return fmt.Sprintf("Re-issue \"Remove from VC Domain Group\" for VC domain %q (group %q) in VCEM: the restored "+
+		"database still lists it as a member (Appendix E case 1). Then take a new CMS backup.", domainID, group)
+}
+
+// manualGroupAdded: FOUND that the Add must be re-issued (BR70 p40);
+// Appendix E case 2's details are GAP, the steps are INFER.
+func manualGroupAdded(domainID, group string) string {
+	return fmt.Sprintf("Re-issue \"Add to VC Domain Group\" for VC domain %q (group %q) in VCEM; this needs the "+
+		"VC Manager credentials (Appendix E case 2, steps inferred). Then take a new CMS backup.", domainID, group)
+}
+
+// manualGroupMoved: INFER — a domain in a different group than recorded
+// needs both requests re-issued.
+func manualGroupMoved(domainID, from, to string) string {
+	return fmt.Sprintf("VC domain %q is in group %q but the restored VCEM database has it in %q: re-issue the "+
+		"Remove from / Add to VC Domain Group requests in VCEM (Appendix E cases 1 and 2, steps inferred). "+
+		"Then take a new CMS backup.", domainID, to, from)
+}
+
+// manualModulesChanged: Appendix E case 3 is GAP; INFER — put the domain in
+// VCEM maintenance (or resync it) so VCEM takes in the module change; HP
+// recommends a new backup after it (FOUND, BR70 p79).
+func manualModulesChanged(domainID string) string {
+	return fmt.Sprintf("VC modules of domain %q changed after the backup: let VCEM take in the change (VC domain "+
+		"maintenance or resync, Appendix E case 3, steps inferred), then take a new CMS backup.", domainID)
+}
+
+// manualConflict: beyond mxsync — the same address on two live profiles is a
+// conflict only a human can settle.
+func manualConflict(a AddressRef) string {
+	return fmt.Sprintf("Give %s to one profile only: change or unassign the other profiles holding it.", a)
+}
+
+// Resync policy (ours; RECALL for the maintenance semantics): a domain whose
+// check says it is in sync is completed without a resync job; one that is
+// out of sync is resynced under maintenance, then maintenance is completed.
+// Any failure cancels maintenance, which (RECALL, unverified) rolls the
+// domain back to its VC Domain Group configuration.
+const resyncInSyncDomains = false
+
+// cancelAttempts is how many times cleanup tries CancelMaintenance within
+// its bounded context before reporting the domain as possibly left in
+// maintenance. Ours.
+const cancelAttempts = 3

@@ -1,0 +1,90 @@
+package vcem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// CredentialedDomain is a domain to read directly from its VC Manager: a
+// restored domain VCEM cannot reach, or one added to a group after the
+// backup that the restored database does not know.
+type CredentialedDomain struct {
+	Target      DomainTarget `json:"target"`
+	Credentials Credentials  `json:"credentials"`
+}
+
+// GatherLive reads the live side of phase 1: every restored domain through
+// VCEM; those VCEM cannot reach with the credentials given for them (keyed by
+// domain ID), or as an unreachable entry when none were given; and every
+// other credentialed domain (domains the restored database does not know).
+// An entry with zero Credentials names a domain without credentials: it is
+// reported unreachable, so analysis asks for them.
+// A read failure other than inaccessibility is returned as an error naming the
+// domain: analysis on a partial read would be wrong.
+func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[string]CredentialedDomain) ([]LiveDomain, error) {
+	if restored == nil {
+		return nil, errors.New("vcem: gather live: restored snapshot is nil")
+	}
+	var out []LiveDomain
+	for _, id := range slices.Sorted(maps.Keys(restored.Domains)) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d := restored.Domains[id]
+		ld, err := live.ReadDomain(ctx, id)
+		switch {
+		case err == nil:
+			out = append(out, ld)
+			continue
+		case !errors.Is(err, ErrDomainInaccessible):
+			return nil, fmt.Errorf("vcem: gather live: read domain %q: %w", id, err)
+		}
+		cd, ok := creds[id]
+		if !ok || cd.Credentials.IsZero() {
+			out = append(out, LiveDomain{Domain: Domain{ID: id, Name: d.Name, Manager: d.Manager, GroupID: d.GroupID}})
+			continue
+		}
+		ld, err = readWithCreds(ctx, live, id, cd)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ld)
+	}
+	for _, id := range slices.Sorted(maps.Keys(creds)) {
+		if _, ok := restored.Domains[id]; ok {
+			continue
+		}
+		if creds[id].Credentials.IsZero() { // named by the caller, but no credentials: report it
+			t := creds[id].Target
+			out = append(out, LiveDomain{Domain: Domain{ID: id, Manager: t.Manager}})
+			continue
+		}
+		ld, err := readWithCreds(ctx, live, id, creds[id])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ld)
+	}
+	return out, nil
+}
+
+func readWithCreds(ctx context.Context, live Live, id string, cd CredentialedDomain) (LiveDomain, error) {
+	t := cd.Target
+	if t.ID == "" {
+		t.ID = id
+	}
+	if t.ID != id {
+		return LiveDomain{}, fmt.Errorf("vcem: gather live: credentials keyed %q target domain %q", id, t.ID)
+	}
+	ld, err := live.ReadDomainWithCredentials(ctx, t, cd.Credentials)
+	if err != nil {
+		return LiveDomain{}, fmt.Errorf("vcem: gather live: read domain %q at %s with credentials of user %q: %w", id, t.Manager, cd.Credentials.Username(), err)
+	}
+	ld.Domain.ID = id
+	ld.ViaCredentials = true
+	ld.Reachable = true
+	return ld, nil
+}

@@ -1,0 +1,265 @@
+package vcem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Outcome is how a domain's resync ended, as far as maintenance goes.
+type Outcome string
+
+// Outcomes of [ResyncDomain].
+const (
+	// OutcomeCompleted: checked (and resynced if needed); maintenance completed.
+	OutcomeCompleted Outcome = "completed"
+	// OutcomeCancelled: something failed; maintenance was cancelled (or was
+	// confirmed not to be active).
+	OutcomeCancelled Outcome = "cancelled"
+	// OutcomeNotStarted: the context ended before maintenance was requested.
+	OutcomeNotStarted Outcome = "not-started"
+	// OutcomeLeftInMaintenance: something failed AND cancelling maintenance
+	// failed too; the domain MAY still be in maintenance (see CleanupErr).
+	// A human must check it.
+	OutcomeLeftInMaintenance Outcome = "left-in-maintenance"
+)
+
+// DomainResult is what [ResyncDomain] did to one domain.
+type DomainResult struct {
+	DomainID   string  `json:"domainId"`
+	Outcome    Outcome `json:"outcome"`
+	Checked    bool    `json:"checked"`  // CheckInSync answered
+	InSync     bool    `json:"inSync"`   // its answer
+	Resynced   bool    `json:"resynced"` // a resync job completed
+	Job        *Job    `json:"job,omitempty"`
+	Err        error   `json:"-"` // why it did not complete; nil when Outcome is completed
+	CleanupErr error   `json:"-"` // why maintenance could not be cancelled
+}
+
+// PanicError is a panic raised while resyncing a domain (by the Manager or
+// code it calls). [ResyncDomain] recovers it, ends maintenance, and returns
+// it as the result's Err instead of re-panicking: resyncs run on worker
+// goroutines, where a re-panic would end the program without the caller being
+// able to recover it, and possibly with other domains still in maintenance.
+type PanicError struct {
+	DomainID string
+	Value    any
+	Stack    []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("vcem: resync domain %q: panic: %v", e.DomainID, e.Value)
+}
+
+// JobError is a resync job that ended in a state other than completed.
+type JobError struct {
+	Job Job
+}
+
+func (e *JobError) Error() string {
+	return fmt.Sprintf("vcem: resync job %q of domain %q ended %s: %s", e.Job.ID, e.Job.DomainID, e.Job.State, e.Job.Message)
+}
+
+type resyncConfig struct {
+	concurrency    int
+	cleanupTimeout time.Duration
+}
+
+// ResyncOption configures [ResyncDomains] and [ResyncDomain].
+type ResyncOption func(*resyncConfig)
+
+// WithConcurrency resyncs up to n domains at a time (default 1: one domain
+// in maintenance at a time, as mxsync does). n must be at least 1.
+func WithConcurrency(n int) ResyncOption { return func(c *resyncConfig) { c.concurrency = n } }
+
+// WithCleanupTimeout bounds the fresh context used to cancel maintenance
+// after a failure or a cancelled context (default 2 minutes). d must be
+// positive.
+func WithCleanupTimeout(d time.Duration) ResyncOption {
+	return func(c *resyncConfig) { c.cleanupTimeout = d }
+}
+
+func newResyncConfig(opts []ResyncOption) (resyncConfig, error) {
+	c := resyncConfig{concurrency: 1, cleanupTimeout: 2 * time.Minute}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if c.concurrency < 1 {
+		return c, fmt.Errorf("vcem: resync: concurrency %d, want at least 1", c.concurrency)
+	}
+	if c.cleanupTimeout <= 0 {
+		return c, fmt.Errorf("vcem: resync: cleanup timeout %v, want > 0", c.cleanupTimeout)
+	}
+	return c, nil
+}
+
+// ResyncDomains runs [ResyncDomain] for every domain, up to the configured
+// concurrency at once, and returns one result per domain in input order plus
+// the errors of the failed domains joined (nil when all completed). Domains
+// not yet started when ctx ends are reported not-started. No domain is left
+// in maintenance unless cancelling it failed too, which its result reports.
+//
+// An empty or repeated domain ID, or an invalid option, is an error before
+// any request is made.
+func ResyncDomains(ctx context.Context, m Manager, domainIDs []string, opts ...ResyncOption) ([]DomainResult, error) {
+	cfg, err := newResyncConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, errors.New("vcem: resync: manager is nil")
+	}
+	seen := make(map[string]bool, len(domainIDs))
+	for i, id := range domainIDs {
+		if id == "" {
+			return nil, fmt.Errorf("vcem: resync: domain ID [%d] is empty", i)
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("vcem: resync: domain %q listed twice", id)
+		}
+		seen[id] = true
+	}
+	results := make([]DomainResult, len(domainIDs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(cfg.concurrency, len(domainIDs)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = resyncOne(ctx, m, domainIDs[i], cfg)
+			}
+		})
+	}
+	for i := range domainIDs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var errs []error
+	for _, r := range results {
+		if r.Err != nil {
+			errs = append(errs, fmt.Errorf("domain %q: %s: %w", r.DomainID, r.Outcome, r.Err))
+		}
+		if r.CleanupErr != nil {
+			errs = append(errs, fmt.Errorf("domain %q MAY still be in maintenance: %w", r.DomainID, r.CleanupErr))
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+// ResyncDomain runs mxsync's phase-2 execution for one domain: start VCEM
+// maintenance, check whether the domain is in sync, resync it and wait for
+// the job when it is not, then complete maintenance. On any failure — an
+// error, a failed job, a cancelled ctx or a panic — it cancels maintenance
+// with a fresh context (context.WithoutCancel(ctx) bounded by the cleanup
+// timeout, retried a few times), so the domain is not left in maintenance.
+func ResyncDomain(ctx context.Context, m Manager, domainID string, opts ...ResyncOption) DomainResult {
+	cfg, err := newResyncConfig(opts)
+	if err != nil {
+		return DomainResult{DomainID: domainID, Outcome: OutcomeNotStarted, Err: err}
+	}
+	return resyncOne(ctx, m, domainID, cfg)
+}
+
+func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res DomainResult) {
+	res.DomainID = id
+	mayBeInMaintenance := false
+	started := false
+	defer func() {
+		if r := recover(); r != nil {
+			res.Err = &PanicError{DomainID: id, Value: r, Stack: debug.Stack()}
+		}
+		if res.Err == nil {
+			return
+		}
+		if !mayBeInMaintenance {
+			res.Outcome = OutcomeNotStarted
+			return
+		}
+		res.CleanupErr = cancelMaintenance(ctx, m, id, cfg)
+		switch {
+		case res.CleanupErr != nil:
+			res.Outcome = OutcomeLeftInMaintenance
+		case started:
+			res.Outcome = OutcomeCancelled
+		default:
+			res.Outcome = OutcomeNotStarted
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		res.Err = err
+		return res
+	}
+	// From the request on, the domain may be in maintenance even if the call
+	// reports an error (the answer may be what failed).
+	mayBeInMaintenance = true
+	if err := m.StartMaintenance(ctx, id); err != nil {
+		res.Err = fmt.Errorf("vcem: start maintenance of %q: %w", id, err)
+		return res
+	}
+	started = true
+	inSync, err := m.CheckInSync(ctx, id)
+	if err != nil {
+		res.Err = fmt.Errorf("vcem: check sync of %q: %w", id, err)
+		return res
+	}
+	res.Checked, res.InSync = true, inSync
+	if !inSync || resyncInSyncDomains {
+		jobID, err := m.Resync(ctx, id)
+		if err != nil {
+			res.Err = fmt.Errorf("vcem: resync %q: %w", id, err)
+			return res
+		}
+		res.Job = &Job{ID: jobID, DomainID: id, State: JobPending}
+		job, err := m.WaitJob(ctx, jobID)
+		if err != nil {
+			res.Err = fmt.Errorf("vcem: wait for resync job %q of %q: %w", jobID, id, err)
+			return res
+		}
+		res.Job = &job
+		if job.State != JobCompleted {
+			res.Err = &JobError{Job: job}
+			return res
+		}
+		res.Resynced = true
+	}
+	if err := m.CompleteMaintenance(ctx, id); err != nil {
+		res.Err = fmt.Errorf("vcem: complete maintenance of %q: %w", id, err)
+		return res
+	}
+	res.Outcome = OutcomeCompleted
+	return res
+}
+
+// cancelMaintenance ends maintenance after a failure, on a context that the
+// caller's cancellation does not reach but the cleanup timeout bounds. A
+// domain reported not in maintenance counts as cleaned up.
+func cancelMaintenance(ctx context.Context, m Manager, id string, cfg resyncConfig) error {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.cleanupTimeout)
+	defer cancel()
+	var errs []error
+	for attempt := 1; attempt <= cancelAttempts; attempt++ {
+		err := safeCancel(cctx, m, id)
+		if err == nil || errors.Is(err, ErrNotInMaintenance) {
+			return nil
+		}
+		errs = append(errs, fmt.Errorf("attempt %d: %w", attempt, err))
+		if cctx.Err() != nil {
+			break
+		}
+	}
+	return fmt.Errorf("vcem: cancel maintenance of %q: %w", id, errors.Join(errs...))
+}
+
+func safeCancel(ctx context.Context, m Manager, id string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{DomainID: id, Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return m.CancelMaintenance(ctx, id)
+}

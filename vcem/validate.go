@@ -1,0 +1,272 @@
+package vcem
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+)
+
+// IssueCode classifies a [ValidationIssue]. The codes are stable strings.
+type IssueCode string
+
+// Codes of snapshot inconsistencies.
+const (
+	IssueMissingPool          IssueCode = "missing-pool"           // MACs or WWNs pool is nil
+	IssueEmptyID              IssueCode = "empty-id"               // a group, domain or profile has no ID
+	IssueIDMismatch           IssueCode = "id-mismatch"            // map key differs from the value's ID
+	IssueDuplicateID          IssueCode = "duplicate-id"           // the same ID listed twice (JSON input)
+	IssueUnknownGroup         IssueCode = "unknown-group"          // a domain names a group the snapshot lacks
+	IssueUnknownDomain        IssueCode = "unknown-domain"         // a profile names a domain the snapshot lacks
+	IssueEmptyName            IssueCode = "empty-name"             // a profile has no name
+	IssueDuplicateProfileName IssueCode = "duplicate-profile-name" // two profiles with one name in one domain
+	IssueAddressType          IssueCode = "bad-address-type"       // a connection's address type is unknown
+	IssueNodeWWN              IssueCode = "node-wwn"               // node WWN is not port WWN + 1
+	IssueAddressHeldTwice     IssueCode = "address-held-twice"     // one address on two profiles or connections
+	IssueOutsideRanges        IssueCode = "address-outside-ranges" // a VCEM-pool address outside every range
+	IssuePoolState            IssueCode = "pool-state"             // a VCEM-pool address not In use by its profile
+	IssuePoolOwner            IssueCode = "pool-owner"             // the pool gives an address to a profile that does not hold it
+)
+
+// ValidationIssue is one inconsistency of a [Snapshot]: what is wrong and the
+// IDs (and, where relevant, the field and address) at fault. It wraps
+// [ErrInvalidSnapshot].
+type ValidationIssue struct {
+	Code    IssueCode   `json:"code"`
+	IDs     []string    `json:"ids"`
+	Field   string      `json:"field,omitempty"`
+	Address *AddressRef `json:"address,omitempty"`
+	Message string      `json:"message"`
+}
+
+// Error names the code, the IDs, the field and the address.
+func (e *ValidationIssue) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "vcem: invalid snapshot: %s: %s", e.Code, strings.Join(e.IDs, ", "))
+	if e.Field != "" {
+		fmt.Fprintf(&b, " field %s", e.Field)
+	}
+	if e.Address != nil {
+		fmt.Fprintf(&b, " (%s)", e.Address)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// Unwrap returns [ErrInvalidSnapshot].
+func (e *ValidationIssue) Unwrap() error { return ErrInvalidSnapshot }
+
+// Validate reports every inconsistency of s as an errors.Join of
+// *[ValidationIssue] values (in a deterministic order), or nil. Use
+// [Snapshot.Issues] to get them as a slice.
+func (s *Snapshot) Validate() error {
+	issues := s.Issues()
+	if len(issues) == 0 {
+		return nil
+	}
+	errs := make([]error, len(issues))
+	for i, is := range issues {
+		errs[i] = is
+	}
+	return errors.Join(errs...)
+}
+
+// Issues returns every inconsistency of s; see [Snapshot.Validate].
+func (s *Snapshot) Issues() []*ValidationIssue {
+	var v validator
+	v.run(s)
+	return v.issues
+}
+
+type validator struct {
+	issues []*ValidationIssue
+}
+
+func (v *validator) add(code IssueCode, ids []string, field string, addr *AddressRef, format string, args ...any) {
+	v.issues = append(v.issues, &ValidationIssue{Code: code, IDs: ids, Field: field, Address: addr, Message: fmt.Sprintf(format, args...)})
+}
+
+// located is one address of one profile, for the duplicate check.
+type located struct {
+	fam  Family
+	v    uint64
+	pid  string
+	slot slot
+}
+
+func (v *validator) run(s *Snapshot) {
+	if s == nil {
+		v.add(IssueMissingPool, nil, "", nil, "snapshot is nil")
+		return
+	}
+	if s.MACs == nil {
+		v.add(IssueMissingPool, nil, "macs", nil, "the MAC pool is missing")
+	}
+	if s.WWNs == nil {
+		v.add(IssueMissingPool, nil, "wwns", nil, "the WWN pool is missing")
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.Groups)) {
+		g := s.Groups[k]
+		v.checkID("group", k, g.ID)
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.Domains)) {
+		d := s.Domains[k]
+		v.checkID("domain", k, d.ID)
+		if d.GroupID != "" {
+			if _, ok := s.Groups[d.GroupID]; !ok {
+				v.add(IssueUnknownGroup, []string{k, d.GroupID}, "groupId", nil, "domain %q is in group %q, which the snapshot does not hold", k, d.GroupID)
+			}
+		}
+	}
+	names := make(map[ProfileKey]string, len(s.Profiles))
+	var all []located
+	var verified uint64 // pool entries confirmed by the profile holding them
+	var verifiedW uint64
+	pids := slices.Sorted(maps.Keys(s.Profiles))
+	for _, k := range pids {
+		p := s.Profiles[k]
+		v.checkID("profile", k, p.ID)
+		if p.Name == "" {
+			v.add(IssueEmptyName, []string{k}, "name", nil, "profile %q has no name", k)
+		} else if other, dup := names[p.Key()]; dup {
+			v.add(IssueDuplicateProfileName, []string{other, k}, "name", nil, "profiles %q and %q are both named %q in domain %q", other, k, p.Name, p.DomainID)
+		} else {
+			names[p.Key()] = k
+		}
+		if _, ok := s.Domains[p.DomainID]; !ok {
+			v.add(IssueUnknownDomain, []string{k, p.DomainID}, "domainId", nil, "profile %q is in domain %q, which the snapshot does not hold", k, p.DomainID)
+		}
+		p.checkNodeWWNs(func(sl slot, err error) {
+			v.add(IssueNodeWWN, []string{k}, sl.String(), nil, "%v", err)
+		})
+		p.eachAddr(func(a profileAddr) {
+			all = append(all, located{a.fam, a.v, k, a.slot})
+			if !a.typ.Valid() {
+				ref := refOf(a.fam, a.v)
+				v.add(IssueAddressType, []string{k}, a.slot.String(), &ref, "address type %q is not one of %q, %q, %q", a.typ, AddressFactoryDefault, AddressUserDefined, AddressVCEMPool)
+				return
+			}
+			if !heldInPool(a) {
+				return
+			}
+			if ok := v.checkPoolAddr(s, k, a); ok {
+				if a.fam == FamilyMAC {
+					verified++
+				} else {
+					verifiedW++
+				}
+			}
+		})
+	}
+	v.checkDuplicates(all)
+	if s.MACs != nil && s.MACs.Counts().InUse != verified {
+		checkPoolOwners(v, s, FamilyMAC, s.MACs)
+	}
+	if s.WWNs != nil && s.WWNs.Counts().InUse != verifiedW {
+		checkPoolOwners(v, s, FamilyWWN, s.WWNs)
+	}
+}
+
+func (v *validator) checkID(what, key, id string) {
+	switch {
+	case id == "" && key == "":
+		v.add(IssueEmptyID, []string{key}, "id", nil, "a %s has an empty ID", what)
+	case id != key:
+		v.add(IssueIDMismatch, []string{key, id}, "id", nil, "%s stored under ID %q says its ID is %q", what, key, id)
+	}
+}
+
+// lookup returns the state and owner of an address in the snapshot's pool
+// of its family; ok is false when the pool is missing or does not contain it.
+func (s *Snapshot) lookup(f Family, v uint64) (addrpool.State, string, bool) {
+	if f == FamilyMAC {
+		if s.MACs == nil {
+			return 0, "", false
+		}
+		return s.MACs.Lookup(addrpool.MAC(v))
+	}
+	if s.WWNs == nil {
+		return 0, "", false
+	}
+	return s.WWNs.Lookup(addrpool.WWN(v))
+}
+
+func (v *validator) checkPoolAddr(s *Snapshot, pid string, a profileAddr) bool {
+	if (a.fam == FamilyMAC && s.MACs == nil) || (a.fam == FamilyWWN && s.WWNs == nil) {
+		return false // reported once as missing-pool
+	}
+	st, owner, ok := s.lookup(a.fam, a.v)
+	ref := refOf(a.fam, a.v)
+	switch {
+	case !ok:
+		v.add(IssueOutsideRanges, []string{pid}, a.slot.String(), &ref, "VCEM-pool address lies outside every range of the %s pool", a.fam)
+		return false
+	case st != addrpool.InUse:
+		v.add(IssuePoolState, []string{pid}, a.slot.String(), &ref, "VCEM-pool address is %s in the pool, want In use by %q", st, pid)
+		return false
+	case owner != pid:
+		v.add(IssuePoolState, []string{pid, owner}, a.slot.String(), &ref, "VCEM-pool address of profile %q is In use by %q in the pool", pid, owner)
+		return false
+	}
+	return true
+}
+
+func (v *validator) checkDuplicates(all []located) {
+	slices.SortFunc(all, func(a, b located) int {
+		if c := cmp.Compare(a.fam, b.fam); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.v, b.v); c != 0 {
+			return c
+		}
+		return strings.Compare(a.pid, b.pid)
+	})
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && all[j].fam == all[i].fam && all[j].v == all[i].v {
+			j++
+		}
+		if j-i > 1 {
+			ids := make([]string, 0, j-i)
+			fields := make([]string, 0, j-i)
+			for _, l := range all[i:j] {
+				if !slices.Contains(ids, l.pid) {
+					ids = append(ids, l.pid)
+				}
+				fields = append(fields, l.pid+"."+l.slot.String())
+			}
+			ref := refOf(all[i].fam, all[i].v)
+			v.add(IssueAddressHeldTwice, ids, strings.Join(fields, ", "), &ref, "one address is held %d times", j-i)
+		}
+		i = j
+	}
+}
+
+// checkPoolOwners runs when the pool holds more In use entries than the
+// profiles confirmed: it names every entry whose owner is unknown or does not
+// hold the address as a VCEM-pool address.
+func checkPoolOwners[A addrpool.Address](v *validator, s *Snapshot, fam Family, pool *addrpool.Pool[A]) {
+	held := make(map[uint64]string)
+	for _, p := range s.Profiles {
+		p.eachAddr(func(a profileAddr) {
+			if a.fam == fam && heldInPool(a) {
+				held[a.v] = p.ID
+			}
+		})
+	}
+	for a, owner := range pool.InUse() {
+		ref := refOf(fam, uint64(a))
+		if _, ok := s.Profiles[owner]; !ok {
+			v.add(IssuePoolOwner, []string{owner}, string(fam), &ref, "the %s pool gives the address to profile %q, which the snapshot does not hold", fam, owner)
+			continue
+		}
+		if held[uint64(a)] != owner {
+			v.add(IssuePoolOwner, []string{owner}, string(fam), &ref, "the %s pool gives the address to profile %q, which does not hold it as a VCEM-pool address", fam, owner)
+		}
+	}
+}
