@@ -102,15 +102,18 @@ type span struct {
 }
 
 func parseConfig(path string, data []byte) (*AppConfig, span, error) {
-	doc := etree.NewDocument()
-	doc.ReadSettings = etree.ReadSettings{ValidateInput: true, PreserveCData: true, CharsetReader: charsetReader}
-	if err := doc.ReadFromBytes(data); err != nil {
+	if err := wellFormed(data); err != nil {
 		cerr := &ConfigError{Path: path, Err: fmt.Errorf("malformed XML: %w", err)}
 		var se *xml.SyntaxError
 		if errors.As(err, &se) {
 			cerr.Line = se.Line
 		}
 		return nil, span{}, cerr
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings = etree.ReadSettings{PreserveCData: true, CharsetReader: charsetReader}
+	if err := doc.ReadFromBytes(data); err != nil {
+		return nil, span{}, &ConfigError{Path: path, Err: fmt.Errorf("malformed XML: %w", err)}
 	}
 	cfg := &AppConfig{Path: path}
 	rm, err := uniqueElement(doc, ElemRecoveryMode)
@@ -143,6 +146,41 @@ func parseConfig(path string, data []byte) (*AppConfig, span, error) {
 	}
 	cfg.RecoveryModeLine = lineAt(data, sp.open)
 	return cfg, sp, nil
+}
+
+// wellFormed checks the whole document with encoding/xml's strict decoder,
+// whose errors carry the line. (etree's ValidateInput is not used: it
+// rejects the white space that usually follows the root element.)
+func wellFormed(data []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	dec.CharsetReader = charsetReader
+	roots, depth := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if roots == 0 {
+				return errors.New("no root element")
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				roots++
+				if roots > 1 {
+					line, _ := dec.InputPos()
+					return &xml.SyntaxError{Msg: "more than one root element", Line: line}
+				}
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
 
 // charsetReader accepts the encodings whose bytes the SDK can edit in place.
@@ -261,7 +299,7 @@ type ModeChange struct {
 // file is left. value must be plain text (no <, >, &, quotes or control
 // characters). SPM must be stopped: it reads the file when it starts.
 func SetRecoveryMode(ctx context.Context, path, value string) (*ModeChange, error) {
-	return setRecoveryMode(ctx, path, value, time.Now)
+	return setRecoveryMode(ctx, path, value, time.Now, os.Rename)
 }
 
 // RestoreRecoveryMode writes back the value that mc found (possibly empty),
@@ -272,10 +310,10 @@ func RestoreRecoveryMode(ctx context.Context, mc *ModeChange) (*ModeChange, erro
 	if mc == nil || !mc.Changed {
 		return &ModeChange{}, nil
 	}
-	return setRecoveryMode(ctx, mc.Path, mc.Previous, time.Now)
+	return setRecoveryMode(ctx, mc.Path, mc.Previous, time.Now, os.Rename)
 }
 
-func setRecoveryMode(ctx context.Context, path, value string, now func() time.Time) (*ModeChange, error) {
+func setRecoveryMode(ctx context.Context, path, value string, now func() time.Time, rename func(string, string) error) (*ModeChange, error) {
 	if err := checkPlainValue(value); err != nil {
 		return nil, &ConfigError{Path: path, Err: err}
 	}
@@ -311,7 +349,7 @@ func setRecoveryMode(ctx context.Context, path, value string, now func() time.Ti
 	if err != nil {
 		return nil, &ConfigError{Path: path, Err: fmt.Errorf("backup: %w", err)}
 	}
-	if err := writeAtomic(path, out, info.Mode().Perm()); err != nil {
+	if err := writeAtomic(path, out, info.Mode().Perm(), rename); err != nil {
 		return nil, &ConfigError{Path: path, Err: err}
 	}
 	mc.Changed, mc.Backup = true, backup
@@ -384,7 +422,7 @@ func writeBackup(path string, data []byte, perm os.FileMode, t time.Time) (strin
 
 // writeAtomic replaces path with data through a temporary file in the same
 // folder (flushed, then renamed), removing the temporary file on failure.
-func writeAtomic(path string, data []byte, perm os.FileMode) (err error) {
+func writeAtomic(path string, data []byte, perm os.FileMode, rename func(string, string) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -412,7 +450,7 @@ func writeAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	if err = os.Chmod(tmp, perm); err != nil {
 		return fmt.Errorf("chmod %s: %w", tmp, err)
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err = rename(tmp, path); err != nil {
 		return fmt.Errorf("rename %s over the original: %w", tmp, err)
 	}
 	syncDir(dir)
