@@ -56,4 +56,3 @@ func allChanges(fs []spm.Finding) []spm.Change {
 	}
 	return out
 }
-

@@ -14,9 +14,9 @@ import (
 
 func TestValidate(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		mutate func(s *spm.Snapshot)
-		want  []string
+		want   []string
 	}{
 		{"presentation of unknown volume", func(s *spm.Snapshot) {
 			s.Presentations = append(s.Presentations, spm.Presentation{VolumeID: "ghost", Initiator: 1})
