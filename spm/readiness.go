@@ -45,26 +45,16 @@ func UIURL(cms string) string {
 // credentials. The overall deadline is ctx's; when it ends first the error is
 // a [*NotReadyError] that wraps ctx.Err() and tells what was seen last.
 type Readiness struct {
-	url      string
-	client   *retryablehttp.Client
-	match    Matcher
-	user     string
-	password secret
+	url    string
+	client *retryablehttp.Client
+	match  Matcher
+	user   string
+	// auth sets the credentials on a request; a closure, so that neither
+	// fmt's %#v nor reflection-based dumps can print the password.
+	auth     func(*retryablehttp.Request)
 	maxBody  int64
 	maxTries int
 }
-
-// secret hides a credential from fmt and JSON.
-type secret string
-
-// String implements fmt.Stringer without revealing the value.
-func (secret) String() string { return "[redacted]" }
-
-// GoString implements fmt.GoStringer without revealing the value.
-func (secret) GoString() string { return "[redacted]" }
-
-// MarshalText implements encoding.TextMarshaler without revealing the value.
-func (secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
 
 // ReadinessOption configures [NewReadiness].
 type ReadinessOption func(*readinessConfig) error
@@ -212,8 +202,11 @@ func NewReadiness(rawURL string, opts ...ReadinessOption) (*Readiness, error) {
 		MaxIdleConns:        2,
 		IdleConnTimeout:     30 * time.Second,
 	}
-	r := &Readiness{url: u.String(), match: cfg.match, user: cfg.user, password: secret(cfg.password),
-		maxBody: cfg.maxBody, maxTries: cfg.maxTries}
+	r := &Readiness{url: u.String(), match: cfg.match, user: cfg.user, maxBody: cfg.maxBody, maxTries: cfg.maxTries}
+	if cfg.user != "" {
+		user, password := cfg.user, cfg.password
+		r.auth = func(req *retryablehttp.Request) { req.SetBasicAuth(user, password) }
+	}
 	r.client = &retryablehttp.Client{
 		HTTPClient:   &http.Client{Transport: tr, Timeout: cfg.timeout, CheckRedirect: checkRedirect},
 		RetryWaitMin: cfg.waitMin,
@@ -319,8 +312,8 @@ func (r *Readiness) Wait(ctx context.Context) (ReadyResult, error) {
 	if err != nil {
 		return ReadyResult{}, fmt.Errorf("spm: readiness request: %w", err)
 	}
-	if r.user != "" {
-		req.SetBasicAuth(r.user, string(r.password))
+	if r.auth != nil {
+		r.auth(req)
 	}
 	req.Header.Set("Accept", "text/html,*/*")
 	resp, err := r.client.Do(req)

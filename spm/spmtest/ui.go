@@ -1,13 +1,24 @@
 package spmtest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"time"
 )
 
 // UI is a fake SPM browser UI over HTTPS (httptest.NewTLSServer, so its
@@ -32,8 +43,43 @@ type UI struct {
 // when done.
 func NewUI(readyAfter int) *UI {
 	u := &UI{after: readyAfter, Faults: NewFaults(4)}
-	u.srv = httptest.NewTLSServer(http.HandlerFunc(u.serve))
+	u.srv = httptest.NewUnstartedServer(http.HandlerFunc(u.serve))
+	if cert, err := selfSigned(); err == nil {
+		u.srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	} // else httptest's shared test certificate is used
+	u.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected in tests
+	u.srv.StartTLS()
 	return u
+}
+
+// selfSigned makes a fresh self-signed certificate for 127.0.0.1, ::1 and
+// localhost, as SPM's own: each UI has its own, so pins differ.
+func selfSigned() (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "spmtest SPM UI"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
 
 // RequireBasicAuth makes the UI answer 401 unless these credentials come.
