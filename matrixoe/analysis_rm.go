@@ -50,7 +50,7 @@ func AnalyzeRM(ms *Snapshot, export *RMExport) ([]Finding, error) {
 		} else {
 			var differ []string
 			for _, rg := range export.RecoveryGroups {
-				if cur, ok := groups[rg.Name]; !ok || !sameGroup(cur, stripDeleted(rg, ms)) {
+				if cur, ok := groups[rg.Name]; !ok || !sameGroup(stripDeleted(cur, ms), stripDeleted(rg, ms)) {
 					differ = append(differ, rg.Name)
 				}
 			}

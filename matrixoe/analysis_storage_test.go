@@ -71,8 +71,8 @@ func TestAnalyzeLSRefreshTable16(t *testing.T) {
 		},
 		{
 			name: "in line: activated and assigned, deactivated and unassigned, VM power equal",
-			ms: newMS().vc("LS1", "P1", true).vc("LS2", "P2", false).vm("VM1", "vm-1", PowerOn),
-			vs: vcemProfiles("+P1", "P2"), vm: map[string]PowerState{"vm-1": PowerOn},
+			ms:   newMS().vc("LS1", "P1", true).vc("LS2", "P2", false).vm("VM1", "vm-1", PowerOn),
+			vs:   vcemProfiles("+P1", "P2"), vm: map[string]PowerState{"vm-1": PowerOn},
 		},
 	}
 	for _, tc := range tests {

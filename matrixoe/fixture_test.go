@@ -86,6 +86,13 @@ func (b *msBuilder) rg(name, set string, ls ...string) *msBuilder {
 	return b
 }
 
+func (b *msBuilder) srg(rg string, srgs ...string) *msBuilder {
+	g := b.s.RecoveryGroups[rg]
+	g.ReplicationGroups = srgs
+	b.s.RecoveryGroups[rg] = g
+	return b
+}
+
 func (b *msBuilder) build(t testing.TB) *Snapshot {
 	t.Helper()
 	require.NoError(t, b.s.Validate())

@@ -1,0 +1,60 @@
+package matrixoetest_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+
+	"github.com/mxsync-go/mxsync/matrixoe"
+	"github.com/mxsync-go/mxsync/matrixoe/matrixoetest"
+)
+
+// A restored IO database, post-backup activity scripted on the live side,
+// then IO phases 2 and 3 analysed and executed through the fake store.
+func Example() {
+	ctx := context.Background()
+	restored := matrixoe.NewSnapshot()
+	restored.Services["S1"] = matrixoe.Service{ID: "S1", Name: "web"}
+	restored.Services["S2"] = matrixoe.Service{ID: "S2", Name: "old"}
+	a1, a2 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.2")
+	restored.IPs[a1] = matrixoe.IPAllocation{Address: a1, Allocated: true, ServiceID: "S1"}
+	restored.IPs[a2] = matrixoe.IPAllocation{Address: a2}
+
+	store, err := matrixoetest.NewStore(restored)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	live := matrixoetest.LiveFromSnapshot(restored)
+
+	// After the backup: "old" was deleted and a new service took 10.0.0.2.
+	_ = live.DeleteService("old")
+	_ = live.AllocateIP(a2, "new")
+
+	// IO phase 2: the operator marks what was deleted.
+	snap, _ := store.Snapshot(ctx)
+	data, _ := matrixoe.FormatServicesFile(snap)
+	data, _ = matrixoetest.MarkServicesFile(data, live.DeletedServices()...)
+	file, _ := matrixoe.ParseServicesFile(data, snap)
+	fs, _ := matrixoe.AnalyzeIOServices(snap, file)
+
+	// IO phase 3 on what phase 2 will leave.
+	predicted := snap.Clone()
+	_ = matrixoe.ApplyAll(predicted, matrixoe.ChangesOf(fs)...)
+	state, _ := matrixoe.ReadLive(ctx, live, live)
+	fs = append(fs, matrixoe.AnalyzeIOIPs(predicted, state.IPs)...)
+
+	for _, f := range fs {
+		fmt.Println(f.Code, f.Changes[0].Target())
+	}
+	if err := store.Apply(ctx, matrixoe.ChangesOf(fs)...); err != nil {
+		fmt.Println(err)
+		return
+	}
+	after, _ := store.Snapshot(ctx)
+	fmt.Println(len(after.Services), after.IPs[a2].Allocated, after.IPs[a2].Owner)
+	// Output:
+	// IO-SERVICE-DELETED service S2
+	// IO-IP-ALLOCATED-AFTER-BACKUP IP address 10.0.0.2
+	// 1 true new
+}

@@ -1,0 +1,214 @@
+package matrixoe
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func ioWorld(t testing.TB) *Snapshot {
+	return newMS().service("S1", "web").service("S2", "db").service("S3", "batch job").build(t)
+}
+
+func TestFormatServicesFile(t *testing.T) {
+	b, err := FormatServicesFile(ioWorld(t))
+	require.NoError(t, err)
+	assert.Equal(t, "batch job\r\ndb\r\nweb\r\n", string(b))
+
+	empty, err := FormatServicesFile(NewSnapshot())
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+}
+
+func TestFormatServicesFileRejectsUnwritableNames(t *testing.T) {
+	for _, name := range []string{"*star", " padded", "line\nbreak", "\uFEFFbom", "bad\xffutf8"} {
+		t.Run(name, func(t *testing.T) {
+			s := NewSnapshot()
+			s.Services["S9"] = Service{ID: "S9", Name: name}
+			_, err := FormatServicesFile(s)
+			require.ErrorIs(t, err, ErrInvalid)
+			assert.Contains(t, err.Error(), `service "S9"`)
+		})
+	}
+}
+
+func TestParseServicesFile(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		deleted []string
+	}{
+		{"as written", "batch job\r\ndb\r\nweb\r\n", nil},
+		{"leading star", "batch job\r\n*db\r\nweb\r\n", []string{"db"}},
+		{"star, spaces, tabs", "  *  batch job \r\n\t*\tdb\r\nweb", []string{"batch job", "db"}},
+		{"BOM and LF only", "\uFEFFweb\n*db\nbatch job\n", []string{"db"}},
+		{"BOM then star", "\uFEFF*web\r\ndb\r\nbatch job\r\n", []string{"web"}},
+		{"blank lines and trailing spaces ignored", "\r\n\r\n  web  \r\n\r\ndb\r\n   \r\nbatch job\r\n\r\n", nil},
+		{"any order", "web\r\n*batch job\r\ndb", []string{"batch job"}},
+		{"star inside a name is part of the name", "web\r\ndb\r\nbatch job", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := ParseServicesFile([]byte(tc.in), ioWorld(t))
+			require.NoError(t, err)
+			assert.Equal(t, tc.deleted, f.Deleted())
+			assert.Len(t, f.Entries, 3)
+			for _, e := range f.Entries {
+				assert.NotEmpty(t, e.ServiceID)
+				assert.Positive(t, e.Line)
+			}
+		})
+	}
+}
+
+func TestParseServicesFileLineNumbers(t *testing.T) {
+	f, err := ParseServicesFile([]byte("\uFEFF\r\nweb\r\n\r\n* db\r\nbatch job\r\n"), ioWorld(t))
+	require.NoError(t, err)
+	assert.Equal(t, []ServiceEntry{
+		{Line: 2, Name: "web", ServiceID: "S1"},
+		{Line: 4, Name: "db", ServiceID: "S2", Deleted: true},
+		{Line: 5, Name: "batch job", ServiceID: "S3"},
+	}, f.Entries)
+}
+
+func TestParseServicesFileErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"unknown name", "web\r\ndb\r\nbatch job\r\nmail\r\n", []string{`InfrastructureServices.txt:4: "mail": no service of that name`}},
+		{"wrong case is unknown", "WEB\r\ndb\r\nbatch job\r\n", []string{`:1: "WEB": no service of that name`, `"web": service missing from the file`}},
+		{"duplicate", "web\r\ndb\r\n*web\r\nbatch job\r\n", []string{`:3: "web": listed again (first on line 1)`}},
+		{"star without name", "web\r\ndb\r\n  * \r\nbatch job\r\n", []string{`:3: "  * ": '*' with no service name`}},
+		{"double star", "**web\r\ndb\r\nbatch job\r\n", []string{`:1: "*web": no service of that name`}},
+		{"star not first", "web*\r\ndb\r\nbatch job\r\n", []string{`:1: "web*": no service of that name`}},
+		{"missing line", "web\r\ndb\r\n", []string{`"batch job": service missing from the file`}},
+		{"invalid UTF-8", "web\r\ndb\xff\r\nbatch job\r\n", []string{`:2: `, "not valid UTF-8"}},
+		{"several problems at once", "mail\r\nweb\r\nweb\r\n", []string{`:1: "mail"`, `:3: "web": listed again`, `"db": service missing`, `"batch job": service missing`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := ParseServicesFile([]byte(tc.in), ioWorld(t))
+			assert.Nil(t, f, "no partial result")
+			var fe *ServicesFileError
+			require.ErrorAs(t, err, &fe)
+			require.ErrorIs(t, err, ErrInvalid)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestServicesFilePath(t *testing.T) {
+	p := ServicesFilePath(filepath.Join("C:", "Program Files", "HP", "Systems Insight Manager"))
+	assert.Equal(t, filepath.Join("C:", "Program Files", "HP", "Systems Insight Manager", "mxsync", "data", "InfrastructureServices.txt"), p)
+	assert.Equal(t, ServicesFileName, filepath.Base(p))
+}
+
+func TestWriteReadServicesFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := ServicesFilePath(dir)
+	s := ioWorld(t)
+
+	require.NoError(t, WriteServicesFile(ctx, path, s))
+	_, err := os.Stat(path + ".bak")
+	assert.True(t, os.IsNotExist(err), "no backup when nothing was overwritten")
+
+	// The operator marks db, saving with a BOM as Notepad does.
+	require.NoError(t, os.WriteFile(path, []byte("\uFEFFbatch job\r\n*db\r\nweb\r\n"), 0o644))
+	f, err := ReadServicesFile(ctx, path, s)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"db"}, f.Deleted())
+
+	// Rewriting keeps the edited file as .bak.
+	require.NoError(t, WriteServicesFile(ctx, path, s))
+	bak, err := os.ReadFile(path + ".bak")
+	require.NoError(t, err)
+	assert.Equal(t, "\uFEFFbatch job\r\n*db\r\nweb\r\n", string(bak))
+	cur, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "batch job\r\ndb\r\nweb\r\n", string(cur))
+
+	entries, err := os.ReadDir(filepath.Dir(path))
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.False(t, strings.HasSuffix(e.Name(), ".tmp"), "no temporary file left: %s", e.Name())
+	}
+}
+
+func TestServicesFileIOErrors(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ServicesFileName)
+	s := ioWorld(t)
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, WriteServicesFile(cancelled, path, s), context.Canceled)
+	_, err := os.Stat(path)
+	assert.True(t, os.IsNotExist(err), "nothing written after cancellation")
+	_, err = ReadServicesFile(cancelled, path, s)
+	require.ErrorIs(t, err, context.Canceled)
+
+	_, err = ReadServicesFile(context.Background(), path, s)
+	require.ErrorIs(t, err, os.ErrNotExist)
+
+	require.NoError(t, os.WriteFile(path, []byte("nope\r\n"), 0o644))
+	_, err = ReadServicesFile(context.Background(), path, s)
+	var fe *ServicesFileError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, path, fe.Path)
+	assert.Contains(t, err.Error(), path+":1:")
+
+	bad := NewSnapshot()
+	bad.Services["S1"] = Service{ID: "S1", Name: "*x"}
+	require.ErrorIs(t, WriteServicesFile(context.Background(), path, bad), ErrInvalid)
+	cur, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "nope\r\n", string(cur), "no partial write")
+}
+
+func FuzzParseServicesFile(f *testing.F) {
+	f.Add([]byte("batch job\r\n*db\r\nweb\r\n"), "alpha")
+	f.Add([]byte("\uFEFF * web\n\ndb\nbatch job"), "x y")
+	f.Add([]byte("**\r\n\xff"), "*")
+	f.Fuzz(func(t *testing.T, data []byte, extra string) {
+		s := ioWorld(t)
+		// Never panics; a result is all-or-nothing and consistent.
+		got, err := ParseServicesFile(data, s)
+		if err == nil {
+			assert.Len(t, got.Entries, len(s.Services))
+		} else {
+			assert.Nil(t, got)
+		}
+		// Round trip with an extra fuzzed name when it is writable.
+		s.Services["S9"] = Service{ID: "S9", Name: extra}
+		if s.Validate() != nil {
+			return
+		}
+		out, err := FormatServicesFile(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseServicesFile(out, s)
+		require.NoError(t, err)
+		assert.Empty(t, back.Deleted())
+		assert.Len(t, back.Entries, 4)
+		lines := strings.Split(string(out), "\r\n")
+		for i, l := range lines {
+			if l == extra {
+				lines[i] = "*" + l
+			}
+		}
+		back, err = ParseServicesFile([]byte(strings.Join(lines, "\r\n")), s)
+		require.NoError(t, err)
+		assert.Equal(t, []string{extra}, back.Deleted())
+	})
+}
