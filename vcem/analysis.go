@@ -320,7 +320,9 @@ func groupFinding(id, was, now string, known bool) (Finding, bool) {
 	return f, true
 }
 
-func moduleKey(m Module) string { return fmt.Sprintf("%s/bay %d %s %s", m.Enclosure, m.Bay, m.Type, m.Serial) }
+func moduleKey(m Module) string {
+	return fmt.Sprintf("%s/bay %d %s %s", m.Enclosure, m.Bay, m.Type, m.Serial)
+}
 
 func modulesFinding(id string, was, now []Module) (Finding, bool) {
 	before := make(map[string]bool, len(was))

@@ -58,9 +58,16 @@ func (MarkExternalWWN) Kind() string { return KindMarkExternalWWN }
 // Kind implements [Change].
 func (DeleteProfile) Kind() string { return KindDeleteProfile }
 
+// String describes the change.
 func (c MarkExternalMAC) String() string { return "mark MAC " + c.MAC.String() + " External" }
+
+// String describes the change.
 func (c MarkExternalWWN) String() string { return "mark WWN " + c.WWN.String() + " External" }
-func (c DeleteProfile) String() string   { return fmt.Sprintf("delete profile definition %q", c.ProfileID) }
+
+// String describes the change.
+func (c DeleteProfile) String() string {
+	return fmt.Sprintf("delete profile definition %q", c.ProfileID)
+}
 
 func (MarkExternalMAC) isChange() {}
 func (MarkExternalWWN) isChange() {}

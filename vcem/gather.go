@@ -17,7 +17,7 @@ type CredentialedDomain struct {
 }
 
 // GatherLive reads the live side of phase 1: every restored domain through
-// VCEM; those VCEM cannot reach with the credentials given for them (keyed by
+// VCEM; those VCEM cannot reach (or does not know) with the credentials given for them (keyed by
 // domain ID), or as an unreachable entry when none were given; and every
 // other credentialed domain (domains the restored database does not know).
 // An entry with zero Credentials names a domain without credentials: it is
@@ -39,7 +39,7 @@ func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[st
 		case err == nil:
 			out = append(out, ld)
 			continue
-		case !errors.Is(err, ErrDomainInaccessible):
+		case !errors.Is(err, ErrDomainInaccessible) && !errors.Is(err, ErrUnknownDomain):
 			return nil, fmt.Errorf("vcem: gather live: read domain %q: %w", id, err)
 		}
 		cd, ok := creds[id]

@@ -50,6 +50,7 @@ type PanicError struct {
 	Stack    []byte
 }
 
+// Error names the domain and the panic value.
 func (e *PanicError) Error() string {
 	return fmt.Sprintf("vcem: resync domain %q: panic: %v", e.DomainID, e.Value)
 }
@@ -59,6 +60,7 @@ type JobError struct {
 	Job Job
 }
 
+// Error names the job, its domain, its state and message.
 func (e *JobError) Error() string {
 	return fmt.Sprintf("vcem: resync job %q of domain %q ended %s: %s", e.Job.ID, e.Job.DomainID, e.Job.State, e.Job.Message)
 }

@@ -144,6 +144,7 @@ func (v *validator) run(s *Snapshot) {
 		p.checkNodeWWNs(func(sl slot, err error) {
 			v.add(IssueNodeWWN, []string{k}, sl.String(), nil, "%v", err)
 		})
+		var counted []profileAddr // this profile's verified addresses, counted once each
 		p.eachAddr(func(a profileAddr) {
 			all = append(all, located{a.fam, a.v, k, a.slot})
 			if !a.typ.Valid() {
@@ -155,6 +156,12 @@ func (v *validator) run(s *Snapshot) {
 				return
 			}
 			if ok := v.checkPoolAddr(s, k, a); ok {
+				for _, c := range counted {
+					if c.fam == a.fam && c.v == a.v {
+						return
+					}
+				}
+				counted = append(counted, a)
 				if a.fam == FamilyMAC {
 					verified++
 				} else {
@@ -251,11 +258,15 @@ func (v *validator) checkDuplicates(all []located) {
 // profiles confirmed: it names every entry whose owner is unknown or does not
 // hold the address as a VCEM-pool address.
 func checkPoolOwners[A addrpool.Address](v *validator, s *Snapshot, fam Family, pool *addrpool.Pool[A]) {
-	held := make(map[uint64]string)
+	type claim struct {
+		v     uint64
+		owner string
+	}
+	held := make(map[claim]bool)
 	for _, p := range s.Profiles {
 		p.eachAddr(func(a profileAddr) {
 			if a.fam == fam && heldInPool(a) {
-				held[a.v] = p.ID
+				held[claim{a.v, p.ID}] = true
 			}
 		})
 	}
@@ -265,7 +276,7 @@ func checkPoolOwners[A addrpool.Address](v *validator, s *Snapshot, fam Family, 
 			v.add(IssuePoolOwner, []string{owner}, string(fam), &ref, "the %s pool gives the address to profile %q, which the snapshot does not hold", fam, owner)
 			continue
 		}
-		if held[uint64(a)] != owner {
+		if !held[claim{uint64(a), owner}] {
 			v.add(IssuePoolOwner, []string{owner}, string(fam), &ref, "the %s pool gives the address to profile %q, which does not hold it as a VCEM-pool address", fam, owner)
 		}
 	}
