@@ -1,0 +1,311 @@
+package vcem_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/mxsync-go/mxsync/vcem/vcemtest"
+)
+
+var errBoom = errors.New("boom")
+
+func newManager(t *testing.T, faults *vcemtest.Faults, inSync map[string]bool, opts ...vcemtest.Option) *vcemtest.Manager {
+	t.Helper()
+	m := vcemtest.NewManager(append([]vcemtest.Option{vcemtest.WithFaults(faults), vcemtest.WithJobLatency(time.Millisecond)}, opts...)...)
+	for _, id := range []string{"d1", "d2", "d3"} {
+		require.NoError(t, m.AddDomain(id, inSync[id]))
+	}
+	return m
+}
+
+func TestResyncDomains(t *testing.T) {
+	ids := []string{"d1", "d2", "d3"}
+	tests := []struct {
+		name     string
+		inSync   map[string]bool
+		faults   []vcemtest.Fault
+		outcomes map[string]vcem.Outcome
+		resynced map[string]bool
+		errIs    error
+	}{
+		{
+			name:     "all out of sync: resync each",
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d1": true, "d2": true, "d3": true},
+		},
+		{
+			name:     "in-sync domain is completed without a job",
+			inSync:   map[string]bool{"d2": true},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d1": true, "d3": true},
+		},
+		{
+			name:     "start fails",
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpStartMaintenance, Domain: "d2", Err: errBoom}},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeNotStarted, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d1": true, "d3": true},
+			errIs:    errBoom,
+		},
+		{
+			name:     "check fails",
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpCheckInSync, Domain: "d1", Err: errBoom}},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d2": true, "d3": true},
+			errIs:    errBoom,
+		},
+		{
+			name:     "resync request fails",
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpResync, Domain: "d3", Err: errBoom}},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCancelled},
+			resynced: map[string]bool{"d1": true, "d2": true},
+			errIs:    errBoom,
+		},
+		{
+			name:     "job fails",
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpJobRun, Domain: "d2", Err: errBoom}},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCancelled, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d1": true, "d3": true},
+		},
+		{
+			name:     "complete fails",
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpCompleteMaintenance, Domain: "d1", Err: errBoom}},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d1": true, "d2": true, "d3": true},
+			errIs:    errBoom,
+		},
+		{
+			name:     "check panics",
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpCheckInSync, Domain: "d2", Panic: "manager bug"}},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCancelled, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d1": true, "d3": true},
+		},
+		{
+			name: "cancel fails twice then works",
+			faults: []vcemtest.Fault{
+				{Op: vcemtest.OpResync, Domain: "d1", Err: errBoom},
+				{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Err: errors.New("busy"), Count: 2},
+			},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d2": true, "d3": true},
+			errIs:    errBoom,
+		},
+		{
+			name: "cancel panics once then works",
+			faults: []vcemtest.Fault{
+				{Op: vcemtest.OpResync, Domain: "d1", Err: errBoom},
+				{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Panic: "cancel bug", Count: 1},
+			},
+			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
+			resynced: map[string]bool{"d2": true, "d3": true},
+			errIs:    errBoom,
+		},
+	}
+	for _, tt := range tests {
+		for _, conc := range []int{1, 3} {
+			t.Run(tt.name, func(t *testing.T) {
+				f := vcemtest.NewFaults(1)
+				for _, r := range tt.faults {
+					f.Add(r)
+				}
+				m := newManager(t, f, tt.inSync)
+				res, err := vcem.ResyncDomains(context.Background(), m, ids, vcem.WithConcurrency(conc), vcem.WithCleanupTimeout(time.Second))
+				require.Len(t, res, len(ids))
+				failed := false
+				for i, r := range res {
+					assert.Equal(t, ids[i], r.DomainID, "results in input order")
+					assert.Equal(t, tt.outcomes[r.DomainID], r.Outcome, r.DomainID)
+					assert.Equal(t, tt.resynced[r.DomainID], r.Resynced, r.DomainID)
+					assert.NoError(t, r.CleanupErr)
+					if r.Outcome != vcem.OutcomeCompleted {
+						failed = true
+						assert.Error(t, r.Err)
+					} else {
+						assert.NoError(t, r.Err)
+					}
+				}
+				assert.Equal(t, failed, err != nil)
+				if tt.errIs != nil {
+					assert.ErrorIs(t, err, tt.errIs)
+				}
+				assert.Empty(t, m.InMaintenance(), "no domain may be left in maintenance")
+				for id, want := range tt.resynced {
+					got, err := m.InSync(id)
+					require.NoError(t, err)
+					assert.Equal(t, want, got, "domain %s in sync after its job", id)
+				}
+			})
+		}
+	}
+}
+
+func TestResyncPanicBecomesPanicError(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	f.Add(vcemtest.Fault{Op: vcemtest.OpWaitJob, Panic: "wait exploded"})
+	m := newManager(t, f, nil)
+	r := vcem.ResyncDomain(context.Background(), m, "d1")
+	var pe *vcem.PanicError
+	require.ErrorAs(t, r.Err, &pe)
+	assert.Equal(t, "wait exploded", pe.Value)
+	assert.Equal(t, "d1", pe.DomainID)
+	assert.NotEmpty(t, pe.Stack)
+	assert.Equal(t, vcem.OutcomeCancelled, r.Outcome)
+	assert.Empty(t, m.InMaintenance())
+	jobs := m.Jobs()
+	require.Len(t, jobs, 1)
+	assert.Equal(t, vcem.JobFailed, jobs[0].State, "cancelling maintenance fails the running job")
+}
+
+func TestResyncCancelledContextLeavesNoMaintenance(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault vcemtest.Fault
+	}{
+		{"cancelled while waiting for the job", vcemtest.Fault{}},
+		{"cancelled during a slow check", vcemtest.Fault{Op: vcemtest.OpCheckInSync, Delay: time.Hour}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := vcemtest.NewFaults(1)
+			if tt.fault.Op != "" {
+				f.Add(tt.fault)
+			}
+			// Jobs never finish on their own within the test.
+			m := newManager(t, f, nil, vcemtest.WithJobLatency(time.Hour))
+			ctx, cancel := context.WithCancel(context.Background())
+			var res []vcem.DomainResult
+			var err error
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				res, err = vcem.ResyncDomains(ctx, m, []string{"d1", "d2"}, vcem.WithConcurrency(1))
+			}()
+			require.Eventually(t, func() bool { return len(m.InMaintenance()) == 1 }, 5*time.Second, time.Millisecond)
+			cancel()
+			<-done
+			require.Error(t, err)
+			assert.ErrorIs(t, err, context.Canceled)
+			require.Len(t, res, 2)
+			assert.Equal(t, vcem.OutcomeCancelled, res[0].Outcome)
+			assert.Equal(t, vcem.OutcomeNotStarted, res[1].Outcome)
+			assert.Empty(t, m.InMaintenance())
+			var cancels int
+			for _, c := range m.Calls() {
+				if c.Op == vcemtest.OpCancelMaintenance && c.Err == "" {
+					cancels++
+				}
+			}
+			assert.Equal(t, 1, cancels, "the started domain was cancelled on a fresh context")
+		})
+	}
+}
+
+func TestResyncReportsDomainLeftInMaintenance(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Domain: "d1", Err: errBoom})
+	f.Add(vcemtest.Fault{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Err: errors.New("VCEM down")})
+	m := newManager(t, f, nil)
+	res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1"})
+	require.Error(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, vcem.OutcomeLeftInMaintenance, res[0].Outcome)
+	require.Error(t, res[0].CleanupErr)
+	assert.Contains(t, res[0].CleanupErr.Error(), "attempt 3")
+	assert.Contains(t, err.Error(), "MAY still be in maintenance")
+	assert.Equal(t, []string{"d1"}, m.InMaintenance(), "the fake confirms what the result says")
+}
+
+func TestResyncCleanupIsBounded(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Domain: "d1", Err: errBoom})
+	f.Add(vcemtest.Fault{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Delay: time.Hour})
+	m := newManager(t, f, nil)
+	res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1"}, vcem.WithCleanupTimeout(5*time.Millisecond))
+	require.Error(t, err)
+	assert.Equal(t, vcem.OutcomeLeftInMaintenance, res[0].Outcome)
+	assert.ErrorIs(t, res[0].CleanupErr, context.DeadlineExceeded)
+}
+
+// concurrencyProbe wraps a Manager and records the most domains in
+// maintenance at once.
+type concurrencyProbe struct {
+	vcem.Manager
+	mu       sync.Mutex
+	now, max int
+	starts   atomic.Int32
+}
+
+func (p *concurrencyProbe) StartMaintenance(ctx context.Context, id string) error {
+	err := p.Manager.StartMaintenance(ctx, id)
+	if err == nil {
+		p.starts.Add(1)
+		p.mu.Lock()
+		p.now++
+		p.max = max(p.max, p.now)
+		p.mu.Unlock()
+	}
+	return err
+}
+
+func (p *concurrencyProbe) CompleteMaintenance(ctx context.Context, id string) error {
+	err := p.Manager.CompleteMaintenance(ctx, id)
+	if err == nil {
+		p.mu.Lock()
+		p.now--
+		p.mu.Unlock()
+	}
+	return err
+}
+
+func TestResyncConcurrencyIsBounded(t *testing.T) {
+	for _, n := range []int{1, 2, 4} {
+		t.Run("", func(t *testing.T) {
+			m := vcemtest.NewManager(vcemtest.WithJobLatency(2 * time.Millisecond))
+			var ids []string
+			for i := range 12 {
+				id := "dom" + string(rune('a'+i))
+				ids = append(ids, id)
+				require.NoError(t, m.AddDomain(id, false))
+			}
+			p := &concurrencyProbe{Manager: m}
+			res, err := vcem.ResyncDomains(context.Background(), p, ids, vcem.WithConcurrency(n))
+			require.NoError(t, err)
+			assert.Len(t, res, len(ids))
+			assert.LessOrEqual(t, p.max, n)
+			assert.GreaterOrEqual(t, p.max, 1)
+			assert.Equal(t, int32(len(ids)), p.starts.Load())
+			assert.Len(t, m.Jobs(), len(ids))
+		})
+	}
+}
+
+func TestResyncRejectsBadInput(t *testing.T) {
+	m := vcemtest.NewManager()
+	tests := []struct {
+		name string
+		ids  []string
+		opts []vcem.ResyncOption
+		has  string
+	}{
+		{"duplicate domain", []string{"a", "a"}, nil, `"a" listed twice`},
+		{"empty domain", []string{""}, nil, "[0] is empty"},
+		{"zero concurrency", []string{"a"}, []vcem.ResyncOption{vcem.WithConcurrency(0)}, "concurrency 0"},
+		{"zero cleanup timeout", []string{"a"}, []vcem.ResyncOption{vcem.WithCleanupTimeout(0)}, "cleanup timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := vcem.ResyncDomains(context.Background(), m, tt.ids, tt.opts...)
+			require.Error(t, err)
+			assert.Nil(t, res)
+			assert.Contains(t, err.Error(), tt.has)
+			assert.Empty(t, m.Calls(), "no request before the input is checked")
+		})
+	}
+}
