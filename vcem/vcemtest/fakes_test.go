@@ -1,0 +1,245 @@
+package vcemtest_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/mxsync-go/mxsync/vcem/vcemtest"
+)
+
+var (
+	macs = addrpool.MustRange(addrpool.MAC(0x00215A9B0000), addrpool.MAC(0x00215A9B00FF))
+	wwns = addrpool.MustRange(addrpool.WWN(0x5001438002A30000), addrpool.WWN(0x5001438002A300FF))
+)
+
+func estate(t *testing.T) *vcem.Snapshot {
+	t.Helper()
+	s, err := vcemtest.NewBuilder(macs, wwns).
+		Group("g1", "G1").
+		Domain(vcem.Domain{ID: "d1", GroupID: "g1"}).
+		Domain(vcem.Domain{ID: "d2", GroupID: "g1"}).
+		Profile("d1", vcemtest.ProfileSpec{Name: "a", Bay: "1", Ethernet: 2, FC: 1}).
+		Profile("d2", vcemtest.ProfileSpec{Name: "b", Ethernet: 1, FCoE: 1}).
+		Build()
+	require.NoError(t, err)
+	return s
+}
+
+func TestBuilderAllocatesConsistently(t *testing.T) {
+	s := estate(t)
+	a := s.Profiles["d1:a"]
+	assert.Equal(t, addrpool.MAC(0x00215A9B0000), a.Ethernet[0].MAC)
+	assert.Equal(t, addrpool.WWN(0x5001438002A30000), a.FC[0].PortWWN)
+	assert.NoError(t, vcem.CheckNodeWWN(a.FC[0].PortWWN, a.FC[0].NodeWWN))
+	assert.Equal(t, uint64(4), s.MACs.Counts().InUse)
+	assert.Equal(t, uint64(4), s.WWNs.Counts().InUse)
+
+	_, err := vcemtest.NewBuilder(macs, wwns).Domain(vcem.Domain{ID: "d"}).Domain(vcem.Domain{ID: "d"}).Build()
+	assert.ErrorContains(t, err, `domain "d" added twice`)
+	_, err = vcemtest.NewBuilder(macs, wwns).Profile("nowhere", vcemtest.ProfileSpec{Name: "p"}).Build()
+	assert.ErrorContains(t, err, "nowhere")
+}
+
+func TestStoreAppliesTheSameChanges(t *testing.T) {
+	s := estate(t)
+	st, err := vcemtest.NewStore(s)
+	require.NoError(t, err)
+	ctx := context.Background()
+	changes := []vcem.Change{vcem.DeleteProfile{ProfileID: "d1:a"}, vcem.MarkExternalMAC{MAC: 0x00215A9B0000}}
+	want := s.Clone()
+	for _, c := range changes {
+		require.NoError(t, st.Apply(ctx, c))
+		require.NoError(t, vcem.Apply(want, c))
+	}
+	got, err := st.Snapshot(ctx)
+	require.NoError(t, err)
+	assert.True(t, want.Equal(got))
+	assert.Equal(t, changes, st.Applied())
+	assert.ErrorIs(t, st.Apply(ctx, vcem.DeleteProfile{ProfileID: "d1:a"}), vcem.ErrUnknownProfile)
+	assert.Len(t, st.Applied(), 2, "a failed change is not recorded")
+
+	// The returned snapshot is a copy.
+	require.NoError(t, vcem.Apply(got, vcem.DeleteProfile{ProfileID: "d2:b"}))
+	again, err := st.Snapshot(ctx)
+	require.NoError(t, err)
+	assert.Contains(t, again.Profiles, "d2:b")
+
+	bad := s.Clone()
+	bad.Profiles["x"] = vcem.Profile{ID: "x", DomainID: "nowhere", Name: "x"}
+	_, err = vcemtest.NewStore(bad)
+	assert.ErrorContains(t, err, "nowhere")
+}
+
+func TestStoreFaultsAndContext(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	boom := errors.New("boom")
+	f.Add(vcemtest.Fault{Op: vcemtest.OpApply, Domain: "d2:b", Err: boom})
+	st, err := vcemtest.NewStore(estate(t), vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	ctx := context.Background()
+	assert.ErrorIs(t, st.Apply(ctx, vcem.DeleteProfile{ProfileID: "d2:b"}), boom)
+	assert.NoError(t, st.Apply(ctx, vcem.DeleteProfile{ProfileID: "d1:a"}))
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = st.Snapshot(cctx)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestStoreConcurrentUse(t *testing.T) {
+	st, err := vcemtest.NewStore(estate(t))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			_ = st.Apply(context.Background(), vcem.MarkExternalMAC{MAC: addrpool.MAC(0x00215A9B0080 + i%4)})
+			_, _ = st.Snapshot(context.Background())
+		})
+	}
+	wg.Wait()
+	snap, err := st.Snapshot(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), snap.MACs.Counts().External)
+}
+
+func TestLiveReadsAndScripting(t *testing.T) {
+	s := estate(t)
+	l, err := vcemtest.NewLive(s)
+	require.NoError(t, err)
+	ctx := context.Background()
+	creds := vcem.NewCredentials("admin", "pw")
+
+	ld, err := l.ReadDomain(ctx, "d1")
+	require.NoError(t, err)
+	require.Len(t, ld.Profiles, 1)
+	assert.Empty(t, ld.Profiles[0].ID, "VC does not know VCEM profile IDs")
+	assert.Equal(t, s.Profiles["d1:a"].Ethernet, ld.Profiles[0].Ethernet)
+
+	// A profile deleted and another created reuses the lowest freed address.
+	require.NoError(t, l.DeleteProfile("d1", "a"))
+	p, err := l.CreateProfile("d2", vcemtest.ProfileSpec{Name: "c", Ethernet: 1, FC: 1})
+	require.NoError(t, err)
+	assert.Equal(t, s.Profiles["d1:a"].Ethernet[0].MAC, p.Ethernet[0].MAC)
+	assert.Equal(t, s.Profiles["d1:a"].FC[0].PortWWN, p.FC[0].PortWWN)
+	_, err = l.CreateProfile("d2", vcemtest.ProfileSpec{Name: "c"})
+	assert.ErrorContains(t, err, "name in use")
+	assert.ErrorIs(t, l.DeleteProfile("d1", "a"), vcem.ErrUnknownProfile)
+
+	// Removed from its group: VCEM cannot read it; credentials can.
+	require.NoError(t, l.RemoveFromGroup("d2"))
+	l.RestoreVCEM("d1", "d2")
+	_, err = l.ReadDomain(ctx, "d2")
+	assert.ErrorIs(t, err, vcem.ErrDomainInaccessible)
+	target := vcem.DomainTarget{ID: "d2", Manager: "d2.vcm.example"}
+	_, err = l.ReadDomainWithCredentials(ctx, target, creds)
+	assert.ErrorIs(t, err, vcem.ErrCredentialsRejected, "no credentials set yet")
+	require.NoError(t, l.SetCredentials("d2", creds))
+	ld, err = l.ReadDomainWithCredentials(ctx, target, creds)
+	require.NoError(t, err)
+	assert.True(t, ld.ViaCredentials)
+	assert.Empty(t, ld.Domain.GroupID)
+	assert.Len(t, ld.Profiles, 2)
+
+	// Unreachable: neither way works.
+	require.NoError(t, l.SetReachable("d2", false))
+	_, err = l.ReadDomainWithCredentials(ctx, target, creds)
+	assert.ErrorIs(t, err, vcem.ErrDomainInaccessible)
+
+	// VCEM's restored database does not know a domain added later.
+	require.NoError(t, l.AddDomain(vcem.Domain{ID: "d9", Manager: "10.9.9.9"}, creds))
+	require.NoError(t, l.AddToGroup("d9", "g1"))
+	refs, err := l.ListDomains(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"d1", "d2", "d9"}, ids(refs))
+	l.RestoreVCEM("d1", "d2")
+	refs, err = l.ListDomains(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"d1", "d2"}, ids(refs))
+	_, err = l.ReadDomain(ctx, "d9")
+	assert.ErrorIs(t, err, vcem.ErrUnknownDomain)
+
+	// Modules.
+	require.NoError(t, l.AddModule("d1", vcem.Module{Enclosure: "e", Bay: 1, Type: "VC-ENET"}))
+	assert.ErrorContains(t, l.AddModule("d1", vcem.Module{Enclosure: "e", Bay: 1}), "taken")
+	require.NoError(t, l.RemoveModule("d1", "e", 1))
+	assert.ErrorContains(t, l.RemoveModule("d1", "e", 1), "no module")
+	assert.ErrorIs(t, l.AssignProfile("d7", "a", "1"), vcem.ErrUnknownDomain)
+}
+
+func ids(refs []vcem.DomainRef) []string {
+	var out []string
+	for _, r := range refs {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func TestManagerSemantics(t *testing.T) {
+	ctx := context.Background()
+	m := vcemtest.NewManager(vcemtest.WithJobLatency(time.Millisecond))
+	require.NoError(t, m.AddDomain("d1", false))
+	assert.ErrorContains(t, m.AddDomain("d1", false), "already exists")
+
+	_, err := m.CheckInSync(ctx, "d1")
+	assert.ErrorIs(t, err, vcem.ErrNotInMaintenance)
+	_, err = m.Resync(ctx, "d1")
+	assert.ErrorIs(t, err, vcem.ErrNotInMaintenance)
+	assert.ErrorIs(t, m.CancelMaintenance(ctx, "d1"), vcem.ErrNotInMaintenance)
+	assert.ErrorIs(t, m.StartMaintenance(ctx, "nope"), vcem.ErrUnknownDomain)
+
+	require.NoError(t, m.StartMaintenance(ctx, "d1"))
+	assert.ErrorIs(t, m.StartMaintenance(ctx, "d1"), vcem.ErrInMaintenance)
+	assert.Equal(t, []string{"d1"}, m.InMaintenance())
+	inSync, err := m.CheckInSync(ctx, "d1")
+	require.NoError(t, err)
+	assert.False(t, inSync)
+	id, err := m.Resync(ctx, "d1")
+	require.NoError(t, err)
+	job, err := m.WaitJob(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, vcem.JobCompleted, job.State)
+	polled, err := m.Job(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, job, polled)
+	require.NoError(t, m.CompleteMaintenance(ctx, "d1"))
+	assert.Empty(t, m.InMaintenance())
+	inSync, err = m.InSync("d1")
+	require.NoError(t, err)
+	assert.True(t, inSync)
+	_, err = m.Job(ctx, "job-99")
+	assert.ErrorIs(t, err, vcem.ErrUnknownJob)
+}
+
+func TestManagerRefusesCompleteWhileJobRuns(t *testing.T) {
+	ctx := context.Background()
+	m := vcemtest.NewManager(vcemtest.WithJobLatency(time.Hour))
+	require.NoError(t, m.AddDomain("d1", false))
+	require.NoError(t, m.StartMaintenance(ctx, "d1"))
+	id, err := m.Resync(ctx, "d1")
+	require.NoError(t, err)
+	assert.ErrorIs(t, m.CompleteMaintenance(ctx, "d1"), vcem.ErrJobRunning)
+	wctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+	defer cancel()
+	_, err = m.WaitJob(wctx, id)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	require.NoError(t, m.CancelMaintenance(ctx, "d1"))
+	job, err := m.WaitJob(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, vcem.JobFailed, job.State)
+	assert.Contains(t, job.Message, "cancelled")
+	inSync, err := m.InSync("d1")
+	require.NoError(t, err)
+	assert.False(t, inSync)
+	var ops []string
+	for _, c := range m.Calls() {
+		ops = append(ops, c.Op)
+	}
+	assert.Equal(t, []string{vcemtest.OpStartMaintenance, vcemtest.OpResync, vcemtest.OpCompleteMaintenance, vcemtest.OpWaitJob, vcemtest.OpCancelMaintenance, vcemtest.OpWaitJob}, ops)
+}
