@@ -150,10 +150,11 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 	for _, p := range restored.Presentations {
 		byVolume[p.VolumeID] = append(byVolume[p.VolumeID], p)
 	}
+	idx := indexLive(live)
 	known := map[string]map[addrpool.WWN]bool{}
 	for _, id := range sortedKeys(restored.Volumes) {
 		v := restored.Volumes[id]
-		la, ok := live.Arrays[v.ArrayID]
+		ai, ok := idx[v.ArrayID]
 		if !ok {
 			continue // reported once per array above
 		}
@@ -161,12 +162,12 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 			known[v.ArrayID] = map[addrpool.WWN]bool{}
 		}
 		known[v.ArrayID][v.WWN] = true
-		lv, onArray := live.Volume(v.ArrayID, v.WWN)
+		lv, onArray := ai.volumes[v.WWN]
 		if !onArray {
 			out = append(out, missingVolume(v))
 			continue
 		}
-		out = append(out, presentationFindings(restored, v, byVolume[id], la)...)
+		out = append(out, presentationFindings(restored, v, byVolume[id], ai.presentations[v.WWN])...)
 		state := v.Signature
 		predicted := false
 		if state == "" {
@@ -196,6 +197,27 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 	return out, nil
 }
 
+// liveIndex is one array's volumes and presentations by volume WWN.
+type liveIndex struct {
+	volumes       map[addrpool.WWN]LiveVolume
+	presentations map[addrpool.WWN][]LivePresentation
+}
+
+func indexLive(l *Live) map[string]liveIndex {
+	out := make(map[string]liveIndex, len(l.Arrays))
+	for id, a := range l.Arrays {
+		ix := liveIndex{volumes: make(map[addrpool.WWN]LiveVolume, len(a.Volumes)), presentations: map[addrpool.WWN][]LivePresentation{}}
+		for _, v := range a.Volumes {
+			ix.volumes[v.WWN] = v
+		}
+		for _, p := range a.Presentations {
+			ix.presentations[p.VolumeWWN] = append(ix.presentations[p.VolumeWWN], p)
+		}
+		out[id] = ix
+	}
+	return out
+}
+
 func missingVolume(v Volume) Finding {
 	s := Subject{ArrayID: v.ArrayID, VolumeID: v.ID, VolumeWWN: v.WWN, ServiceID: v.ServiceID}
 	if strings.HasPrefix(v.Name, OfflineVolumePrefix) {
@@ -215,16 +237,14 @@ func missingVolume(v Volume) Finding {
 
 // presentationFindings compares one volume's restored presentations with
 // what its array presents, per initiator.
-func presentationFindings(restored *Snapshot, v Volume, want []Presentation, la LiveArray) []Finding {
+func presentationFindings(restored *Snapshot, v Volume, want []Presentation, have []LivePresentation) []Finding {
 	wantBy := map[addrpool.WWN]Presentation{}
 	for _, p := range want {
 		wantBy[p.Initiator] = p
 	}
 	haveBy := map[addrpool.WWN]LivePresentation{}
-	for _, p := range la.Presentations {
-		if p.VolumeWWN == v.WWN {
-			haveBy[p.Initiator] = p
-		}
+	for _, p := range have {
+		haveBy[p.Initiator] = p
 	}
 	var added, removed, changed []string
 	for _, init := range sortedWWNs(haveBy) {
