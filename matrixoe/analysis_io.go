@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"slices"
 )
 
 // AnalyzeIORequests is IO phase 1: every request still unfinished at backup
@@ -38,9 +37,13 @@ func AnalyzeIOServices(ms *Snapshot, file *ServicesFile) ([]Finding, error) {
 	if ms == nil || file == nil {
 		return nil, errors.New("matrixoe: AnalyzeIOServices: nil input")
 	}
+	byName := make(map[string]Service, len(ms.Services))
+	for _, sv := range ms.Services {
+		byName[sv.Name] = sv
+	}
 	var out []Finding
 	for _, name := range file.Deleted() {
-		sv, ok := ms.ServiceByName(name)
+		sv, ok := byName[name]
 		if !ok {
 			continue
 		}
@@ -59,15 +62,8 @@ func AnalyzeIOServices(ms *Snapshot, file *ServicesFile) ([]Finding, error) {
 // after the backup; mark it allocated. Live addresses outside the IO pools
 // are not IO's and are ignored.
 func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) []Finding {
-	addrs := slices.SortedFunc(func(yield func(netip.Addr) bool) {
-		for a := range live {
-			if !yield(a) {
-				return
-			}
-		}
-	}, func(a, b netip.Addr) int { return a.Compare(b) })
 	var out []Finding
-	for _, a := range addrs {
+	for _, a := range sortedAddrs(live) {
 		ip, ok := ms.IPs[a]
 		if !ok || ip.Allocated {
 			continue

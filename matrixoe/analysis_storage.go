@@ -271,8 +271,9 @@ func firstKey(m map[string]bool) string {
 
 // PredictSPM applies the SPM-side effect of a matrixoe change to a predicted
 // SPM catalog, for dry runs: DeleteVolumeFromSPM removes the volume and its
-// presentations. Every other change has no SPM effect and returns false.
-// The real deletion goes through the SPM catalog port (the engine routes it).
+// presentations, editing s in place (pass a Clone of the restored catalog).
+// Every other change has no SPM effect and returns false. The real deletion
+// goes through the SPM catalog port (the engine routes it).
 func PredictSPM(s *spm.Snapshot, c Change) (bool, error) {
 	d, ok := deref(c).(DeleteVolumeFromSPM)
 	if !ok {
@@ -281,8 +282,7 @@ func PredictSPM(s *spm.Snapshot, c Change) (bool, error) {
 	if _, ok := s.Volumes[d.VolumeID]; !ok {
 		return true, changeErr(d, notFound("volume %q in the SPM catalog", d.VolumeID))
 	}
-	s.Volumes = maps.Clone(s.Volumes)
 	delete(s.Volumes, d.VolumeID)
-	s.Presentations = slices.DeleteFunc(slices.Clone(s.Presentations), func(p spm.Presentation) bool { return p.VolumeID == d.VolumeID })
+	s.Presentations = slices.DeleteFunc(s.Presentations, func(p spm.Presentation) bool { return p.VolumeID == d.VolumeID })
 	return true, nil
 }

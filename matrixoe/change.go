@@ -114,30 +114,72 @@ type UpdateRecoveryGroup struct {
 	RemoveProtected []string `json:"removeProtected"`
 }
 
-func (SetLSDeactivated) Kind() string        { return KindSetLSDeactivated }
-func (DropLS) Kind() string                  { return KindDropLS }
-func (SetPowerState) Kind() string           { return KindSetPowerState }
-func (AddVolumeToSPE) Kind() string          { return KindAddVolumeToSPE }
-func (RemoveVolumeFromSPE) Kind() string     { return KindRemoveVolumeFromSPE }
-func (DeleteVolumeFromSPM) Kind() string     { return KindDeleteVolumeFromSPM }
-func (TerminateRequest) Kind() string        { return KindTerminateRequest }
-func (RemoveServiceDefinition) Kind() string { return KindRemoveServiceDefinition }
-func (MarkIPAllocated) Kind() string         { return KindMarkIPAllocated }
-func (ApplyRMExport) Kind() string           { return KindApplyRMExport }
-func (UpdateRecoveryGroup) Kind() string     { return KindUpdateRecoveryGroup }
+// Kind returns KindSetLSDeactivated.
+func (SetLSDeactivated) Kind() string { return KindSetLSDeactivated }
 
-func (c SetLSDeactivated) Target() string    { return "logical server " + c.LogicalServerID }
-func (c DropLS) Target() string              { return "logical server " + c.LogicalServerID }
-func (c SetPowerState) Target() string       { return "logical server " + c.LogicalServerID }
-func (c AddVolumeToSPE) Target() string      { return "storage pool entry " + c.SPEID }
+// Kind returns KindDropLS.
+func (DropLS) Kind() string { return KindDropLS }
+
+// Kind returns KindSetPowerState.
+func (SetPowerState) Kind() string { return KindSetPowerState }
+
+// Kind returns KindAddVolumeToSPE.
+func (AddVolumeToSPE) Kind() string { return KindAddVolumeToSPE }
+
+// Kind returns KindRemoveVolumeFromSPE.
+func (RemoveVolumeFromSPE) Kind() string { return KindRemoveVolumeFromSPE }
+
+// Kind returns KindDeleteVolumeFromSPM.
+func (DeleteVolumeFromSPM) Kind() string { return KindDeleteVolumeFromSPM }
+
+// Kind returns KindTerminateRequest.
+func (TerminateRequest) Kind() string { return KindTerminateRequest }
+
+// Kind returns KindRemoveServiceDefinition.
+func (RemoveServiceDefinition) Kind() string { return KindRemoveServiceDefinition }
+
+// Kind returns KindMarkIPAllocated.
+func (MarkIPAllocated) Kind() string { return KindMarkIPAllocated }
+
+// Kind returns KindApplyRMExport.
+func (ApplyRMExport) Kind() string { return KindApplyRMExport }
+
+// Kind returns KindUpdateRecoveryGroup.
+func (UpdateRecoveryGroup) Kind() string { return KindUpdateRecoveryGroup }
+
+// Target names the record the change touches.
+func (c SetLSDeactivated) Target() string { return "logical server " + c.LogicalServerID }
+
+// Target names the record the change touches.
+func (c DropLS) Target() string { return "logical server " + c.LogicalServerID }
+
+// Target names the record the change touches.
+func (c SetPowerState) Target() string { return "logical server " + c.LogicalServerID }
+
+// Target names the record the change touches.
+func (c AddVolumeToSPE) Target() string { return "storage pool entry " + c.SPEID }
+
+// Target names the record the change touches.
 func (c RemoveVolumeFromSPE) Target() string { return "storage pool entry " + c.SPEID }
+
+// Target names the record the change touches.
 func (c DeleteVolumeFromSPM) Target() string { return "volume " + c.VolumeID }
-func (c TerminateRequest) Target() string    { return "request " + c.RequestID }
+
+// Target names the record the change touches.
+func (c TerminateRequest) Target() string { return "request " + c.RequestID }
+
+// Target names the record the change touches.
 func (c RemoveServiceDefinition) Target() string {
 	return "service " + c.ServiceID
 }
-func (c MarkIPAllocated) Target() string     { return "IP address " + c.Address.String() }
-func (c ApplyRMExport) Target() string       { return "recovery groups" }
+
+// Target names the record the change touches.
+func (c MarkIPAllocated) Target() string { return "IP address " + c.Address.String() }
+
+// Target names the record the change touches.
+func (c ApplyRMExport) Target() string { return "recovery groups" }
+
+// Target names the record the change touches.
 func (c UpdateRecoveryGroup) Target() string { return "recovery group " + c.Name }
 
 func (SetLSDeactivated) isChange()        {}
@@ -211,8 +253,9 @@ func deref(c Change) Change {
 	return c
 }
 
-// Apply applies one change to s. It is the only code that mutates a
-// snapshot: the dry run, the fakes in matrixoetest and the engine's
+// Apply applies one change to s, which should be valid ([Snapshot.Validate]):
+// it relies on the two-way links Validate checks. It is the only code that
+// mutates a snapshot: the dry run, the fakes in matrixoetest and the engine's
 // prediction all use it. On error s is unchanged and the error is a
 // *[ChangeError] wrapping [ErrNotFound], [ErrConflict] or [ErrInvalid].
 func Apply(s *Snapshot, c Change) error {
@@ -246,6 +289,7 @@ type IndexedError struct {
 	Err   error
 }
 
+// Error implements error.
 func (e *IndexedError) Error() string { return fmt.Sprintf("change #%d: %v", e.Index, e.Err) }
 
 // Unwrap returns the change's error.
@@ -261,7 +305,8 @@ func apply(s *Snapshot, c Change) error {
 		ls.Activated = false
 		s.LogicalServers[ls.ID] = ls
 	case DropLS:
-		if _, ok := s.LogicalServers[c.LogicalServerID]; !ok {
+		ls, ok := s.LogicalServers[c.LogicalServerID]
+		if !ok {
 			return notFound("logical server %q", c.LogicalServerID)
 		}
 		delete(s.LogicalServers, c.LogicalServerID)
@@ -271,8 +316,10 @@ func apply(s *Snapshot, c Change) error {
 				s.Services[id] = sv
 			}
 		}
-		for id, spe := range s.SPEs {
-			if spe.LogicalServerID == c.LogicalServerID {
+		// A valid snapshot links SPEs both ways, so the server's own list
+		// finds every SPE it owns.
+		for _, id := range ls.SPEIDs {
+			if spe, ok := s.SPEs[id]; ok && spe.LogicalServerID == c.LogicalServerID {
 				spe.LogicalServerID = ""
 				s.SPEs[id] = spe
 			}

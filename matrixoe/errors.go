@@ -26,10 +26,12 @@ type ChangeError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *ChangeError) Error() string {
 	return fmt.Sprintf("matrixoe: apply %s to %s: %v", e.Kind, e.Target, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *ChangeError) Unwrap() error { return e.Err }
 
 func changeErr(c Change, err error) error {

@@ -126,6 +126,7 @@ type ExportConflictError struct {
 	Conflicts []string
 }
 
+// Error implements error.
 func (e *ExportConflictError) Error() string {
 	return "RM import fails: " + strings.Join(e.Conflicts, "; ")
 }

@@ -62,6 +62,7 @@ type ServicesFileError struct {
 	Problems []LineProblem
 }
 
+// Error implements error.
 func (e *ServicesFileError) Error() string {
 	where := e.Path
 	if where == "" {

@@ -12,6 +12,7 @@ type ValidationError struct {
 	Problems []string
 }
 
+// Error implements error.
 func (e *ValidationError) Error() string {
 	return fmt.Sprintf("matrixoe: invalid snapshot (%d problems): %s", len(e.Problems), strings.Join(e.Problems, "; "))
 }

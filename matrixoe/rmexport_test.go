@@ -1,0 +1,106 @@
+package matrixoe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const exportDoc = `{
+  "format": "mxsync-go/rm-export",
+  "version": 1,
+  "site": "site-A",
+  "exportedAt": "2026-11-25T10:00:00Z",
+  "recoveryGroups": [
+    {"name": "RG1", "set": "SET-A", "enabled": true,
+     "protectedLogicalServers": ["LS1", "LS2"],
+     "replicationGroups": ["SRG1"]}
+  ]
+}`
+
+func TestDecodeRMExport(t *testing.T) {
+	e, err := DecodeRMExport(strings.NewReader(exportDoc))
+	require.NoError(t, err)
+	assert.Equal(t, &RMExport{
+		Format: RMExportFormat, Version: 1, Site: "site-A",
+		ExportedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
+		RecoveryGroups: []RecoveryGroup{{Name: "RG1", Set: "SET-A", Enabled: true,
+			ProtectedLS: []string{"LS1", "LS2"}, ReplicationGroups: []string{"SRG1"}}},
+	}, e)
+
+	b, err := json.Marshal(e)
+	require.NoError(t, err)
+	back, err := DecodeRMExport(bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Equal(t, e, back)
+}
+
+func TestDecodeRMExportErrors(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      []string
+	}{
+		{"not JSON", `[`, []string{"decode RM export"}},
+		{"unknown field", `{"format":"mxsync-go/rm-export","version":1,"groups":[]}`, []string{`unknown field "groups"`}},
+		{"HP's format is not ours", `{"format":"exportconfig","version":1}`, []string{`format is "exportconfig"`}},
+		{"future version", `{"format":"mxsync-go/rm-export","version":2}`, []string{"version is 2"}},
+		{"group problems", `{"format":"mxsync-go/rm-export","version":1,"recoveryGroups":[
+			{"name":"","set":"A"},{"name":"RG1","set":""},{"name":"RG1","set":"A","protectedLogicalServers":["x","x"]}]}`,
+			[]string{"recoveryGroups[0]: empty name", `recoveryGroups[1] ("RG1"): empty set`, `recoveryGroups[2]: name "RG1" already used by recoveryGroups[1]`, `logical server "x" listed twice`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DecodeRMExport(strings.NewReader(tc.doc))
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestExportFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "rm.json")
+	require.NoError(t, os.WriteFile(good, []byte(exportDoc), 0o644))
+	e, err := ExportFile(good).RMExport(ctx)
+	require.NoError(t, err)
+	assert.Len(t, e.RecoveryGroups, 1)
+
+	_, err = ExportFile(filepath.Join(dir, "none.json")).RMExport(ctx)
+	require.ErrorIs(t, err, ErrNoExport)
+
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"format":"x","version":1}`), 0o644))
+	_, err = ExportFile(bad).RMExport(ctx)
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), bad)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = ExportFile(good).RMExport(cancelled)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestLiveStateJSONRoundTrip(t *testing.T) {
+	st := LiveState{
+		VMPower: map[string]PowerState{"vm-1": PowerOn},
+		IPs:     map[netip.Addr]string{addr(t, "10.0.0.1"): "web", addr(t, "fd00::1"): "v6"},
+		Export:  export(RecoveryGroup{Name: "RG1", Set: "A"}),
+	}
+	b, err := json.Marshal(st)
+	require.NoError(t, err)
+	var back LiveState
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, st, back)
+}
