@@ -60,10 +60,12 @@ func AnalyzeIOServices(ms *Snapshot, file *ServicesFile) ([]Finding, error) {
 // AnalyzeIOIPs is IO phase 3: an address of the IO IP pools that is in use
 // live (live maps address → owner as reported) but free in ms was allocated
 // after the backup; mark it allocated. Live addresses outside the IO pools
-// are not IO's and are ignored.
+// are not IO's and are ignored. An IPv4-mapped IPv6 live address
+// (::ffff:10.0.0.1) matches its IPv4 form.
 func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) []Finding {
 	var out []Finding
-	for _, a := range sortedAddrs(live) {
+	for _, live4in6 := range sortedAddrs(live) {
+		a := live4in6.Unmap() // the database keys IPv4 addresses in IPv4 form
 		ip, ok := ms.IPs[a]
 		if !ok || ip.Allocated {
 			continue
@@ -71,8 +73,8 @@ func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) []Finding {
 		out = append(out, Finding{
 			Code: CodeIPAllocatedLive, Severity: SeverityWarning,
 			Subject: Subject{Address: a},
-			Message: fmt.Sprintf("IP address %s is in use live (by %q) but free in the IO database (allocated after the backup); mark it allocated", a, live[a]),
-			Changes: Changes{MarkIPAllocated{Address: a, Owner: live[a]}},
+			Message: fmt.Sprintf("IP address %s is in use live (by %q) but free in the IO database (allocated after the backup); mark it allocated", a, live[live4in6]),
+			Changes: Changes{MarkIPAllocated{Address: a, Owner: live[live4in6]}},
 		})
 	}
 	return out

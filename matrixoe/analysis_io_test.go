@@ -89,6 +89,8 @@ func TestAnalyzeIOIPs(t *testing.T) {
 		{"nothing new", map[netip.Addr]string{a1: "web"}, nil},
 		{"allocated after backup", map[netip.Addr]string{a1: "web", a3: "new-svc", a2: "other"},
 			[]Change{MarkIPAllocated{Address: a2, Owner: "other"}, MarkIPAllocated{Address: a3, Owner: "new-svc"}}},
+		{"IPv4-mapped live address matches", map[netip.Addr]string{netip.AddrFrom16(a2.As16()): "v6-report"},
+			[]Change{MarkIPAllocated{Address: a2, Owner: "v6-report"}}},
 		{"address outside the IO pools is ignored", map[netip.Addr]string{out: "x"}, nil},
 		{"freed live but allocated in DB is not IO phase 3's business", map[netip.Addr]string{}, nil},
 	}

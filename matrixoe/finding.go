@@ -1,6 +1,7 @@
 package matrixoe
 
 import (
+	"fmt"
 	"net/netip"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -84,6 +85,11 @@ type Finding struct {
 
 // Actionable reports whether the finding carries changes to apply.
 func (f Finding) Actionable() bool { return len(f.Changes) > 0 }
+
+// String is a one-line summary: "CODE [severity] message".
+func (f Finding) String() string {
+	return fmt.Sprintf("%s [%s] %s", f.Code, f.Severity, f.Message)
+}
 
 // ChangesOf gathers the changes of findings, in order.
 func ChangesOf(fs []Finding) []Change {

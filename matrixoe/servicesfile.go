@@ -3,11 +3,13 @@ package matrixoe
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -128,7 +130,8 @@ func FormatServicesFile(s *Snapshot) ([]byte, error) {
 // the snapshot it was written from. The syntax, exactly:
 //
 //   - UTF-8; an optional byte order mark at the very start is skipped;
-//     lines end with LF or CRLF;
+//     a file that starts with a UTF-16 byte order mark (Notepad's
+//     "Unicode" encodings) is decoded as UTF-16; lines end with LF or CRLF;
 //   - white space around a line is ignored, and blank lines are skipped;
 //   - a line is a service name, optionally preceded by one '*' (the mark
 //     of a service deleted after the backup); white space may separate the
@@ -144,6 +147,10 @@ func ParseServicesFile(data []byte, s *Snapshot) (*ServicesFile, error) {
 	byName := map[string]string{}
 	for id, sv := range s.Services {
 		byName[sv.Name] = id
+	}
+	data, err := decodeUTF16(data)
+	if err != nil {
+		return nil, &ServicesFileError{Problems: []LineProblem{{Problem: err.Error()}}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	var probs []LineProblem
@@ -190,6 +197,28 @@ func ParseServicesFile(data []byte, s *Snapshot) (*ServicesFile, error) {
 		return nil, &ServicesFileError{Problems: probs}
 	}
 	return &ServicesFile{Entries: entries}, nil
+}
+
+// decodeUTF16 converts a file starting with a UTF-16 byte order mark to
+// UTF-8 (keeping the mark, as U+FEFF); other data is returned as is.
+func decodeUTF16(data []byte) ([]byte, error) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return data, nil
+	}
+	if len(data)%2 != 0 {
+		return nil, fmt.Errorf("UTF-16 file with an odd number of bytes (%d)", len(data))
+	}
+	units := make([]uint16, len(data)/2)
+	for i := range units {
+		units[i] = order.Uint16(data[2*i:])
+	}
+	return []byte(string(utf16.Decode(units))), nil
 }
 
 func anyLineNamed(probs []LineProblem, name string) bool {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,6 +67,33 @@ func TestParseServicesFile(t *testing.T) {
 	}
 }
 
+func utf16File(t *testing.T, text string, bigEndian bool) []byte {
+	t.Helper()
+	units := utf16.Encode([]rune("\uFEFF" + text))
+	out := make([]byte, 0, 2*len(units))
+	for _, u := range units {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
+}
+
+func TestParseServicesFileUTF16(t *testing.T) {
+	for _, be := range []bool{false, true} {
+		t.Run(map[bool]string{false: "LE", true: "BE"}[be], func(t *testing.T) {
+			f, err := ParseServicesFile(utf16File(t, "batch job\r\n*db\r\nweb\r\n", be), ioWorld(t))
+			require.NoError(t, err)
+			assert.Equal(t, []string{"db"}, f.Deleted())
+		})
+	}
+	_, err := ParseServicesFile([]byte{0xFF, 0xFE, 'w'}, ioWorld(t))
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "odd number of bytes")
+}
+
 func TestParseServicesFileLineNumbers(t *testing.T) {
 	f, err := ParseServicesFile([]byte("\uFEFF\r\nweb\r\n\r\n* db\r\nbatch job\r\n"), ioWorld(t))
 	require.NoError(t, err)
@@ -89,7 +117,7 @@ func TestParseServicesFileErrors(t *testing.T) {
 		{"double star", "**web\r\ndb\r\nbatch job\r\n", []string{`:1: "*web": no service of that name`}},
 		{"star not first", "web*\r\ndb\r\nbatch job\r\n", []string{`:1: "web*": no service of that name`}},
 		{"missing line", "web\r\ndb\r\n", []string{`"batch job": service missing from the file`}},
-		{"invalid UTF-8", "web\r\ndb\xff\r\nbatch job\r\n", []string{`:2: `, "not valid UTF-8"}},
+		{"invalid UTF-8 (saved as ANSI)", "web\r\ndb\xe9\r\nbatch job\r\n", []string{`:2: `, "not valid UTF-8"}},
 		{"several problems at once", "mail\r\nweb\r\nweb\r\n", []string{`:1: "mail"`, `:3: "web": listed again`, `"db": service missing`, `"batch job": service missing`}},
 	}
 	for _, tc := range tests {

@@ -2,6 +2,7 @@ package matrixoe
 
 import (
 	"encoding/json"
+	"net/netip"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -115,6 +116,10 @@ func TestValidate(t *testing.T) {
 			a := addr(t, "10.0.0.2")
 			s.IPs[a] = IPAllocation{Address: addr(t, "10.0.0.3"), ServiceID: "S1"}
 		}, []string{`IP allocation 10.0.0.2: address field is 10.0.0.3`, `IP allocation 10.0.0.2: free but has serviceId "S1"`}},
+		{"IPv4-mapped key", func(s *Snapshot) {
+			a := netip.AddrFrom16(addr(t, "10.0.0.9").As16())
+			s.IPs[a] = IPAllocation{Address: a}
+		}, []string{"IPv4-mapped form; key IPv4 addresses as 10.0.0.9"}},
 		{"recovery group without set, LS twice", func(s *Snapshot) {
 			s.RecoveryGroups["RG2"] = RecoveryGroup{Name: "RG2", ProtectedLS: []string{"LS1", "LS1"}}
 		}, []string{`recovery group "RG2": empty recovery group set`, `recovery group "RG2": logical server "LS1" protected twice`}},

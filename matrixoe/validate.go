@@ -167,6 +167,8 @@ func (s *Snapshot) Validate() error {
 		where := fmt.Sprintf("IP allocation %s", a)
 		if !a.IsValid() {
 			add("IP allocation: invalid address key")
+		} else if a.Is4In6() {
+			add("%s: IPv4-mapped form; key IPv4 addresses as %s", where, a.Unmap())
 		}
 		if ip.Address != a {
 			add("%s: address field is %s", where, ip.Address)
