@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/beevik/etree"
 )
@@ -296,8 +297,8 @@ type ModeChange struct {
 // copied to a backup (see [ModeChange.Backup]), the new content is written
 // to a temporary file in the same folder, flushed to disk and renamed over
 // the original. On any error the file is left untouched and no temporary
-// file is left. value must be plain text (no <, >, &, quotes or control
-// characters). SPM must be stopped: it reads the file when it starts.
+// file is left. value is escaped as XML text (& < >); control characters and
+// leading or trailing white space are refused. SPM must be stopped: it reads the file when it starts.
 func SetRecoveryMode(ctx context.Context, path, value string) (*ModeChange, error) {
 	return setRecoveryMode(ctx, path, value, time.Now, os.Rename)
 }
@@ -358,7 +359,7 @@ func setRecoveryMode(ctx context.Context, path, value string, now func() time.Ti
 
 func checkPlainValue(v string) error {
 	for i, r := range v {
-		if r < 0x20 || r == 0x7f || strings.ContainsRune(`<>&"'`, r) {
+		if (r < 0x20 && r != '\t') || r == 0x7f || r == utf8.RuneError {
 			return fmt.Errorf("RecoveryMode value %q: character %q at %d is not allowed", v, r, i)
 		}
 	}
@@ -366,6 +367,12 @@ func checkPlainValue(v string) error {
 		return fmt.Errorf("RecoveryMode value %q has leading or trailing white space", v)
 	}
 	return nil
+}
+
+// escapeText escapes a value for element content (&, < and >; quotes need
+// no escaping there and are kept as they are).
+func escapeText(v string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(v)
 }
 
 func edit(data []byte, sp span, value string) []byte {
@@ -378,11 +385,11 @@ func edit(data []byte, sp span, value string) []byte {
 		}
 		// <RecoveryMode/> becomes <RecoveryMode>value</RecoveryMode>; the
 		// bytes before "/>" (name, attributes, spacing) stay.
-		b.WriteString(">" + value + "</" + sp.name + ">")
+		b.WriteString(">" + escapeText(value) + "</" + sp.name + ">")
 		b.Write(data[sp.open+2:])
 		return b.Bytes()
 	}
-	b.WriteString(value)
+	b.WriteString(escapeText(value))
 	b.Write(data[sp.close:])
 	return b.Bytes()
 }

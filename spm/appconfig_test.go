@@ -122,6 +122,7 @@ func TestSetRecoveryModeShapes(t *testing.T) {
 		{"prefixed", "<c xmlns:s=\"urn:x\"><s:RecoveryMode>Old</s:RecoveryMode></c>", "<c xmlns:s=\"urn:x\"><s:RecoveryMode>InternalRecovery</s:RecoveryMode></c>", "Old"},
 		{"multi-line value", "<c><RecoveryMode>\r\n\tOld\r\n</RecoveryMode></c>", "<c><RecoveryMode>\r\n\tInternalRecovery\r\n</RecoveryMode></c>", "Old"},
 		{"nested deep", "<a><b x='1'><RecoveryMode>Old</RecoveryMode></b></a>", "<a><b x='1'><RecoveryMode>InternalRecovery</RecoveryMode></b></a>", "Old"},
+		{"escaped old value", "<c><RecoveryMode>A&amp;B</RecoveryMode></c>", "<c><RecoveryMode>InternalRecovery</RecoveryMode></c>", "A&B"},
 		{"utf-8 BOM", "\ufeff<c><RecoveryMode>Old</RecoveryMode></c>", "\ufeff<c><RecoveryMode>InternalRecovery</RecoveryMode></c>", "Old"},
 	}
 	for _, tt := range tests {
@@ -152,7 +153,7 @@ func TestConfigErrorsLeaveFileUntouched(t *testing.T) {
 		{name: "child element", content: "<c><RecoveryMode><v>a</v></RecoveryMode></c>", value: "InternalRecovery", msg: "child elements"},
 		{name: "comment inside", content: "<c><RecoveryMode>a<!-- x --></RecoveryMode></c>", value: "InternalRecovery", msg: "holds markup"},
 		{name: "bad timespan", content: "<c>\n<ResourceOutOfDateTimespan>soon</ResourceOutOfDateTimespan><RecoveryMode>a</RecoveryMode></c>", value: "InternalRecovery", line: 2, msg: `"soon"`},
-		{name: "bad value", content: "<c><RecoveryMode>a</RecoveryMode></c>", value: "a<b", msg: "not allowed"},
+		{name: "control character in value", content: "<c><RecoveryMode>a</RecoveryMode></c>", value: "a\x01b", msg: "not allowed"},
 		{name: "value with spaces", content: "<c><RecoveryMode>a</RecoveryMode></c>", value: " a", msg: "white space"},
 		{name: "encoding", content: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><c><RecoveryMode>a</RecoveryMode></c>", value: "InternalRecovery", msg: "UTF-8 only"},
 	}
@@ -219,4 +220,25 @@ func TestConfigFileStore(t *testing.T) {
 	v, err = store.RecoveryMode(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, spm.RecoveryModeInternal, v)
+}
+
+// A value that needs escaping is written escaped, and putting back the
+// value found restores the original bytes.
+func TestRecoveryModeEscaping(t *testing.T) {
+	orig := "<c>\r\n <RecoveryMode>A&amp;B</RecoveryMode>\r\n</c>\r\n"
+	p := writeConfig(t, []byte(orig))
+	ctx := context.Background()
+	mc, err := spm.SetRecoveryMode(ctx, p, "x<y")
+	require.NoError(t, err)
+	got, err := os.ReadFile(p)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "<RecoveryMode>x&lt;y</RecoveryMode>")
+	cfg, err := spm.ReadConfig(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, "x<y", cfg.RecoveryMode)
+	_, err = spm.RestoreRecoveryMode(ctx, mc)
+	require.NoError(t, err)
+	got, err = os.ReadFile(p)
+	require.NoError(t, err)
+	assert.Equal(t, orig, string(got))
 }

@@ -39,7 +39,7 @@ func UIURL(cms string) string {
 // methods are ever retried; a cancelled or expired ctx stops at once;
 // TLS and certificate failures are never retried ([*TLSError]); connection
 // errors, 429 and 5xx other than 501 are retried with exponential backoff
-// (Retry-After honoured); a 2xx page without the label is polled again; any
+// (Retry-After honoured up to the maximum interval); a 2xx page without the label is polled again; any
 // other status (3xx, 4xx other than 429, 501) is terminal at once
 // ([*StatusError]), since waiting does not cure a wrong URL or refused
 // credentials. The overall deadline is ctx's; when it ends first the error is
@@ -213,7 +213,7 @@ func NewReadiness(rawURL string, opts ...ReadinessOption) (*Readiness, error) {
 		RetryWaitMax: cfg.waitMax,
 		RetryMax:     cfg.maxTries - 1,
 		CheckRetry:   r.checkRetry,
-		Backoff:      retryablehttp.DefaultBackoff,
+		Backoff:      cappedBackoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	if cfg.logger != nil {
@@ -339,6 +339,13 @@ func (r *Readiness) Wait(ctx context.Context) (ReadyResult, error) {
 		why = fmt.Errorf("poll limit reached: %w", unwrapURLError(err))
 	}
 	return ReadyResult{}, &NotReadyError{URL: redacted, Polls: st.polls, LastStatus: st.lastStatus, LastErr: st.lastErr, Err: why}
+}
+
+// cappedBackoff is retryablehttp's exponential backoff (which honours
+// Retry-After on 429 and 503) bounded by max, so that a server cannot make
+// one wait longer than the configured interval.
+func cappedBackoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	return time.Duration(math.Min(float64(retryablehttp.DefaultBackoff(min, max, attempt, resp)), float64(max)))
 }
 
 // ErrRedirect is wrapped by the terminal error of a redirect that leaves
