@@ -124,8 +124,10 @@ func Analyze(restored *Snapshot, live *Live) ([]Finding, error) {
 // set one, else predicted by [DeriveSignatureState]) and whether the array
 // still holds it; then volumes on the arrays that carry this catalog's
 // signature but that the catalog does not know; and last the manual
-// re-entry checklist. It never modifies its inputs. Both inputs must
-// validate.
+// re-entry checklist. A volume already quarantined gets no new Quarantine
+// (and a non-conformant service no new mark), so applying the findings'
+// changes and analysing again yields no further change. It never modifies
+// its inputs. Both inputs must validate.
 func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Finding, error) {
 	if restored == nil || live == nil {
 		return nil, fmt.Errorf("spm: analyze: nil snapshot (restored %t, live %t)", restored == nil, live == nil)

@@ -432,7 +432,14 @@ type slogLeveled struct{ l *slog.Logger }
 
 var _ retryablehttp.LeveledLogger = slogLeveled{}
 
+// Error logs at slog level ERROR.
 func (s slogLeveled) Error(msg string, kv ...any) { s.l.Error(msg, kv...) }
-func (s slogLeveled) Info(msg string, kv ...any)  { s.l.Info(msg, kv...) }
+
+// Info logs at slog level INFO.
+func (s slogLeveled) Info(msg string, kv ...any) { s.l.Info(msg, kv...) }
+
+// Debug logs at slog level DEBUG.
 func (s slogLeveled) Debug(msg string, kv ...any) { s.l.Debug(msg, kv...) }
-func (s slogLeveled) Warn(msg string, kv ...any)  { s.l.Warn(msg, kv...) }
+
+// Warn logs at slog level WARN.
+func (s slogLeveled) Warn(msg string, kv ...any) { s.l.Warn(msg, kv...) }
