@@ -13,6 +13,8 @@
 // matrixoetest. Analyses are pure functions of snapshots returning
 // [Finding] values: a stable [Code], a [Severity], a typed [Subject], a
 // message, and the changes that resolve it or a Manual action for a human.
+// [Diff] lists the records two snapshots disagree on, [Snapshot.Fingerprint]
+// identifies a state, [Snapshot.Validate] lists every inconsistency.
 //
 // Each analysis takes the PREDICTED state of the earlier phases: the VCEM
 // snapshot after VCEM phase 1's changes (a profile it deletes is absent),

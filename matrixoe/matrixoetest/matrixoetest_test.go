@@ -2,6 +2,7 @@ package matrixoetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/netip"
 	"sync"
@@ -245,4 +246,26 @@ func TestConcurrentUse(t *testing.T) {
 	ips, err := l.IPAllocations(ctx)
 	require.NoError(t, err)
 	assert.Len(t, ips, 2+8*50)
+}
+
+func TestLiveDataRoundTrip(t *testing.T) {
+	l := LiveFromSnapshot(restored(t))
+	require.NoError(t, l.DeleteService("db"))
+	require.NoError(t, l.AllocateIP(netip.MustParseAddr("10.0.0.9"), "new"))
+	d := l.Data()
+
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back LiveData
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, d, back)
+
+	l2, err := NewLiveFromData(back)
+	require.NoError(t, err)
+	assert.Equal(t, d, l2.Data())
+	assert.Equal(t, []string{"db"}, l2.DeletedServices())
+
+	back.Export = &matrixoe.RMExport{Format: "other"}
+	_, err = NewLiveFromData(back)
+	require.ErrorIs(t, err, matrixoe.ErrInvalid)
 }
