@@ -118,6 +118,7 @@ func TestAnalyzeRMConflictSeverityAndNoImport(t *testing.T) {
 	err = Apply(ms, ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG1", Set: "SET-B"})})
 	var ce *ExportConflictError
 	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, err.Error(), `RM import fails: recovery group "RG1" is in set "SET-A" here but "SET-B" in the export`)
 	assert.ErrorIs(t, err, ErrConflict)
 	after, err := ms.Fingerprint()
 	require.NoError(t, err)

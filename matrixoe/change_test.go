@@ -141,6 +141,7 @@ func TestApplyAllIsAllOrNothing(t *testing.T) {
 	var ie *IndexedError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, 1, ie.Index)
+	assert.Contains(t, err.Error(), "change #1: ")
 	assert.ErrorIs(t, err, ErrNotFound)
 	after, err := s.Fingerprint()
 	require.NoError(t, err)
@@ -225,6 +226,8 @@ func TestFindingJSONRoundTrip(t *testing.T) {
 	var back Finding
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, f, back)
+
+	assert.Equal(t, "LSM-VOL-WWN-REUSED [warning] m", f.String())
 
 	manual := Finding{Code: CodeLSInoperable, Severity: SeverityWarning, Subject: Subject{LogicalServerID: "LS3"}, Message: "m", Manual: "unmanage"}
 	b, err = json.Marshal(manual)

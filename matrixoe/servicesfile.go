@@ -72,11 +72,14 @@ func (e *ServicesFileError) Error() string {
 	}
 	parts := make([]string, 0, len(e.Problems))
 	for _, p := range e.Problems {
+		loc := where
 		if p.Line > 0 {
-			parts = append(parts, fmt.Sprintf("%s:%d: %q: %s", where, p.Line, p.Name, p.Problem))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s: %q: %s", where, p.Name, p.Problem))
+			loc = fmt.Sprintf("%s:%d", where, p.Line)
 		}
+		if p.Name != "" {
+			loc = fmt.Sprintf("%s: %q", loc, p.Name)
+		}
+		parts = append(parts, loc+": "+p.Problem)
 	}
 	return "matrixoe: " + strings.Join(parts, "; ")
 }

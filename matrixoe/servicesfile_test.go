@@ -91,7 +91,7 @@ func TestParseServicesFileUTF16(t *testing.T) {
 	}
 	_, err := ParseServicesFile([]byte{0xFF, 0xFE, 'w'}, ioWorld(t))
 	require.ErrorIs(t, err, ErrInvalid)
-	assert.Contains(t, err.Error(), "odd number of bytes")
+	assert.Equal(t, "matrixoe: InfrastructureServices.txt: UTF-16 file with an odd number of bytes (3)", err.Error())
 }
 
 func TestParseServicesFileLineNumbers(t *testing.T) {

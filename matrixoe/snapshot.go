@@ -98,13 +98,3 @@ func (s *Snapshot) Fingerprint() (string, error) {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
 }
-
-// ServiceByName returns the service with the given name.
-func (s *Snapshot) ServiceByName(name string) (Service, bool) {
-	for _, sv := range s.Services {
-		if sv.Name == name {
-			return sv, true
-		}
-	}
-	return Service{}, false
-}
