@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,12 +165,10 @@ func TestReadinessDeadlineAndCancel(t *testing.T) {
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var seen atomic.Int64
 	go func() {
 		for ui.Polls() < 3 {
 			time.Sleep(tiny)
 		}
-		seen.Store(int64(ui.Polls()))
 		cancel()
 	}()
 	_, err = r.Wait(ctx)
