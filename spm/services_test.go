@@ -173,3 +173,39 @@ func TestServiceErrorUnwraps(t *testing.T) {
 	assert.ErrorIs(t, err, cause)
 	assert.Equal(t, `spm: service "X": start: access denied`, err.Error())
 }
+
+// Phase 1 against the real ApplicationConfig.xml: the file is edited in
+// place, backed up, and the value found is reported.
+func TestPhase1WithConfigFile(t *testing.T) {
+	orig := fixture(t)
+	p := writeConfig(t, orig)
+	sc, _ := phase1Fakes(t)
+	res, err := spm.Phase1{Services: sc, Config: spm.ConfigFile{Path: p}}.Run(context.Background())
+	require.NoError(t, err)
+	require.NotNil(t, res.Mode)
+	assert.Equal(t, "None", res.Mode.Previous)
+	assert.FileExists(t, res.Mode.Backup)
+	cfg, err := spm.ReadConfig(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, spm.RecoveryModeInternal, cfg.RecoveryMode)
+
+	// A malformed file stops the sequence before SPM starts.
+	bad := writeConfig(t, []byte("<c><RecoveryMode>x</c>"))
+	sc2, _ := phase1Fakes(t)
+	res, err = spm.Phase1{Services: sc2, Config: spm.ConfigFile{Path: bad}}.Run(context.Background())
+	var ce *spm.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Nil(t, res.Mode)
+	assert.Len(t, res.Started, 3, "prerequisites ran, SPM did not")
+	assert.NotContains(t, sc2.Events(), "start "+spm.DefaultServiceNames().SPM)
+}
+
+func TestPhase1Cancelled(t *testing.T) {
+	sc, rm := phase1Fakes(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := spm.Phase1{Services: sc, Config: rm}.Run(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, sc.Events())
+	assert.Zero(t, rm.Writes())
+}
