@@ -91,12 +91,12 @@ func (v *validator) add(code IssueCode, ids []string, field string, addr *Addres
 	v.issues = append(v.issues, &ValidationIssue{Code: code, IDs: ids, Field: field, Address: addr, Message: fmt.Sprintf(format, args...)})
 }
 
-// located is one address of one profile, for the duplicate check.
+// located is one address of one profile (pi indexes the sorted profile
+// IDs), kept small so that sorting every address of a large estate is cheap.
 type located struct {
-	fam  Family
-	v    uint64
-	pid  string
-	slot slot
+	v   uint64
+	pi  int32
+	fam Family
 }
 
 func (v *validator) run(s *Snapshot) {
@@ -124,11 +124,15 @@ func (v *validator) run(s *Snapshot) {
 		}
 	}
 	names := make(map[ProfileKey]string, len(s.Profiles))
-	var all []located
+	n := 0
+	for _, p := range s.Profiles {
+		n += len(p.Ethernet) + len(p.ISCSI) + 3*len(p.FCoE) + 2*len(p.FC)
+	}
+	all := make([]located, 0, n)
 	var verified uint64 // pool entries confirmed by the profile holding them
 	var verifiedW uint64
 	pids := slices.Sorted(maps.Keys(s.Profiles))
-	for _, k := range pids {
+	for pi, k := range pids {
 		p := s.Profiles[k]
 		v.checkID("profile", k, p.ID)
 		if p.Name == "" {
@@ -144,9 +148,10 @@ func (v *validator) run(s *Snapshot) {
 		p.checkNodeWWNs(func(sl slot, err error) {
 			v.add(IssueNodeWWN, []string{k}, sl.String(), nil, "%v", err)
 		})
-		var counted []profileAddr // this profile's verified addresses, counted once each
+		var countedBuf [16]profileAddr
+		counted := countedBuf[:0] // this profile's verified addresses, counted once each
 		p.eachAddr(func(a profileAddr) {
-			all = append(all, located{a.fam, a.v, k, a.slot})
+			all = append(all, located{a.v, int32(pi), a.fam})
 			if !a.typ.Valid() {
 				ref := refOf(a.fam, a.v)
 				v.add(IssueAddressType, []string{k}, a.slot.String(), &ref, "address type %q is not one of %q, %q, %q", a.typ, AddressFactoryDefault, AddressUserDefined, AddressVCEMPool)
@@ -170,7 +175,7 @@ func (v *validator) run(s *Snapshot) {
 			}
 		})
 	}
-	v.checkDuplicates(all)
+	v.checkDuplicates(s, pids, all)
 	if s.MACs != nil && s.MACs.Counts().InUse != verified {
 		checkPoolOwners(v, s, FamilyMAC, s.MACs)
 	}
@@ -208,6 +213,9 @@ func (v *validator) checkPoolAddr(s *Snapshot, pid string, a profileAddr) bool {
 		return false // reported once as missing-pool
 	}
 	st, owner, ok := s.lookup(a.fam, a.v)
+	if ok && st == addrpool.InUse && owner == pid {
+		return true // the common case: no allocation
+	}
 	ref := refOf(a.fam, a.v)
 	switch {
 	case !ok:
@@ -223,7 +231,7 @@ func (v *validator) checkPoolAddr(s *Snapshot, pid string, a profileAddr) bool {
 	return true
 }
 
-func (v *validator) checkDuplicates(all []located) {
+func (v *validator) checkDuplicates(s *Snapshot, pids []string, all []located) {
 	slices.SortFunc(all, func(a, b located) int {
 		if c := cmp.Compare(a.fam, b.fam); c != 0 {
 			return c
@@ -231,7 +239,7 @@ func (v *validator) checkDuplicates(all []located) {
 		if c := cmp.Compare(a.v, b.v); c != 0 {
 			return c
 		}
-		return strings.Compare(a.pid, b.pid)
+		return cmp.Compare(a.pi, b.pi)
 	})
 	for i := 0; i < len(all); {
 		j := i + 1
@@ -239,15 +247,22 @@ func (v *validator) checkDuplicates(all []located) {
 			j++
 		}
 		if j-i > 1 {
-			ids := make([]string, 0, j-i)
-			fields := make([]string, 0, j-i)
+			fam, val := all[i].fam, all[i].v
+			var ids, fields []string
 			for _, l := range all[i:j] {
-				if !slices.Contains(ids, l.pid) {
-					ids = append(ids, l.pid)
+				id := pids[l.pi]
+				if slices.Contains(ids, id) {
+					continue // the profile's fields were all listed already
 				}
-				fields = append(fields, l.pid+"."+l.slot.String())
+				ids = append(ids, id)
+				p := s.Profiles[id]
+				p.eachAddr(func(a profileAddr) {
+					if a.fam == fam && a.v == val {
+						fields = append(fields, id+"."+a.slot.String())
+					}
+				})
 			}
-			ref := refOf(all[i].fam, all[i].v)
+			ref := refOf(fam, val)
 			v.add(IssueAddressHeldTwice, ids, strings.Join(fields, ", "), &ref, "one address is held %d times", j-i)
 		}
 		i = j
