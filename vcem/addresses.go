@@ -63,6 +63,7 @@ type slot struct {
 	part  string
 }
 
+// String formats the slot as conn[index].part.
 func (s slot) String() string { return fmt.Sprintf("%s[%d].%s", s.conn, s.index, s.part) }
 
 // profileAddr is one address of a profile.

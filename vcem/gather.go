@@ -17,9 +17,10 @@ type CredentialedDomain struct {
 }
 
 // GatherLive reads the live side of phase 1: every restored domain through
-// VCEM; those VCEM cannot reach (or does not know) with the credentials given for them (keyed by
-// domain ID), or as an unreachable entry when none were given; and every
-// other credentialed domain (domains the restored database does not know).
+// VCEM; those VCEM cannot reach (or does not know) with the credentials given
+// for them (keyed by domain ID), or as an unreachable entry when none were
+// given; and every other credentialed domain (domains the restored database
+// does not know).
 // An entry with zero Credentials names a domain without credentials: it is
 // reported unreachable, so analysis asks for them.
 // A read failure other than inaccessibility is returned as an error naming the

@@ -1,0 +1,74 @@
+package vcem_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/mxsync-go/mxsync/vcem/vcemtest"
+)
+
+func TestGatherLive(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     *vcemtest.Fault
+		creds     map[string]vcem.CredentialedDomain
+		cancel    bool
+		errIs     error
+		errHas    string
+		reachable map[string]bool
+	}{
+		{name: "all reachable", reachable: map[string]bool{"d1": true, "d2": true, "d3": true}},
+		{name: "an inaccessible domain becomes an unreachable entry",
+			fault:     &vcemtest.Fault{Op: vcemtest.OpReadDomain, Domain: "d2", Err: fmt.Errorf("lock lost: %w", vcem.ErrDomainInaccessible)},
+			reachable: map[string]bool{"d1": true, "d2": false, "d3": true}},
+		{name: "any other read error stops the gathering",
+			fault:  &vcemtest.Fault{Op: vcemtest.OpReadDomain, Domain: "d2", Err: errors.New("VCEM timeout")},
+			errHas: `read domain "d2"`},
+		{name: "credentials keyed under another domain",
+			creds:  map[string]vcem.CredentialedDomain{"d9": {Target: vcem.DomainTarget{ID: "d8", Manager: "x"}, Credentials: labCreds}},
+			errHas: `keyed "d9" target domain "d8"`},
+		{name: "credentials for a manager nobody answers at",
+			creds:  map[string]vcem.CredentialedDomain{"d9": {Target: vcem.DomainTarget{Manager: "10.1.1.1"}, Credentials: labCreds}},
+			errIs:  vcem.ErrDomainInaccessible,
+			errHas: "10.1.1.1"},
+		{name: "cancelled context", cancel: true, errIs: context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			restored := baseSnapshot(t)
+			f := vcemtest.NewFaults(1)
+			if tt.fault != nil {
+				f.Add(*tt.fault)
+			}
+			live, err := vcemtest.NewLive(restored, vcemtest.WithFaults(f))
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.cancel {
+				cancel()
+			}
+			lds, err := vcem.GatherLive(ctx, live, restored, tt.creds)
+			if tt.errIs != nil || tt.errHas != "" {
+				require.Error(t, err)
+				assert.Nil(t, lds)
+				if tt.errIs != nil {
+					assert.ErrorIs(t, err, tt.errIs)
+				}
+				assert.Contains(t, err.Error(), tt.errHas)
+				return
+			}
+			require.NoError(t, err)
+			got := map[string]bool{}
+			for _, ld := range lds {
+				got[ld.Domain.ID] = ld.Reachable
+			}
+			assert.Equal(t, tt.reachable, got)
+		})
+	}
+}
