@@ -243,3 +243,29 @@ func TestManagerRefusesCompleteWhileJobRuns(t *testing.T) {
 	}
 	assert.Equal(t, []string{vcemtest.OpStartMaintenance, vcemtest.OpResync, vcemtest.OpCompleteMaintenance, vcemtest.OpWaitJob, vcemtest.OpCancelMaintenance, vcemtest.OpWaitJob}, ops)
 }
+
+func TestLiveRejectsSharedManagerAddress(t *testing.T) {
+	s := estate(t)
+	l, err := vcemtest.NewLive(s)
+	require.NoError(t, err)
+	err = l.AddDomain(vcem.Domain{ID: "d3", Manager: "d1.vcm.example"}, vcem.Credentials{})
+	assert.ErrorContains(t, err, `domain "d1"`)
+
+	d2 := s.Domains["d2"]
+	d2.Manager = "d1.vcm.example"
+	s.Domains["d2"] = d2
+	_, err = vcemtest.NewLive(s)
+	assert.ErrorContains(t, err, "share VC Manager address d1.vcm.example")
+}
+
+func TestStoreFaultByAddress(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	boom := errors.New("boom")
+	f.Add(vcemtest.Fault{Op: vcemtest.OpApply, Domain: "00-21-5A-9B-00-80", Err: boom})
+	st, err := vcemtest.NewStore(estate(t), vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	ctx := context.Background()
+	assert.ErrorIs(t, st.Apply(ctx, vcem.MarkExternalMAC{MAC: 0x00215A9B0080}), boom)
+	assert.NoError(t, st.Apply(ctx, vcem.MarkExternalMAC{MAC: 0x00215A9B0081}))
+	assert.Len(t, st.Applied(), 1)
+}

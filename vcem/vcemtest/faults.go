@@ -33,7 +33,7 @@ const (
 // returning Err (which may be nil for a delay-only rule).
 type Fault struct {
 	Op          string        // operation (Op… constant); "" matches every operation
-	Domain      string        // domain ID (or profile ID for OpApply, "" for calls without one); "" matches any
+	Domain      string        // domain ID; for OpApply the profile ID or address; OpJob and OpSnapshot have none; "" matches any
 	Err         error         // returned by the call
 	Delay       time.Duration // waited before the call proceeds or fails
 	Panic       any           // when non-nil, the call panics with this value

@@ -62,6 +62,14 @@ func NewLive(s *vcem.Snapshot, opts ...Option) (*Live, error) {
 		wwns:      s.WWNs.Clone(),
 		faults:    o.faults,
 	}
+	managers := map[string]string{}
+	for _, id := range slices.Sorted(maps.Keys(s.Domains)) {
+		m := s.Domains[id].Manager
+		if other, dup := managers[m]; dup && m != "" {
+			return nil, fmt.Errorf("vcemtest: live: domains %q and %q share VC Manager address %s", other, id, m)
+		}
+		managers[m] = id
+	}
 	for id, d := range s.Domains {
 		l.domains[id] = &liveDomain{domain: cloneDomain(d), profiles: map[string]vcem.Profile{}, managed: true, reachable: true}
 		l.vcemKnows[id] = true
@@ -146,6 +154,11 @@ func (l *Live) AddDomain(d vcem.Domain, creds vcem.Credentials) error {
 	defer l.mu.Unlock()
 	if _, dup := l.domains[d.ID]; dup {
 		return fmt.Errorf("vcemtest: live: add domain %q: already exists", d.ID)
+	}
+	for id, x := range l.domains {
+		if d.Manager != "" && x.domain.Manager == d.Manager {
+			return fmt.Errorf("vcemtest: live: add domain %q: VC Manager address %s is domain %q's", d.ID, d.Manager, id)
+		}
 	}
 	l.domains[d.ID] = &liveDomain{domain: cloneDomain(d), profiles: map[string]vcem.Profile{}, managed: d.GroupID != "", reachable: true, creds: creds}
 	if d.GroupID != "" {

@@ -67,12 +67,18 @@ func (st *Store) Snapshot(ctx context.Context) (*vcem.Snapshot, error) {
 	return st.snap.Clone(), nil
 }
 
-// Apply implements [vcem.RestoredStore] with [vcem.Apply]. Fault rules
-// match the profile ID of a DeleteProfile as their Domain.
+// Apply implements [vcem.RestoredStore] with [vcem.Apply]. A fault rule's
+// Domain matches the profile ID of a DeleteProfile, or the address (canonical
+// text) of a MarkExternalMAC / MarkExternalWWN.
 func (st *Store) Apply(ctx context.Context, c vcem.Change) error {
 	target := ""
-	if d, ok := c.(vcem.DeleteProfile); ok {
-		target = d.ProfileID
+	switch c := c.(type) {
+	case vcem.DeleteProfile:
+		target = c.ProfileID
+	case vcem.MarkExternalMAC:
+		target = c.MAC.String()
+	case vcem.MarkExternalWWN:
+		target = c.WWN.String()
 	}
 	if err := st.faults.check(ctx, OpApply, target); err != nil {
 		return err

@@ -1,0 +1,22 @@
+// Package vcemtest holds in-memory implementations of the vcem ports, with
+// the real semantics, for tests of code that drives VCEM — like
+// net/http/httptest beside net/http.
+//
+//   - [Store] is a [vcem.RestoredStore]: a snapshot changed by [vcem.Apply],
+//     the very function the dry run uses.
+//   - [Live] is a [vcem.Live]: per-domain state, the live VCEM's pools, and
+//     helpers that script post-backup activity (create, delete, assign and
+//     unassign profiles; add and remove domains to and from groups; add and
+//     remove modules; make a domain unreachable; restore VCEM's view).
+//   - [Manager] is a [vcem.Manager]: maintenance and sync state per domain,
+//     resync jobs that finish after a configurable latency, and inspection
+//     (domains in maintenance now, job and call history).
+//   - [Faults] are rules shared by the fakes: by operation and domain, an
+//     error, a delay, a panic, a probability drawn from a seeded rand, a
+//     count.
+//   - [Builder] makes consistent snapshots for tests and benchmarks.
+//
+// Every fake is safe for concurrent use. Nothing is canned: each answer is
+// computed from the fake's state, which only the scripting helpers and the
+// port calls change.
+package vcemtest
