@@ -146,6 +146,23 @@ func decodeUniqueMap[T any](raw json.RawMessage, field string) (map[string]T, er
 	return out, nil
 }
 
+// MarshalJSON writes the snapshot with absent maps as empty objects, so that
+// a nil map and an empty one encode (and fingerprint) the same.
+func (s Snapshot) MarshalJSON() ([]byte, error) {
+	type plain Snapshot
+	p := plain(s)
+	if p.Groups == nil {
+		p.Groups = map[string]DomainGroup{}
+	}
+	if p.Domains == nil {
+		p.Domains = map[string]Domain{}
+	}
+	if p.Profiles == nil {
+		p.Profiles = map[string]Profile{}
+	}
+	return json.Marshal(p)
+}
+
 // CanonicalJSON returns the snapshot's deterministic JSON form: maps in key
 // order, pools as ranges, assignments and External ranges in address order.
 func (s *Snapshot) CanonicalJSON() ([]byte, error) {

@@ -174,6 +174,11 @@ func TestCloneIsIndependent(t *testing.T) {
 	assert.Equal(t, addrpool.InUse, st)
 	assert.Equal(t, "d1:web", owner)
 	assert.False(t, s.Equal(c))
+	fs, err := s.Fingerprint()
+	require.NoError(t, err)
+	fc, err := c.Fingerprint()
+	require.NoError(t, err)
+	assert.NotEqual(t, fs, fc)
 }
 
 func TestDiff(t *testing.T) {
@@ -209,4 +214,17 @@ func TestNewSnapshotRejectsBadRanges(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "MAC pool")
 	assert.True(t, errors.Is(err, err))
+}
+
+func TestEmptyMapsAndNilMapsAreEqual(t *testing.T) {
+	a, err := vcem.NewSnapshot([]addrpool.Range[addrpool.MAC]{testMACs}, nil, []addrpool.Range[addrpool.WWN]{testWWNs}, nil)
+	require.NoError(t, err)
+	b := &vcem.Snapshot{MACs: a.MACs.Clone(), WWNs: a.WWNs.Clone()}
+	assert.True(t, a.Equal(b))
+	js, err := json.Marshal(b)
+	require.NoError(t, err)
+	var back vcem.Snapshot
+	require.NoError(t, json.Unmarshal(js, &back))
+	assert.True(t, back.Equal(b))
+	assert.NotNil(t, back.Profiles)
 }
