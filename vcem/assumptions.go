@@ -101,11 +101,15 @@ func manualConflict(a AddressRef) string {
 }
 
 // Resync policy (ours; RECALL for the maintenance semantics): a domain whose
-// check says it is in sync is completed without a resync job; one that is
-// out of sync is resynced under maintenance, then maintenance is completed.
-// Any failure cancels maintenance, which (RECALL, unverified) rolls the
-// domain back to its VC Domain Group configuration.
+// check says it is in sync is completed without a resync job (default; the
+// caller can change it with WithResyncInSync); one that is out of sync is
+// resynced under maintenance, then maintenance is completed. Any failure
+// cancels maintenance, which (RECALL, unverified) rolls the domain back to
+// its VC Domain Group configuration.
 const resyncInSyncDomains = false
+
+// Profile names are compared exactly (case-sensitive) in ProfileKey. GAP:
+// whether VC treats profile names case-insensitively is not in the notes.
 
 // cancelAttempts is how many times cleanup tries CancelMaintenance within
 // its bounded context before reporting the domain as possibly left in

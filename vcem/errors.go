@@ -30,6 +30,9 @@ var (
 	ErrUnknownChange = errors.New("unknown change kind")
 	// ErrInvalidSnapshot is wrapped by every [ValidationIssue].
 	ErrInvalidSnapshot = errors.New("invalid VCEM snapshot")
+	// ErrLeftInMaintenance is wrapped by a resync's cleanup error when
+	// cancelling maintenance failed: the domain MAY still be in maintenance.
+	ErrLeftInMaintenance = errors.New("VC domain may be left in maintenance")
 	// ErrInvalidLive is wrapped by errors about malformed live domain reads.
 	ErrInvalidLive = errors.New("invalid live domain data")
 )

@@ -68,6 +68,7 @@ func (e *JobError) Error() string {
 type resyncConfig struct {
 	concurrency    int
 	cleanupTimeout time.Duration
+	resyncInSync   bool
 }
 
 // ResyncOption configures [ResyncDomains] and [ResyncDomain].
@@ -84,8 +85,13 @@ func WithCleanupTimeout(d time.Duration) ResyncOption {
 	return func(c *resyncConfig) { c.cleanupTimeout = d }
 }
 
+// WithResyncInSync also resyncs domains whose check says they are in sync
+// (default false: they are completed without a job). mxsync's exact
+// behaviour here is not published; see assumptions.go.
+func WithResyncInSync(b bool) ResyncOption { return func(c *resyncConfig) { c.resyncInSync = b } }
+
 func newResyncConfig(opts []ResyncOption) (resyncConfig, error) {
-	c := resyncConfig{concurrency: 1, cleanupTimeout: 2 * time.Minute}
+	c := resyncConfig{concurrency: 1, cleanupTimeout: 2 * time.Minute, resyncInSync: resyncInSyncDomains}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
@@ -210,7 +216,7 @@ func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res
 		return res
 	}
 	res.Checked, res.InSync = true, inSync
-	if !inSync || resyncInSyncDomains {
+	if !inSync || cfg.resyncInSync {
 		jobID, err := m.Resync(ctx, id)
 		if err != nil {
 			res.Err = fmt.Errorf("vcem: resync %q: %w", id, err)
@@ -254,7 +260,7 @@ func cancelMaintenance(ctx context.Context, m Manager, id string, cfg resyncConf
 			break
 		}
 	}
-	return fmt.Errorf("vcem: cancel maintenance of %q: %w", id, errors.Join(errs...))
+	return fmt.Errorf("vcem: cancel maintenance of %q: %w: %w", id, ErrLeftInMaintenance, errors.Join(errs...))
 }
 
 func safeCancel(ctx context.Context, m Manager, id string) (err error) {

@@ -3,6 +3,7 @@ package vcem_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -218,6 +219,7 @@ func TestResyncReportsDomainLeftInMaintenance(t *testing.T) {
 	assert.Equal(t, vcem.OutcomeLeftInMaintenance, res[0].Outcome)
 	require.Error(t, res[0].CleanupErr)
 	assert.Contains(t, res[0].CleanupErr.Error(), "attempt 3")
+	assert.ErrorIs(t, err, vcem.ErrLeftInMaintenance)
 	assert.Contains(t, err.Error(), "MAY still be in maintenance")
 	assert.Equal(t, []string{"d1"}, m.InMaintenance(), "the fake confirms what the result says")
 }
@@ -282,6 +284,20 @@ func TestResyncConcurrencyIsBounded(t *testing.T) {
 			assert.GreaterOrEqual(t, p.max, 1)
 			assert.Equal(t, int32(len(ids)), p.starts.Load())
 			assert.Len(t, m.Jobs(), len(ids))
+		})
+	}
+}
+
+func TestResyncInSyncOption(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		t.Run(fmt.Sprint(force), func(t *testing.T) {
+			m := newManager(t, nil, map[string]bool{"d1": true})
+			r := vcem.ResyncDomain(context.Background(), m, "d1", vcem.WithResyncInSync(force))
+			require.NoError(t, r.Err)
+			assert.Equal(t, vcem.OutcomeCompleted, r.Outcome)
+			assert.True(t, r.InSync)
+			assert.Equal(t, force, r.Resynced)
+			assert.Len(t, m.Jobs(), map[bool]int{false: 0, true: 1}[force])
 		})
 	}
 }
