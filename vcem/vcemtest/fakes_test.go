@@ -269,3 +269,25 @@ func TestStoreFaultByAddress(t *testing.T) {
 	assert.NoError(t, st.Apply(ctx, vcem.MarkExternalMAC{MAC: 0x00215A9B0081}))
 	assert.Len(t, st.Applied(), 1)
 }
+
+func TestLiveCreateProfileIsAllOrNothing(t *testing.T) {
+	l, err := vcemtest.NewLive(estate(t))
+	require.NoError(t, err)
+	_, err = l.CreateProfile("d1", vcemtest.ProfileSpec{Name: "huge", Ethernet: 300})
+	require.ErrorIs(t, err, addrpool.ErrExhausted)
+	p, err := l.CreateProfile("d1", vcemtest.ProfileSpec{Name: "small", Ethernet: 1})
+	require.NoError(t, err)
+	assert.Equal(t, addrpool.MAC(0x00215A9B0004), p.Ethernet[0].MAC, "the failed create took nothing")
+	ld, ok := l.Domain("d1")
+	require.True(t, ok)
+	assert.Len(t, ld.Profiles, 2)
+
+	require.NoError(t, l.AssignProfile("d1", "small", "enc1:7"))
+	ld, _ = l.Domain("d1")
+	assert.Equal(t, "enc1:7", ld.Profiles[1].Bay)
+	require.NoError(t, l.UnassignProfile("d1", "small"))
+	ld, _ = l.Domain("d1")
+	assert.False(t, ld.Profiles[1].Assigned())
+	assert.ErrorIs(t, l.UnassignProfile("d1", "zz"), vcem.ErrUnknownProfile)
+	assert.ErrorContains(t, l.AssignProfile("d1", "small", ""), "empty bay")
+}
