@@ -14,14 +14,24 @@ import (
 // liveAddr is one address held by one live profile (owner indexes the
 // analysis's owner table).
 type liveAddr struct {
-	fam   Family
 	v     uint64
 	owner int32
+	wwn   bool // family: false MAC, true WWN (a bool keeps the sort cheap)
+}
+
+func (x liveAddr) fam() Family {
+	if x.wwn {
+		return FamilyWWN
+	}
+	return FamilyMAC
 }
 
 func cmpLiveAddr(a, b liveAddr) int {
-	if c := cmp.Compare(a.fam, b.fam); c != 0 {
-		return c
+	if a.wwn != b.wwn {
+		if b.wwn {
+			return -1
+		}
+		return 1
 	}
 	if c := cmp.Compare(a.v, b.v); c != 0 {
 		return c
@@ -39,11 +49,12 @@ type phase1 struct {
 // liveAnywhere reports whether address v of family f is held by a live
 // profile.
 func (a *phase1) liveAnywhere(f Family, v uint64) bool {
+	w := f == FamilyWWN
 	i := sort.Search(len(a.addrs), func(i int) bool {
 		x := a.addrs[i]
-		return x.fam > f || (x.fam == f && x.v >= v)
+		return (x.wwn && !w) || (x.wwn == w && x.v >= v)
 	})
-	return i < len(a.addrs) && a.addrs[i].fam == f && a.addrs[i].v == v
+	return i < len(a.addrs) && a.addrs[i].wwn == w && a.addrs[i].v == v
 }
 
 // AnalyzePhase1 is mxsync's VCEM phase-1 analysis, plus the conflict check
@@ -93,7 +104,7 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 			owner := int32(len(a.owners))
 			a.owners = append(a.owners, ProfileKey{ld.Domain.ID, p.Name})
 			p.eachAddr(func(x profileAddr) {
-				a.addrs = append(a.addrs, liveAddr{x.fam, x.v, owner})
+				a.addrs = append(a.addrs, liveAddr{x.v, owner, x.fam == FamilyWWN})
 			})
 		}
 	}
@@ -110,11 +121,11 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 
 	for i := 0; i < len(a.addrs); {
 		j := i + 1
-		for j < len(a.addrs) && a.addrs[j].fam == a.addrs[i].fam && a.addrs[j].v == a.addrs[i].v {
+		for j < len(a.addrs) && a.addrs[j].wwn == a.addrs[i].wwn && a.addrs[j].v == a.addrs[i].v {
 			j++
 		}
 		group := a.addrs[i:j]
-		fam, v := group[0].fam, group[0].v
+		fam, v := group[0].fam(), group[0].v
 		i = j
 		var ref AddressRef
 		refMade := false

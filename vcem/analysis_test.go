@@ -2,6 +2,7 @@ package vcem_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -402,5 +403,27 @@ func TestAnalyzePhase2OneFindingPerDomain(t *testing.T) {
 			}
 			assert.Equal(t, len(tt.domains), len(vcem.ResyncDomainIDs(fs)))
 		})
+	}
+}
+
+// The package doc says analyses only read their inputs, so they may run
+// concurrently on the same inputs; -race checks it.
+func TestAnalysisIsSafeToRunConcurrently(t *testing.T) {
+	tc := phase1Cases()[len(phase1Cases())-1]
+	restored, _, lds, want := runPhase1Case(t, tc)
+	results := make([][]vcem.Finding, 8)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			fs, err := vcem.AnalyzePhase1(restored, lds)
+			if err == nil {
+				results[i] = fs
+			}
+			_, _ = vcem.AnalyzePhase2(restored)
+		})
+	}
+	wg.Wait()
+	for _, got := range results {
+		assert.Equal(t, want, got)
 	}
 }

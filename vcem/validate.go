@@ -96,7 +96,7 @@ func (v *validator) add(code IssueCode, ids []string, field string, addr *Addres
 type located struct {
 	v   uint64
 	pi  int32
-	fam Family
+	wwn bool // family: false MAC, true WWN
 }
 
 func (v *validator) run(s *Snapshot) {
@@ -151,7 +151,7 @@ func (v *validator) run(s *Snapshot) {
 		var countedBuf [16]profileAddr
 		counted := countedBuf[:0] // this profile's verified addresses, counted once each
 		p.eachAddr(func(a profileAddr) {
-			all = append(all, located{a.v, int32(pi), a.fam})
+			all = append(all, located{a.v, int32(pi), a.fam == FamilyWWN})
 			if !a.typ.Valid() {
 				ref := refOf(a.fam, a.v)
 				v.add(IssueAddressType, []string{k}, a.slot.String(), &ref, "address type %q is not one of %q, %q, %q", a.typ, AddressFactoryDefault, AddressUserDefined, AddressVCEMPool)
@@ -233,8 +233,11 @@ func (v *validator) checkPoolAddr(s *Snapshot, pid string, a profileAddr) bool {
 
 func (v *validator) checkDuplicates(s *Snapshot, pids []string, all []located) {
 	slices.SortFunc(all, func(a, b located) int {
-		if c := cmp.Compare(a.fam, b.fam); c != 0 {
-			return c
+		if a.wwn != b.wwn {
+			if b.wwn {
+				return -1
+			}
+			return 1
 		}
 		if c := cmp.Compare(a.v, b.v); c != 0 {
 			return c
@@ -243,11 +246,14 @@ func (v *validator) checkDuplicates(s *Snapshot, pids []string, all []located) {
 	})
 	for i := 0; i < len(all); {
 		j := i + 1
-		for j < len(all) && all[j].fam == all[i].fam && all[j].v == all[i].v {
+		for j < len(all) && all[j].wwn == all[i].wwn && all[j].v == all[i].v {
 			j++
 		}
 		if j-i > 1 {
-			fam, val := all[i].fam, all[i].v
+			fam, val := FamilyMAC, all[i].v
+			if all[i].wwn {
+				fam = FamilyWWN
+			}
 			var ids, fields []string
 			for _, l := range all[i:j] {
 				id := pids[l.pi]
