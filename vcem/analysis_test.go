@@ -141,7 +141,7 @@ func phase1Cases() []phase1Case {
 			name: "domain removed from its group, with credentials: harvest and re-issue Remove",
 			script: func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain {
 				require.NoError(t, l.RemoveFromGroup("d3"))
-				require.NoError(t, l.SetCredentials("d3", labCreds))
+				require.NoError(t, l.SetCredentials("d3", labCredentials()))
 				_, err := l.CreateProfile("d3", vcemtest.ProfileSpec{Name: "late", Bay: "enc3:2", Ethernet: 1})
 				require.NoError(t, err)
 				return credsFor("d3", "d3.vcm.example")
@@ -158,7 +158,7 @@ func phase1Cases() []phase1Case {
 		{
 			name: "domain added to a group, named without credentials",
 			script: func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain {
-				require.NoError(t, l.AddDomain(vcem.Domain{ID: "d4", Name: "New", Manager: "d4.vcm.example"}, labCreds))
+				require.NoError(t, l.AddDomain(vcem.Domain{ID: "d4", Name: "New", Manager: "d4.vcm.example"}, labCredentials()))
 				require.NoError(t, l.AddToGroup("d4", "g1"))
 				_, err := l.CreateProfile("d4", vcemtest.ProfileSpec{Name: "n1", Ethernet: 2})
 				require.NoError(t, err)
@@ -169,7 +169,7 @@ func phase1Cases() []phase1Case {
 		{
 			name: "domain added to a group, with credentials: harvest and re-issue Add",
 			script: func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain {
-				require.NoError(t, l.AddDomain(vcem.Domain{ID: "vc-new", Name: "New", Manager: "10.0.0.4"}, labCreds))
+				require.NoError(t, l.AddDomain(vcem.Domain{ID: "vc-new", Name: "New", Manager: "10.0.0.4"}, labCredentials()))
 				require.NoError(t, l.AddToGroup("vc-new", "g1"))
 				_, err := l.CreateProfile("vc-new", vcemtest.ProfileSpec{Name: "n1", Ethernet: 2, FC: 1})
 				require.NoError(t, err)
@@ -253,7 +253,7 @@ func phase1Cases() []phase1Case {
 				_, err := l.CreateProfile("d2", vcemtest.ProfileSpec{Name: "big", Ethernet: 4, FCoE: 2, FC: 3})
 				require.NoError(t, err)
 				require.NoError(t, l.RemoveFromGroup("d3"))
-				require.NoError(t, l.SetCredentials("d3", labCreds))
+				require.NoError(t, l.SetCredentials("d3", labCredentials()))
 				_, err = l.CreateProfile("d3", vcemtest.ProfileSpec{Name: "late", Ethernet: 2})
 				require.NoError(t, err)
 				require.NoError(t, l.AddModule("d1", mod("enc1", 2, "VC-ENET")))
@@ -389,7 +389,7 @@ func TestAnalyzePhase2OneFindingPerDomain(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := baseSnapshot(t)
 			if tt.domains == nil {
-				s, _ = vcem.NewSnapshot([]addrpool.Range[addrpool.MAC]{testMACs}, nil, []addrpool.Range[addrpool.WWN]{testWWNs}, nil)
+				s, _ = vcem.NewSnapshot([]addrpool.Range[addrpool.MAC]{testMACRange()}, nil, []addrpool.Range[addrpool.WWN]{testWWNRange()}, nil)
 			}
 			fs, err := vcem.AnalyzePhase2(s)
 			require.NoError(t, err)

@@ -61,7 +61,7 @@ func TestRejectedCredentialsErrorHasNoPassword(t *testing.T) {
 	s := baseSnapshot(t)
 	live, err := vcemtest.NewLive(s)
 	require.NoError(t, err)
-	require.NoError(t, live.SetCredentials("d3", labCreds))
+	require.NoError(t, live.SetCredentials("d3", labCredentials()))
 	require.NoError(t, live.RemoveFromGroup("d3"))
 	wrong := vcem.NewCredentials("Administrator", "guess-123")
 	_, err = vcem.GatherLive(context.Background(), live, s, map[string]vcem.CredentialedDomain{
@@ -72,5 +72,5 @@ func TestRejectedCredentialsErrorHasNoPassword(t *testing.T) {
 	assert.Contains(t, err.Error(), `"d3"`)
 	assert.Contains(t, err.Error(), "Administrator")
 	assert.NotContains(t, err.Error(), "guess-123")
-	assert.NotContains(t, err.Error(), labCreds.Password())
+	assert.NotContains(t, err.Error(), labCredentials().Password())
 }

@@ -11,10 +11,18 @@ import (
 	"github.com/mxsync-go/mxsync/vcem/vcemtest"
 )
 
-var (
-	testMACs = addrpool.MustRange(addrpool.MAC(0x00215A9B0000), addrpool.MAC(0x00215A9B03FF))
-	testWWNs = addrpool.MustRange(addrpool.WWN(0x5001438002A30000), addrpool.WWN(0x5001438002A303FF))
+// The test estate's ranges: 1,024 MACs and 1,024 WWNs of the VCEM ranges.
+const (
+	testMACFirst = addrpool.MAC(0x00215A9B0000)
+	testWWNFirst = addrpool.WWN(0x5001438002A30000)
 )
+
+func testMACRange() addrpool.Range[addrpool.MAC] {
+	return addrpool.MustRange(testMACFirst, testMACFirst+0x3FF)
+}
+func testWWNRange() addrpool.Range[addrpool.WWN] {
+	return addrpool.MustRange(testWWNFirst, testWWNFirst+0x3FF)
+}
 
 func mod(enc string, bay int, typ string) vcem.Module {
 	return vcem.Module{Enclosure: enc, Bay: bay, Type: typ, Serial: enc + "-" + typ}
@@ -24,7 +32,7 @@ func mod(enc string, bay int, typ string) vcem.Module {
 // four profiles.
 func baseSnapshot(t testing.TB) *vcem.Snapshot {
 	t.Helper()
-	s, err := vcemtest.NewBuilder(testMACs, testWWNs).
+	s, err := vcemtest.NewBuilder(testMACRange(), testWWNRange()).
 		Group("g1", "Production").
 		Group("g2", "Test").
 		Domain(vcem.Domain{ID: "d1", Name: "Rack1", GroupID: "g1", Enclosures: []string{"enc1"}, Modules: []vcem.Module{mod("enc1", 1, "VC-ENET"), mod("enc1", 3, "VC-FC")}}).
@@ -53,8 +61,8 @@ func restoreAndGather(t testing.TB, restored *vcem.Snapshot, live *vcemtest.Live
 	return lds
 }
 
-var labCreds = vcem.NewCredentials("Administrator", "s3cret-lab")
+func labCredentials() vcem.Credentials { return vcem.NewCredentials("Administrator", "s3cret-lab") }
 
 func credsFor(id, manager string) map[string]vcem.CredentialedDomain {
-	return map[string]vcem.CredentialedDomain{id: {Target: vcem.DomainTarget{ID: id, Manager: manager}, Credentials: labCreds}}
+	return map[string]vcem.CredentialedDomain{id: {Target: vcem.DomainTarget{ID: id, Manager: manager}, Credentials: labCredentials()}}
 }

@@ -209,7 +209,7 @@ func TestDiff(t *testing.T) {
 }
 
 func TestNewSnapshotRejectsBadRanges(t *testing.T) {
-	overlap := []addrpool.Range[addrpool.MAC]{testMACs, testMACs}
+	overlap := []addrpool.Range[addrpool.MAC]{testMACRange(), testMACRange()}
 	_, err := vcem.NewSnapshot(overlap, nil, nil, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "MAC pool")
@@ -217,7 +217,7 @@ func TestNewSnapshotRejectsBadRanges(t *testing.T) {
 }
 
 func TestEmptyMapsAndNilMapsAreEqual(t *testing.T) {
-	a, err := vcem.NewSnapshot([]addrpool.Range[addrpool.MAC]{testMACs}, nil, []addrpool.Range[addrpool.WWN]{testWWNs}, nil)
+	a, err := vcem.NewSnapshot([]addrpool.Range[addrpool.MAC]{testMACRange()}, nil, []addrpool.Range[addrpool.WWN]{testWWNRange()}, nil)
 	require.NoError(t, err)
 	b := &vcem.Snapshot{MACs: a.MACs.Clone(), WWNs: a.WWNs.Clone()}
 	assert.True(t, a.Equal(b))

@@ -15,14 +15,17 @@ import (
 	"github.com/mxsync-go/mxsync/vcem/vcemtest"
 )
 
-var (
-	macs = addrpool.MustRange(addrpool.MAC(0x00215A9B0000), addrpool.MAC(0x00215A9B00FF))
-	wwns = addrpool.MustRange(addrpool.WWN(0x5001438002A30000), addrpool.WWN(0x5001438002A300FF))
-)
+func macs() addrpool.Range[addrpool.MAC] {
+	return addrpool.MustRange(addrpool.MAC(0x00215A9B0000), addrpool.MAC(0x00215A9B00FF))
+}
+
+func wwns() addrpool.Range[addrpool.WWN] {
+	return addrpool.MustRange(addrpool.WWN(0x5001438002A30000), addrpool.WWN(0x5001438002A300FF))
+}
 
 func estate(t *testing.T) *vcem.Snapshot {
 	t.Helper()
-	s, err := vcemtest.NewBuilder(macs, wwns).
+	s, err := vcemtest.NewBuilder(macs(), wwns()).
 		Group("g1", "G1").
 		Domain(vcem.Domain{ID: "d1", GroupID: "g1"}).
 		Domain(vcem.Domain{ID: "d2", GroupID: "g1"}).
@@ -42,9 +45,9 @@ func TestBuilderAllocatesConsistently(t *testing.T) {
 	assert.Equal(t, uint64(4), s.MACs.Counts().InUse)
 	assert.Equal(t, uint64(4), s.WWNs.Counts().InUse)
 
-	_, err := vcemtest.NewBuilder(macs, wwns).Domain(vcem.Domain{ID: "d"}).Domain(vcem.Domain{ID: "d"}).Build()
+	_, err := vcemtest.NewBuilder(macs(), wwns()).Domain(vcem.Domain{ID: "d"}).Domain(vcem.Domain{ID: "d"}).Build()
 	assert.ErrorContains(t, err, `domain "d" added twice`)
-	_, err = vcemtest.NewBuilder(macs, wwns).Profile("nowhere", vcemtest.ProfileSpec{Name: "p"}).Build()
+	_, err = vcemtest.NewBuilder(macs(), wwns()).Profile("nowhere", vcemtest.ProfileSpec{Name: "p"}).Build()
 	assert.ErrorContains(t, err, "nowhere")
 }
 
