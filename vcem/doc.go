@@ -19,7 +19,8 @@
 //   - Analysis: [AnalyzePhase1] and [AnalyzePhase2], pure functions that
 //     return [Finding] values with stable [Code]s.
 //   - Ports: [RestoredStore], [Live] and [Manager]; [GatherLive] reads the
-//     live side of phase 1 through them; [ResyncDomains] executes phase 2.
+//     live side of phase 1 through them; [ResyncDomains] executes phase 2;
+//     [PollJob] gives adapters that can only poll VCEM a WaitJob.
 //   - Package vcemtest holds in-memory implementations of the three ports
 //     with fault rules.
 //
