@@ -108,8 +108,11 @@ func manualConflict(a AddressRef) string {
 // its VC Domain Group configuration.
 const resyncInSyncDomains = false
 
-// Profile names are compared exactly (case-sensitive) in ProfileKey. GAP:
-// whether VC treats profile names case-insensitively is not in the notes.
+// Profile identity is ProfileKey (domain ID + name), the SDK's choice (what
+// mxsync compares is GAP). It relies on profile names being unique within a
+// VC domain (RECALL, unverified; checkLive rejects live data that repeats a
+// name) and compares names exactly, case-sensitive (GAP: whether VC treats
+// profile names case-insensitively is not in the notes).
 
 // cancelAttempts is how many times cleanup tries CancelMaintenance within
 // its bounded context before reporting the domain as possibly left in

@@ -29,9 +29,10 @@
 // Profile identity. "The same profile" on the restored and live sides is
 // the VCEM domain ID plus the profile name ([ProfileKey]). VCEM profile IDs
 // are not visible on the VC Manager side (a domain read with credentials has
-// none), while VC requires profile names to be unique within a domain and
-// keeps the name when a profile moves between bays or is unassigned; so the
-// bay and the serial number are not part of identity either. HP does not say
+// none), while a profile keeps its name when it moves between bays or is
+// unassigned, and names are unique within a VC domain (RECALL, unverified;
+// live data with a repeated name is rejected); so the bay and the serial
+// number are not part of identity either. HP does not say
 // what mxsync compares (GAP in the reference notes); this is the SDK's
 // choice. A domain read with credentials gets the ID the caller gives it
 // ([DomainTarget]): the restored ID for a domain removed from a group.
