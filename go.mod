@@ -2,14 +2,16 @@ module github.com/mxsync-go/mxsync
 
 go 1.26.0
 
-require github.com/stretchr/testify v1.11.1
+require (
+	github.com/beevik/etree v1.6.0
+	github.com/hashicorp/go-retryablehttp v0.7.8
+	github.com/stretchr/testify v1.11.1
+	golang.org/x/sys v0.50.0
+)
 
 require (
-	github.com/beevik/etree v1.6.0 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
-	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
