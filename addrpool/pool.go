@@ -341,37 +341,60 @@ func (p *Pool[A]) MarkExternal(a A) error {
 	return nil
 }
 
-// InUse yields the in-use addresses and their owners in ascending order.
-func (p *Pool[A]) InUse() iter.Seq2[A, string] {
-	keys := slices.Sorted(maps.Keys(p.owners))
-	return func(yield func(A, string) bool) {
-		for _, k := range keys {
-			if !yield(A(k), p.owners[k]) {
-				return
+// taken yields, in ascending order, every address whose bit is set (in
+// use, External or excluded), by scanning the bitmap: no sorting and no
+// allocation, O(pool size / 64 + set bits).
+func (p *Pool[A]) taken(yield func(v uint64) bool) {
+	for i := range p.segs {
+		s := &p.segs[i]
+		for w, word := range s.taken {
+			for word != 0 {
+				b := uint64(bits.TrailingZeros64(word))
+				word &^= 1 << b
+				v := s.first + uint64(w)*64 + b
+				if v > s.last {
+					break // padding bits of the last word
+				}
+				if !yield(v) {
+					return
+				}
 			}
 		}
+	}
+}
+
+// InUse yields the in-use addresses and their owners in ascending order.
+func (p *Pool[A]) InUse() iter.Seq2[A, string] {
+	return func(yield func(A, string) bool) {
+		if len(p.owners) == 0 {
+			return
+		}
+		p.taken(func(v uint64) bool {
+			if o, ok := p.owners[v]; ok {
+				return yield(A(v), o)
+			}
+			return true
+		})
 	}
 }
 
 // External yields the External addresses in ascending order.
 func (p *Pool[A]) External() iter.Seq[A] {
 	return func(yield func(A) bool) {
-		for i := range p.segs {
-			s := &p.segs[i]
-			for w, word := range s.taken {
-				for word != 0 {
-					b := uint64(bits.TrailingZeros64(word))
-					word &^= 1 << b
-					v := s.first + uint64(w)*64 + b
-					if v > s.last {
-						break
-					}
-					if st, _, _ := p.Lookup(A(v)); st == External && !yield(A(v)) {
-						return
-					}
+		if p.counts.External == 0 {
+			return
+		}
+		p.taken(func(v uint64) bool {
+			if _, ok := p.owners[v]; ok {
+				return true
+			}
+			if p.excl.Contains(A(v)) {
+				if _, ext := p.extExcl[v]; !ext {
+					return true
 				}
 			}
-		}
+			return yield(A(v))
+		})
 	}
 }
 

@@ -263,7 +263,50 @@ func TestPoolAgainstNaiveModel(t *testing.T) {
 			}
 		}
 		require.Equal(t, want, p.Counts())
+
+		var wantInUse []Assignment[MAC]
+		var wantExt []MAC
+		for a, e := range model {
+			switch e.st {
+			case InUse:
+				wantInUse = append(wantInUse, Assignment[MAC]{a, e.owner})
+			case External:
+				wantExt = append(wantExt, a)
+			}
+		}
+		slices.SortFunc(wantInUse, func(x, y Assignment[MAC]) int { return int(x.Addr) - int(y.Addr) })
+		slices.Sort(wantExt)
+		var gotInUse []Assignment[MAC]
+		for a, o := range p.InUse() {
+			gotInUse = append(gotInUse, Assignment[MAC]{a, o})
+		}
+		require.Equal(t, wantInUse, gotInUse, "round %d: InUse in ascending order", round)
+		require.Equal(t, wantExt, slices.Collect(p.External()), "round %d: External in ascending order", round)
 	}
+}
+
+func TestPoolIteratorsStopEarly(t *testing.T) {
+	p := mustPool(t, []Range[MAC]{MustRange(MAC(0), MAC(199))}, nil)
+	for i := range 10 {
+		require.NoError(t, p.AllocateAddr(MAC(i*10), "o"))
+		require.NoError(t, p.MarkExternal(MAC(i*10+1)))
+	}
+	n := 0
+	for range p.InUse() {
+		n++
+		if n == 3 {
+			break
+		}
+	}
+	assert.Equal(t, 3, n)
+	n = 0
+	for range p.External() {
+		n++
+		if n == 2 {
+			break
+		}
+	}
+	assert.Equal(t, 2, n)
 }
 
 func TestPoolMemory(t *testing.T) {
