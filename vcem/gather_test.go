@@ -26,10 +26,10 @@ func TestGatherLive(t *testing.T) {
 	}{
 		{name: "all reachable", reachable: map[string]bool{"d1": true, "d2": true, "d3": true}},
 		{name: "an inaccessible domain becomes an unreachable entry",
-			fault:     &vcemtest.Fault{Op: vcemtest.OpReadDomain, Domain: "d2", Err: fmt.Errorf("lock lost: %w", vcem.ErrDomainInaccessible)},
+			fault:     &vcemtest.Fault{Op: vcemtest.OpReadDomain, Target: "d2", Err: fmt.Errorf("lock lost: %w", vcem.ErrDomainInaccessible)},
 			reachable: map[string]bool{"d1": true, "d2": false, "d3": true}},
 		{name: "any other read error stops the gathering",
-			fault:  &vcemtest.Fault{Op: vcemtest.OpReadDomain, Domain: "d2", Err: errors.New("VCEM timeout")},
+			fault:  &vcemtest.Fault{Op: vcemtest.OpReadDomain, Target: "d2", Err: errors.New("VCEM timeout")},
 			errHas: `read domain "d2"`},
 		{name: "credentials keyed under another domain",
 			creds:  map[string]vcem.CredentialedDomain{"d9": {Target: vcem.DomainTarget{ID: "d8", Manager: "x"}, Credentials: labCredentials()}},
@@ -45,7 +45,7 @@ func TestGatherLive(t *testing.T) {
 			restored := baseSnapshot(t)
 			f := vcemtest.NewFaults(1)
 			if tt.fault != nil {
-				f.Add(*tt.fault)
+				require.NoError(t, f.Add(*tt.fault))
 			}
 			live, err := vcemtest.NewLive(restored, vcemtest.WithFaults(f))
 			require.NoError(t, err)

@@ -50,49 +50,49 @@ func TestResyncDomains(t *testing.T) {
 		},
 		{
 			name:     "start fails",
-			faults:   []vcemtest.Fault{{Op: vcemtest.OpStartMaintenance, Domain: "d2", Err: errBoom}},
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpStartMaintenance, Target: "d2", Err: errBoom}},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeNotStarted, "d3": vcem.OutcomeCompleted},
 			resynced: map[string]bool{"d1": true, "d3": true},
 			errIs:    errBoom,
 		},
 		{
 			name:     "check fails",
-			faults:   []vcemtest.Fault{{Op: vcemtest.OpCheckInSync, Domain: "d1", Err: errBoom}},
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpCheckInSync, Target: "d1", Err: errBoom}},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
 			resynced: map[string]bool{"d2": true, "d3": true},
 			errIs:    errBoom,
 		},
 		{
 			name:     "resync request fails",
-			faults:   []vcemtest.Fault{{Op: vcemtest.OpResync, Domain: "d3", Err: errBoom}},
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpResync, Target: "d3", Err: errBoom}},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCancelled},
 			resynced: map[string]bool{"d1": true, "d2": true},
 			errIs:    errBoom,
 		},
 		{
 			name:     "job fails",
-			faults:   []vcemtest.Fault{{Op: vcemtest.OpJobRun, Domain: "d2", Err: errBoom}},
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpJobRun, Target: "d2", Err: errBoom}},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCancelled, "d3": vcem.OutcomeCompleted},
 			resynced: map[string]bool{"d1": true, "d3": true},
 		},
 		{
 			name:     "complete fails",
-			faults:   []vcemtest.Fault{{Op: vcemtest.OpCompleteMaintenance, Domain: "d1", Err: errBoom}},
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpCompleteMaintenance, Target: "d1", Err: errBoom}},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
 			resynced: map[string]bool{"d1": true, "d2": true, "d3": true},
 			errIs:    errBoom,
 		},
 		{
 			name:     "check panics",
-			faults:   []vcemtest.Fault{{Op: vcemtest.OpCheckInSync, Domain: "d2", Panic: "manager bug"}},
+			faults:   []vcemtest.Fault{{Op: vcemtest.OpCheckInSync, Target: "d2", Panic: "manager bug"}},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCompleted, "d2": vcem.OutcomeCancelled, "d3": vcem.OutcomeCompleted},
 			resynced: map[string]bool{"d1": true, "d3": true},
 		},
 		{
 			name: "cancel fails twice then works",
 			faults: []vcemtest.Fault{
-				{Op: vcemtest.OpResync, Domain: "d1", Err: errBoom},
-				{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Err: errors.New("busy"), Count: 2},
+				{Op: vcemtest.OpResync, Target: "d1", Err: errBoom},
+				{Op: vcemtest.OpCancelMaintenance, Target: "d1", Err: errors.New("busy"), Count: 2},
 			},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
 			resynced: map[string]bool{"d2": true, "d3": true},
@@ -101,8 +101,8 @@ func TestResyncDomains(t *testing.T) {
 		{
 			name: "cancel panics once then works",
 			faults: []vcemtest.Fault{
-				{Op: vcemtest.OpResync, Domain: "d1", Err: errBoom},
-				{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Panic: "cancel bug", Count: 1},
+				{Op: vcemtest.OpResync, Target: "d1", Err: errBoom},
+				{Op: vcemtest.OpCancelMaintenance, Target: "d1", Panic: "cancel bug", Count: 1},
 			},
 			outcomes: map[string]vcem.Outcome{"d1": vcem.OutcomeCancelled, "d2": vcem.OutcomeCompleted, "d3": vcem.OutcomeCompleted},
 			resynced: map[string]bool{"d2": true, "d3": true},
@@ -114,7 +114,7 @@ func TestResyncDomains(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				f := vcemtest.NewFaults(1)
 				for _, r := range tt.faults {
-					f.Add(r)
+					require.NoError(t, f.Add(r))
 				}
 				m := newManager(t, f, tt.inSync)
 				res, err := vcem.ResyncDomains(context.Background(), m, ids, vcem.WithConcurrency(conc), vcem.WithCleanupTimeout(time.Second))
@@ -149,7 +149,7 @@ func TestResyncDomains(t *testing.T) {
 
 func TestResyncPanicBecomesPanicError(t *testing.T) {
 	f := vcemtest.NewFaults(1)
-	f.Add(vcemtest.Fault{Op: vcemtest.OpWaitJob, Panic: "wait exploded"})
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpWaitJob, Panic: "wait exploded"}))
 	m := newManager(t, f, nil)
 	r := vcem.ResyncDomain(context.Background(), m, "d1")
 	var pe *vcem.PanicError
@@ -176,7 +176,7 @@ func TestResyncCancelledContextLeavesNoMaintenance(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := vcemtest.NewFaults(1)
 			if tt.fault.Op != "" {
-				f.Add(tt.fault)
+				require.NoError(t, f.Add(tt.fault))
 			}
 			// Jobs never finish on their own within the test.
 			m := newManager(t, f, nil, vcemtest.WithJobLatency(time.Hour))
@@ -210,8 +210,8 @@ func TestResyncCancelledContextLeavesNoMaintenance(t *testing.T) {
 
 func TestResyncReportsDomainLeftInMaintenance(t *testing.T) {
 	f := vcemtest.NewFaults(1)
-	f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Domain: "d1", Err: errBoom})
-	f.Add(vcemtest.Fault{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Err: errors.New("VCEM down")})
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Target: "d1", Err: errBoom}))
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpCancelMaintenance, Target: "d1", Err: errors.New("VCEM down")}))
 	m := newManager(t, f, nil)
 	res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1"})
 	require.Error(t, err)
@@ -226,8 +226,8 @@ func TestResyncReportsDomainLeftInMaintenance(t *testing.T) {
 
 func TestResyncCleanupIsBounded(t *testing.T) {
 	f := vcemtest.NewFaults(1)
-	f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Domain: "d1", Err: errBoom})
-	f.Add(vcemtest.Fault{Op: vcemtest.OpCancelMaintenance, Domain: "d1", Delay: time.Hour})
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Target: "d1", Err: errBoom}))
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpCancelMaintenance, Target: "d1", Delay: time.Hour}))
 	m := newManager(t, f, nil)
 	res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1"}, vcem.WithCleanupTimeout(5*time.Millisecond))
 	require.Error(t, err)

@@ -11,9 +11,10 @@
 //   - [Manager] is a [vcem.Manager]: maintenance and sync state per domain,
 //     resync jobs that finish after a configurable latency, and inspection
 //     (domains in maintenance now, job and call history).
-//   - [Faults] are rules shared by the fakes: by operation and domain, an
-//     error, a delay, a panic, a probability drawn from a seeded rand, a
-//     count.
+//   - [Faults] are rules shared by the fakes — also with the spmtest and
+//     matrixoetest fakes, one engine for all: by operation and target (the
+//     domain ID here), an error, a delay, a panic, a probability drawn from
+//     a seeded rand, a count.
 //   - [Builder] makes consistent snapshots for tests and benchmarks.
 //
 // Every fake is safe for concurrent use. Nothing is canned: each answer is

@@ -468,7 +468,7 @@ func (d *liveDomain) read() vcem.LiveDomain {
 
 // ListDomains implements [vcem.Live]: the domains VCEM's database knows.
 func (l *Live) ListDomains(ctx context.Context) ([]vcem.DomainRef, error) {
-	if err := l.faults.check(ctx, OpListDomains, ""); err != nil {
+	if err := l.faults.Check(ctx, OpListDomains, ""); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -490,7 +490,7 @@ func (l *Live) ListDomains(ctx context.Context) ([]vcem.DomainRef, error) {
 
 // ReadDomain implements [vcem.Live].
 func (l *Live) ReadDomain(ctx context.Context, domainID string) (vcem.LiveDomain, error) {
-	if err := l.faults.check(ctx, OpReadDomain, domainID); err != nil {
+	if err := l.faults.Check(ctx, OpReadDomain, domainID); err != nil {
 		return vcem.LiveDomain{}, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -511,7 +511,7 @@ func (l *Live) ReadDomain(ctx context.Context, domainID string) (vcem.LiveDomain
 // ReadDomainWithCredentials implements [vcem.Live]: it finds the domain by
 // its VC Manager address and checks the credentials.
 func (l *Live) ReadDomainWithCredentials(ctx context.Context, target vcem.DomainTarget, creds vcem.Credentials) (vcem.LiveDomain, error) {
-	if err := l.faults.check(ctx, OpReadDomainWithCredentials, target.ID); err != nil {
+	if err := l.faults.Check(ctx, OpReadDomainWithCredentials, target.ID); err != nil {
 		return vcem.LiveDomain{}, err
 	}
 	if err := ctx.Err(); err != nil {

@@ -146,7 +146,7 @@ func (m *Manager) record(op, domainID, jobID string, err error) {
 
 // enter applies faults and ctx for a call and records a failure.
 func (m *Manager) enter(ctx context.Context, op, domainID, jobID string) error {
-	err := m.faults.check(ctx, op, domainID)
+	err := m.faults.Check(ctx, op, domainID)
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -288,7 +288,7 @@ func (m *Manager) runJob(id string) {
 		return
 	}
 	d := m.domains[j.DomainID]
-	switch err := m.faults.jobFault(j.DomainID); {
+	switch err := jobFault(m.faults, j.DomainID); {
 	case err != nil:
 		m.finishLocked(j, vcem.JobFailed, err.Error())
 	case !d.inMaintenance:

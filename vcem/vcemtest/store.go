@@ -56,7 +56,7 @@ func NewStore(s *vcem.Snapshot, opts ...Option) (*Store, error) {
 
 // Snapshot implements [vcem.RestoredStore]; it returns a copy.
 func (st *Store) Snapshot(ctx context.Context) (*vcem.Snapshot, error) {
-	if err := st.faults.check(ctx, OpSnapshot, ""); err != nil {
+	if err := st.faults.Check(ctx, OpSnapshot, ""); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -68,7 +68,7 @@ func (st *Store) Snapshot(ctx context.Context) (*vcem.Snapshot, error) {
 }
 
 // Apply implements [vcem.RestoredStore] with [vcem.Apply]. A fault rule's
-// Domain matches the profile ID of a DeleteProfile, or the address (canonical
+// Target matches the profile ID of a DeleteProfile, or the address (canonical
 // text) of a MarkExternalMAC / MarkExternalWWN.
 func (st *Store) Apply(ctx context.Context, c vcem.Change) error {
 	target := ""
@@ -80,7 +80,7 @@ func (st *Store) Apply(ctx context.Context, c vcem.Change) error {
 	case vcem.MarkExternalWWN:
 		target = c.WWN.String()
 	}
-	if err := st.faults.check(ctx, OpApply, target); err != nil {
+	if err := st.faults.Check(ctx, OpApply, target); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
