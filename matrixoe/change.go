@@ -35,6 +35,9 @@ const (
 
 // SetLSDeactivated records a logical server as deactivated (its VCEM profile
 // was unassigned after the backup). Storage phase 2.
+//
+// Re-applying: a server already deactivated is left as it is (no-op); an
+// unknown server is an error wrapping [ErrNotFound].
 type SetLSDeactivated struct {
 	LogicalServerID string `json:"logicalServerId"`
 }
@@ -43,12 +46,17 @@ type SetLSDeactivated struct {
 // exists (deleted after the backup, or by VCEM phase 1). It also removes the
 // server from its services' lists and clears the owner of its storage pool
 // entries; recovery groups are left to RM phase 1. Storage phase 2.
+//
+// Re-applying: an absent server is an error wrapping [ErrNotFound], as for
+// every removal (see "Re-applying changes" in the package doc).
 type DropLS struct {
 	LogicalServerID string `json:"logicalServerId"`
 }
 
 // SetPowerState records the power state the hypervisor reports for a
 // VM-based logical server. Storage phase 2.
+//
+// Re-applying: setting the state the server already has is a no-op.
 type SetPowerState struct {
 	LogicalServerID string     `json:"logicalServerId"`
 	Power           PowerState `json:"power"`
@@ -56,6 +64,9 @@ type SetPowerState struct {
 
 // AddVolumeToSPE adds a catalog volume to an existing catalog-based storage
 // pool entry. Storage phase 3.
+//
+// Re-applying: a volume already in that entry is a no-op; a volume in
+// another entry is an error wrapping [ErrConflict] naming that entry.
 type AddVolumeToSPE struct {
 	SPEID    string `json:"speId"`
 	VolumeID string `json:"volumeId"`
@@ -63,6 +74,10 @@ type AddVolumeToSPE struct {
 
 // RemoveVolumeFromSPE removes a volume from a storage pool entry. Storage
 // phase 3.
+//
+// Re-applying: a volume already absent from the entry is a no-op (the
+// entry stays, only its list changes); an unknown entry is an error wrapping
+// [ErrNotFound].
 type RemoveVolumeFromSPE struct {
 	SPEID    string `json:"speId"`
 	VolumeID string `json:"volumeId"`
@@ -73,12 +88,20 @@ type RemoveVolumeFromSPE struct {
 // (see [PredictSPM] for its effect on a predicted catalog). Applied to a
 // Matrix OE snapshot it removes every storage pool entry's reference to the
 // volume. Storage phase 3.
+//
+// Re-applying: on a Matrix OE snapshot, a volume no entry references is a
+// no-op. On the SPM side ([PredictSPM]) it is a removal: a volume absent
+// from the catalog is an error wrapping [ErrNotFound].
 type DeleteVolumeFromSPM struct {
 	VolumeID string `json:"volumeId"`
 }
 
 // TerminateRequest terminates an IO request that was unfinished at backup.
 // IO phase 1.
+//
+// Re-applying: a request already in the terminated state (cancelled, see
+// requeststate.go) is a no-op; a completed or failed request is an error
+// wrapping [ErrConflict] naming the request and its state.
 type TerminateRequest struct {
 	RequestID string `json:"requestId"`
 }
@@ -86,6 +109,9 @@ type TerminateRequest struct {
 // RemoveServiceDefinition removes an IO service deleted after the backup,
 // with its requests; its IP allocations are freed and its storage pool
 // entries lose their service. IO phase 2. Name is informative only.
+//
+// Re-applying: an absent service is an error wrapping [ErrNotFound], as for
+// every removal (see "Re-applying changes" in the package doc).
 type RemoveServiceDefinition struct {
 	ServiceID string `json:"serviceId"`
 	Name      string `json:"name,omitempty"`
@@ -94,6 +120,11 @@ type RemoveServiceDefinition struct {
 // MarkIPAllocated marks an address of an IO pool allocated, because it is in
 // use live (allocated after the backup). Owner is the live owner as reported,
 // free text. IO phase 3.
+//
+// Re-applying: an address already allocated by this change (allocated, no
+// restored service, the same Owner) is a no-op; an address allocated to a
+// restored service or to another owner is an error wrapping [ErrConflict]
+// naming the address and its holder.
 type MarkIPAllocated struct {
 	Address netip.Addr `json:"address"`
 	Owner   string     `json:"owner,omitempty"`
@@ -103,12 +134,20 @@ type MarkIPAllocated struct {
 // a recovery group of the same name is replaced, a new one is added, and the
 // import fails on a name or storage replication group held in a different
 // recovery group set. RM phase 1.
+//
+// Re-applying: importing the same export again yields the same groups
+// (no-op): the export's own groups never conflict with each other (see
+// [RMExport] and rmConflicts).
 type ApplyRMExport struct {
 	Export RMExport `json:"export"`
 }
 
 // UpdateRecoveryGroup removes logical servers that no longer exist from a
 // recovery group's protected list. RM phase 1.
+//
+// Re-applying: servers already absent from the list are skipped, so a
+// second application is a no-op; an unknown group is an error wrapping
+// [ErrNotFound] and an empty RemoveProtected is [ErrInvalid].
 type UpdateRecoveryGroup struct {
 	Name            string   `json:"name"`
 	RemoveProtected []string `json:"removeProtected"`
@@ -258,6 +297,14 @@ func deref(c Change) Change {
 // mutates a snapshot: the dry run, the fakes in matrixoetest and the engine's
 // prediction all use it. On error s is unchanged and the error is a
 // *[ChangeError] wrapping [ErrNotFound], [ErrConflict] or [ErrInvalid].
+//
+// Apply is idempotent where the meaning allows, like vcem.Apply: applying a
+// change whose effect is already there changes nothing and returns nil (a
+// journalled execute that crashed between applying a change and recording it
+// can apply it again). Removing a record that is absent is an error wrapping
+// [ErrNotFound], and a record in a state the change cannot reach is an error
+// wrapping [ErrConflict]. Each change type documents its rule; the package
+// doc explains the choice.
 func Apply(s *Snapshot, c Change) error {
 	if c == nil {
 		return &ChangeError{Kind: "<nil>", Target: "-", Err: invalid("nil change")}
@@ -345,9 +392,12 @@ func apply(s *Snapshot, c Change) error {
 		if spe.Kind != SPECatalog {
 			return conflict("storage pool entry %q is %s, not catalog-based", c.SPEID, spe.Kind)
 		}
-		for id, other := range s.SPEs {
+		if slices.Contains(spe.VolumeIDs, c.VolumeID) {
+			return nil // already applied
+		}
+		for id, other := range s.SPEs { // a valid snapshot has at most one holder
 			if slices.Contains(other.VolumeIDs, c.VolumeID) {
-				return conflict("volume %q already in storage pool entry %q", c.VolumeID, id)
+				return conflict("volume %q already in storage pool entry %q, not %q", c.VolumeID, id, c.SPEID)
 			}
 		}
 		spe.VolumeIDs = append(slices.Clip(spe.VolumeIDs), c.VolumeID)
@@ -357,8 +407,11 @@ func apply(s *Snapshot, c Change) error {
 		if !ok {
 			return notFound("storage pool entry %q", c.SPEID)
 		}
+		if c.VolumeID == "" {
+			return invalid("empty volume id")
+		}
 		if !slices.Contains(spe.VolumeIDs, c.VolumeID) {
-			return notFound("volume %q in storage pool entry %q", c.VolumeID, c.SPEID)
+			return nil // already applied
 		}
 		spe.VolumeIDs = without(spe.VolumeIDs, c.VolumeID)
 		s.SPEs[spe.ID] = spe
@@ -377,8 +430,11 @@ func apply(s *Snapshot, c Change) error {
 		if !ok {
 			return notFound("request %q", c.RequestID)
 		}
+		if r.State == terminatedState {
+			return nil // already applied
+		}
 		if !r.State.Unfinished() {
-			return conflict("request %q is %s, not unfinished", c.RequestID, r.State)
+			return conflict("request %q is %s, neither unfinished nor %s", c.RequestID, r.State, terminatedState)
 		}
 		r.State = terminatedState
 		s.Requests[r.ID] = r
@@ -409,7 +465,10 @@ func apply(s *Snapshot, c Change) error {
 			return notFound("address %s in the IO IP pools", c.Address)
 		}
 		if ip.Allocated {
-			return conflict("address %s already allocated", c.Address)
+			if ip.ServiceID == "" && ip.Owner == c.Owner {
+				return nil // already applied
+			}
+			return conflict("address %s already allocated to %s", c.Address, ipHolder(ip))
 		}
 		ip.Allocated = true
 		ip.Owner = c.Owner
@@ -428,17 +487,27 @@ func apply(s *Snapshot, c Change) error {
 		if len(c.RemoveProtected) == 0 {
 			return invalid("nothing to remove")
 		}
-		for _, id := range c.RemoveProtected {
-			if !slices.Contains(rg.ProtectedLS, id) {
-				return notFound("logical server %q in recovery group %q", id, c.Name)
-			}
+		kept := slices.DeleteFunc(slices.Clone(rg.ProtectedLS), func(id string) bool {
+			return slices.Contains(c.RemoveProtected, id)
+		})
+		if len(kept) == len(rg.ProtectedLS) {
+			return nil // already applied: none of them is listed
 		}
-		for _, id := range c.RemoveProtected {
-			rg.ProtectedLS = without(rg.ProtectedLS, id)
-		}
+		rg.ProtectedLS = kept
 		s.RecoveryGroups[rg.Name] = rg
 	default:
 		return invalid("unknown change type %T", c)
 	}
 	return nil
+}
+
+// ipHolder names who holds an allocated address, for conflict messages.
+func ipHolder(ip IPAllocation) string {
+	switch {
+	case ip.ServiceID != "":
+		return fmt.Sprintf("service %q", ip.ServiceID)
+	case ip.Owner != "":
+		return fmt.Sprintf("owner %q", ip.Owner)
+	}
+	return "an unnamed owner"
 }

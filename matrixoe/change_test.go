@@ -50,14 +50,18 @@ func TestApply(t *testing.T) {
 		{"add volume", AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V8"}, nil, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, []string{"V1", "V2", "V8"}, s.SPEs["SPE1"].VolumeIDs)
 		}},
-		{"add volume already in an SPE", AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V1"}, ErrConflict, nil},
+		{"add volume already in that SPE: no-op", AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V1"}, nil, func(t *testing.T, s *Snapshot) {
+			assert.Equal(t, []string{"V1", "V2"}, s.SPEs["SPE1"].VolumeIDs)
+		}},
 		{"add volume to carved SPE", AddVolumeToSPE{SPEID: "SPEc", VolumeID: "V8"}, ErrConflict, nil},
 		{"add volume to unknown SPE", AddVolumeToSPE{SPEID: "nope", VolumeID: "V8"}, ErrNotFound, nil},
 		{"add empty volume id", AddVolumeToSPE{SPEID: "SPE1"}, ErrInvalid, nil},
 		{"remove volume", RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V1"}, nil, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, []string{"V2"}, s.SPEs["SPE1"].VolumeIDs)
 		}},
-		{"remove volume not in SPE", RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V9"}, ErrNotFound, nil},
+		{"remove volume not in SPE: no-op", RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V9"}, nil, func(t *testing.T, s *Snapshot) {
+			assert.Equal(t, []string{"V1", "V2"}, s.SPEs["SPE1"].VolumeIDs)
+		}},
 		{"delete volume from SPM drops SPE references", DeleteVolumeFromSPM{VolumeID: "V2"}, nil, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, []string{"V1"}, s.SPEs["SPE1"].VolumeIDs)
 		}},
@@ -92,7 +96,9 @@ func TestApply(t *testing.T) {
 		{"update group", UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"VM1"}}, nil, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, []string{"LS1"}, s.RecoveryGroups["RG1"].ProtectedLS)
 		}},
-		{"update group: LS not listed", UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"LS9"}}, ErrNotFound, nil},
+		{"update group: LS not listed: no-op", UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"LS9"}}, nil, func(t *testing.T, s *Snapshot) {
+			assert.Equal(t, []string{"LS1", "VM1"}, s.RecoveryGroups["RG1"].ProtectedLS)
+		}},
 		{"update group: nothing to remove", UpdateRecoveryGroup{Name: "RG1"}, ErrInvalid, nil},
 		{"update unknown group", UpdateRecoveryGroup{Name: "RG9", RemoveProtected: []string{"LS1"}}, ErrNotFound, nil},
 		{"pointer form is accepted", &SetLSDeactivated{LogicalServerID: "LS1"}, nil, func(t *testing.T, s *Snapshot) {

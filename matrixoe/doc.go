@@ -22,6 +22,35 @@
 // the earlier matrixoe phases. [PredictSPM] gives the SPM-side effect of
 // [DeleteVolumeFromSPM], a change that the engine routes to SPM.
 //
+// # Re-applying changes
+//
+// The engine journals each applied change and resumes after a crash, so the
+// change in flight at the crash may be applied twice. [Apply] follows
+// vcem.Apply's rule, change by change: re-applying a change whose effect is
+// already there is a no-op (nil error, snapshot and Fingerprint unchanged),
+// and a real conflict stays an error naming the IDs.
+//
+//	change                   already there → no-op          error
+//	SetLSDeactivated         server deactivated             unknown server
+//	SetPowerState            same power state               unknown server, bad state
+//	AddVolumeToSPE           volume in that entry           volume in another entry, carved entry
+//	RemoveVolumeFromSPE      volume absent from the entry   unknown entry
+//	DeleteVolumeFromSPM      no entry references it         (SPM side, PredictSPM: unknown volume)
+//	TerminateRequest         request cancelled              request completed or failed
+//	MarkIPAllocated          allocated to the same Owner    allocated to a service or another owner
+//	ApplyRMExport            groups equal the export        conflicts (as on the first import)
+//	UpdateRecoveryGroup      servers already unlisted       unknown group
+//	DropLS                   —                              unknown server
+//	RemoveServiceDefinition  —                              unknown service
+//
+// Removals of a whole record (DropLS, RemoveServiceDefinition, and
+// PredictSPM's DeleteVolumeFromSPM) of an absent record are errors wrapping
+// [ErrNotFound], as vcem's DeleteProfile of an unknown profile: "already
+// removed" cannot be told from "never existed" (a typo, a plan for another
+// estate), and saying nil would hide the second. A resuming engine knows
+// which single change was in flight; for that change only it may take
+// ErrNotFound from a removal as "already applied".
+//
 // # Finding codes
 //
 //	code                              phase      resolves with
@@ -65,7 +94,9 @@
 // and "cancelled" as the state of a terminated request are INFER and live
 // in requeststate.go. The RM export format is ours ([RMExport]); RM's
 // import rules applied by [ApplyRMExport] are FOUND (RM user guide), and
-// keeping groups absent from the export is INFER (importRM in rmexport.go).
+// keeping groups absent from the export is INFER (importRM in rmexport.go),
+// and so is refusing an export whose own groups of different sets share a
+// storage replication group (rmConflicts in rmexport.go).
 // Everything that decides table 15 beyond HP's four sample rows is our
 // reading, documented on [AnalyzeLSMAnalyzer].
 package matrixoe

@@ -135,9 +135,26 @@ func (e *ExportConflictError) Error() string {
 func (e *ExportConflictError) Unwrap() error { return ErrConflict }
 
 // rmConflicts lists the clashes RM's import rules (FOUND, RM user guide,
-// mxsync-domain-more.md §3) make fatal.
+// mxsync-domain-more.md §3) make fatal: a group of the same name in another
+// set, and a storage replication group held by a group of another set.
+//
+// It also counts a replication group that two groups of different sets in
+// the export itself reference (ours, INFER: after such an import the site
+// would hold it in two sets, which RM's rule forbids). Without that check a
+// second import of the same export could fail where the first succeeded,
+// and ApplyRMExport would not be idempotent. Each clash is listed once.
 func rmConflicts(current map[string]RecoveryGroup, exp RMExport) []string {
 	var out []string
+	seen := map[[4]string]bool{}
+	clash := func(srg string, rg RecoveryGroup, holder, holderSet, where string) {
+		k := [4]string{srg, rg.Name, holder, holderSet}
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, fmt.Sprintf("storage replication group %q of recovery group %q (set %q) is %s recovery group %q of set %q",
+			srg, rg.Name, rg.Set, where, holder, holderSet))
+	}
 	for _, rg := range exp.RecoveryGroups {
 		if cur, ok := current[rg.Name]; ok && cur.Set != rg.Set {
 			out = append(out, fmt.Sprintf("recovery group %q is in set %q here but %q in the export", rg.Name, cur.Set, rg.Set))
@@ -149,9 +166,14 @@ func rmConflicts(current map[string]RecoveryGroup, exp RMExport) []string {
 					continue
 				}
 				if slices.Contains(cur.ReplicationGroups, srg) {
-					out = append(out, fmt.Sprintf("storage replication group %q of recovery group %q (set %q) is held by recovery group %q of set %q",
-						srg, rg.Name, rg.Set, name, cur.Set))
+					clash(srg, rg, name, cur.Set, "held by")
 				}
+			}
+			for _, o := range exp.RecoveryGroups {
+				if o.Name == rg.Name || o.Set == rg.Set || !slices.Contains(o.ReplicationGroups, srg) {
+					continue
+				}
+				clash(srg, rg, o.Name, o.Set, "also referenced in the export by")
 			}
 		}
 	}
