@@ -46,16 +46,16 @@ func TestPhase1Failures(t *testing.T) {
 	n := spm.DefaultServiceNames()
 	tests := []struct {
 		name      string
-		rule      spmtest.Rule
+		rule      spmtest.Fault
 		failing   string
 		op        string
 		started   int // services started before the failure
 		modeWrite bool
 	}{
-		{"first prerequisite refuses to start", spmtest.Rule{Op: "start", Target: n.Prerequisites[0]}, n.Prerequisites[0], "start", 0, false},
-		{"J2EE service crashes while starting", spmtest.Rule{Op: "crash", Target: n.Prerequisites[1]}, n.Prerequisites[1], "wait", 1, false},
-		{"status of third fails", spmtest.Rule{Op: "status", Target: n.Prerequisites[2]}, n.Prerequisites[2], "status", 2, false},
-		{"SPM fails after RecoveryMode is set", spmtest.Rule{Op: "start", Target: n.SPM}, n.SPM, "start", 3, true},
+		{"first prerequisite refuses to start", spmtest.Fault{Op: spmtest.OpStart, Err: spmtest.ErrInjected, Target: n.Prerequisites[0]}, n.Prerequisites[0], "start", 0, false},
+		{"J2EE service crashes while starting", spmtest.Fault{Op: spmtest.OpCrash, Err: spmtest.ErrInjected, Target: n.Prerequisites[1]}, n.Prerequisites[1], "wait", 1, false},
+		{"status of third fails", spmtest.Fault{Op: spmtest.OpStatus, Err: spmtest.ErrInjected, Target: n.Prerequisites[2]}, n.Prerequisites[2], "status", 2, false},
+		{"SPM fails after RecoveryMode is set", spmtest.Fault{Op: spmtest.OpStart, Err: spmtest.ErrInjected, Target: n.SPM}, n.SPM, "start", 3, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

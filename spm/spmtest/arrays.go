@@ -17,7 +17,7 @@ import (
 type Arrays struct {
 	mu   sync.Mutex
 	live *spm.Live
-	// Faults are checked with op "live" (target "").
+	// Faults are checked with op [OpLive] (no target).
 	Faults *Faults
 }
 
@@ -82,7 +82,7 @@ func (a *Arrays) Live(ctx context.Context) (*spm.Live, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.Faults.Check(ctx, "live", ""); err != nil {
+	if err := a.Faults.Check(ctx, OpLive); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()

@@ -37,7 +37,7 @@ func (c *Catalog) Snapshot(ctx context.Context) (*spm.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := c.Faults.Check(ctx, "snapshot", c.catalogID()); err != nil {
+	if err := c.Faults.Check(ctx, OpSnapshot, c.catalogID()); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
@@ -60,7 +60,7 @@ func (c *Catalog) Apply(ctx context.Context, ch spm.Change) error {
 	if ch != nil {
 		kind = ch.Kind()
 	}
-	if err := c.Faults.Check(ctx, "apply", kind); err != nil {
+	if err := c.Faults.Check(ctx, OpApply, kind); err != nil {
 		return err
 	}
 	c.mu.Lock()

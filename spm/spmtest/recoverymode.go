@@ -8,7 +8,7 @@ import (
 )
 
 // RecoveryMode is an in-memory spm.RecoveryModeStore: the RecoveryMode
-// value without the file. Faults are checked with op "recoverymode" and
+// value without the file. Faults are checked with op [OpRecoveryMode] and
 // target "get" or "set".
 type RecoveryMode struct {
 	mu     sync.Mutex
@@ -26,7 +26,7 @@ func NewRecoveryMode(initial string) *RecoveryMode {
 
 // RecoveryMode implements spm.RecoveryModeStore.
 func (r *RecoveryMode) RecoveryMode(ctx context.Context) (string, error) {
-	if err := r.Faults.Check(ctx, "recoverymode", "get"); err != nil {
+	if err := r.Faults.Check(ctx, OpRecoveryMode, "get"); err != nil {
 		return "", err
 	}
 	r.mu.Lock()
@@ -39,7 +39,7 @@ func (r *RecoveryMode) SetRecoveryMode(ctx context.Context, value string) (*spm.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := r.Faults.Check(ctx, "recoverymode", "set"); err != nil {
+	if err := r.Faults.Check(ctx, OpRecoveryMode, "set"); err != nil {
 		return nil, err
 	}
 	r.mu.Lock()

@@ -20,10 +20,11 @@ var ErrDependency = errors.New("dependency order violated")
 // is stricter on purpose: it proves the caller's order). Start and Stop take
 // effect at once.
 //
-// Fault rules are checked with ops "status", "start" (Start fails), "crash"
-// (Start succeeds but the service stops again, as a service that fails
-// during start-up: WaitFor(Running) then fails), "stop" and "wait"; the
-// target is the service name.
+// Fault rules are checked with ops [OpStatus], [OpStart] (Start fails),
+// [OpCrash] (Start succeeds but the service stops again, as a service that
+// fails during start-up: WaitFor(Running) then fails; like any rule it needs
+// an Err to fire as a crash, a rule without Err only delays), [OpStop] and
+// [OpWait]; the target is the service name.
 type Services struct {
 	mu      sync.Mutex
 	svcs    map[string]*fakeService
@@ -117,7 +118,7 @@ func (s *Services) Status(ctx context.Context, name string) (spm.ServiceState, e
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if err := s.Faults.Check(ctx, "status", name); err != nil {
+	if err := s.Faults.Check(ctx, OpStatus, name); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -134,10 +135,16 @@ func (s *Services) Start(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := s.Faults.Check(ctx, "start", name); err != nil {
+	if err := s.Faults.Check(ctx, OpStart, name); err != nil {
 		return err
 	}
-	crash := s.Faults.Check(ctx, "crash", name) != nil
+	crash := false
+	if err := s.Faults.Check(ctx, OpCrash, name); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		crash = true // the rule's error is the reason; the service reports exit code 1067
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, err := s.get(name)
@@ -169,7 +176,7 @@ func (s *Services) Stop(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := s.Faults.Check(ctx, "stop", name); err != nil {
+	if err := s.Faults.Check(ctx, OpStop, name); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -194,7 +201,7 @@ func (s *Services) Stop(ctx context.Context, name string) error {
 // WaitFor implements spm.ServiceControl. Waiting for Running fails at once
 // when the service crashed while starting.
 func (s *Services) WaitFor(ctx context.Context, name string, want spm.ServiceState) error {
-	if err := s.Faults.Check(ctx, "wait", name); err != nil {
+	if err := s.Faults.Check(ctx, OpWait, name); err != nil {
 		return err
 	}
 	for {

@@ -3,7 +3,6 @@ package spmtest_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -20,28 +19,33 @@ func TestFaultRules(t *testing.T) {
 	custom := errors.New("array offline")
 	tests := []struct {
 		name  string
-		rule  spmtest.Rule
-		calls []string // targets checked, op "start"
+		rule  spmtest.Fault
+		calls []string // targets checked, op OpStart
 		fails []bool
 		is    error
 	}{
-		{"matches op and target", spmtest.Rule{Op: "start", Target: "a"}, []string{"a", "b", "a"}, []bool{true, false, true}, spmtest.ErrInjected},
-		{"empty target matches all", spmtest.Rule{Op: "start"}, []string{"a", "b"}, []bool{true, true}, spmtest.ErrInjected},
-		{"count limits", spmtest.Rule{Op: "start", Count: 2}, []string{"a", "a", "a"}, []bool{true, true, false}, spmtest.ErrInjected},
-		{"custom error", spmtest.Rule{Op: "start", Err: custom, Count: 1}, []string{"x", "x"}, []bool{true, false}, custom},
-		{"other op never fires", spmtest.Rule{Op: "stop"}, []string{"a"}, []bool{false}, nil},
-		{"delay only", spmtest.Rule{Op: "start", DelayOnly: true, Delay: time.Microsecond}, []string{"a"}, []bool{false}, nil},
+		{"matches op and target", spmtest.Fault{Op: spmtest.OpStart, Target: "a", Err: spmtest.ErrInjected}, []string{"a", "b", "a"}, []bool{true, false, true}, spmtest.ErrInjected},
+		{"empty target matches all", spmtest.Fault{Op: spmtest.OpStart, Err: spmtest.ErrInjected}, []string{"a", "b"}, []bool{true, true}, spmtest.ErrInjected},
+		{"count limits", spmtest.Fault{Op: spmtest.OpStart, Err: spmtest.ErrInjected, Count: 2}, []string{"a", "a", "a"}, []bool{true, true, false}, spmtest.ErrInjected},
+		{"custom error", spmtest.Fault{Op: spmtest.OpStart, Err: custom, Count: 1}, []string{"x", "x"}, []bool{true, false}, custom},
+		{"other op never fires", spmtest.Fault{Op: spmtest.OpStop, Err: spmtest.ErrInjected}, []string{"a"}, []bool{false}, nil},
+		{"delay only", spmtest.Fault{Op: spmtest.OpStart, Delay: time.Microsecond}, []string{"a"}, []bool{false}, nil},
+		// Since the shared engine, a rule without Err only delays: there is
+		// no default error (it used to be ErrInjected).
+		{"no Err means no failure", spmtest.Fault{Op: spmtest.OpStart}, []string{"a"}, []bool{false}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := spmtest.NewFaults(7)
 			require.NoError(t, f.Add(tt.rule))
 			for i, target := range tt.calls {
-				err := f.Check(ctx, "start", target)
+				err := f.Check(ctx, spmtest.OpStart, target)
 				if tt.fails[i] {
 					require.Error(t, err, "call %d", i)
 					assert.ErrorIs(t, err, tt.is)
-					assert.Contains(t, err.Error(), fmt.Sprintf("%q", target))
+					hits := f.Hits()
+					require.NotEmpty(t, hits)
+					assert.Equal(t, target, hits[len(hits)-1].Target, "the hit names the target")
 				} else {
 					assert.NoError(t, err, "call %d", i)
 				}
@@ -53,10 +57,10 @@ func TestFaultRules(t *testing.T) {
 func TestFaultProbabilityIsSeeded(t *testing.T) {
 	run := func(seed uint64) []bool {
 		f := spmtest.NewFaults(seed)
-		require.NoError(t, f.Add(spmtest.Rule{Op: "get", Probability: 0.5}))
+		require.NoError(t, f.Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.ErrInjected, Probability: 0.5}))
 		var out []bool
 		for range 64 {
-			out = append(out, f.Check(context.Background(), "get", "/") != nil)
+			out = append(out, f.Check(context.Background(), spmtest.OpUIGet, "/") != nil)
 		}
 		return out
 	}
@@ -75,17 +79,17 @@ func TestFaultProbabilityIsSeeded(t *testing.T) {
 
 func TestFaultDelayHonoursContext(t *testing.T) {
 	f := spmtest.NewFaults(1)
-	require.NoError(t, f.Add(spmtest.Rule{Op: "live", Delay: time.Hour}))
+	require.NoError(t, f.Add(spmtest.Fault{Op: spmtest.OpLive, Delay: time.Hour}))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	assert.ErrorIs(t, f.Check(ctx, "live", ""), context.Canceled)
+	assert.ErrorIs(t, f.Check(ctx, spmtest.OpLive), context.Canceled)
 }
 
 func TestFaultRuleValidation(t *testing.T) {
 	f := spmtest.NewFaults(1)
-	assert.Error(t, f.Add(spmtest.Rule{Probability: 1.5}))
-	assert.Error(t, f.Add(spmtest.Rule{Count: -1}))
-	require.NoError(t, f.Add(spmtest.Rule{Op: "x"}))
+	assert.Error(t, f.Add(spmtest.Fault{Probability: 1.5}))
+	assert.Error(t, f.Add(spmtest.Fault{Count: -1}))
+	require.NoError(t, f.Add(spmtest.Fault{Op: "x"}))
 	f.Clear()
 	assert.NoError(t, f.Check(context.Background(), "x", ""))
 }
@@ -94,7 +98,7 @@ func TestCatalogFaultsAndApply(t *testing.T) {
 	ctx := context.Background()
 	cat, err := spmtest.NewCatalog(spmtest.Sample())
 	require.NoError(t, err)
-	require.NoError(t, cat.Faults.Add(spmtest.Rule{Op: "apply", Target: spm.KindRemoveVolume, Count: 1}))
+	require.NoError(t, cat.Faults.Add(spmtest.Fault{Op: spmtest.OpApply, Target: spm.KindRemoveVolume, Err: spmtest.ErrInjected, Count: 1}))
 	err = cat.Apply(ctx, spm.RemoveVolume{VolumeID: "vol3"})
 	assert.ErrorIs(t, err, spmtest.ErrInjected)
 	require.NoError(t, cat.Apply(ctx, spm.RemoveVolume{VolumeID: "vol3"}))

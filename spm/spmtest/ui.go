@@ -19,14 +19,18 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"github.com/mxsync-go/mxsync/internal/faultrule"
 )
 
 // UI is a fake SPM browser UI over HTTPS (httptest.NewTLSServer, so its
 // certificate is self-signed). Its page shows "Internal Recovery" until
 // ReadyAfter polls have been answered or SetManualRecovery(true) is called,
-// then "Manual Recovery Mode". Fault rules are checked with op "get" and the
-// URL path as target; a rule that fires answers with its Status (503 when 0)
-// instead of the page.
+// then "Manual Recovery Mode". Fault rules are checked on every request with
+// op [OpUIGet] and the URL path as target: a rule's Delay holds the answer
+// (up to the request's end), and a rule's Err is answered instead of the
+// page, with the status of an [HTTPError] or else 503. A Panic aborts the
+// request, as net/http does for a panicking handler.
 type UI struct {
 	srv    *httptest.Server
 	mu     sync.Mutex
@@ -94,15 +98,12 @@ func (u *UI) serve(w http.ResponseWriter, r *http.Request) {
 	u.polls++
 	n, user, pass := u.polls, u.user, u.pass
 	u.mu.Unlock()
-	if rule, ok := u.Faults.match("get", r.URL.Path); ok {
-		status := rule.Status
-		if status == 0 {
-			status = http.StatusServiceUnavailable
+	if err := u.Faults.Check(r.Context(), OpUIGet, r.URL.Path); err != nil {
+		if r.Context().Err() != nil {
+			return // the client is gone
 		}
-		if !rule.DelayOnly {
-			http.Error(w, "injected fault", status)
-			return
-		}
+		http.Error(w, "injected fault", faultrule.HTTPStatus(err))
+		return
 	}
 	if user != "" {
 		gu, gp, ok := r.BasicAuth()
