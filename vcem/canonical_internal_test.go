@@ -1,0 +1,110 @@
+package vcem
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+)
+
+// canonicalBytes returns the whole canonical encoding of s.
+func canonicalBytes(t *testing.T, s *Snapshot) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, newCanonEncoder(&buf).snapshot(s))
+	return buf.Bytes()
+}
+
+func TestCanonicalEncodingStartsWithItsVersion(t *testing.T) {
+	s, err := NewSnapshot([]addrpool.Range[addrpool.MAC]{addrpool.MustRange[addrpool.MAC](0x10, 0x1F)}, nil, nil, nil)
+	require.NoError(t, err)
+	s.Profiles["p"] = Profile{ID: "p", Name: "web"}
+	tests := []struct {
+		name string
+		s    *Snapshot
+	}{{"nil snapshot", nil}, {"empty snapshot", &Snapshot{}}, {"snapshot with a profile", s}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := canonicalBytes(t, tt.s)
+			n, k := binary.Uvarint(b)
+			require.Positive(t, k)
+			require.GreaterOrEqual(t, len(b), k+int(n))
+			assert.Equal(t, FingerprintVersion, string(b[k:k+int(n)]))
+
+			sum := sha256.Sum256(b)
+			fp, err := tt.s.Fingerprint()
+			require.NoError(t, err)
+			assert.Equal(t, hex.EncodeToString(sum[:]), fp, "Fingerprint must hash exactly the canonical encoding")
+		})
+	}
+}
+
+func TestCanonicalStringsLongerThanTheBuffer(t *testing.T) {
+	tests := []struct {
+		name   string
+		prefix int // bytes already buffered
+		size   int
+	}{
+		{"empty", 0, 0},
+		{"fits", 10, 100},
+		{"exactly fills the buffer", 3, canonBufSize - 3 - 2}, // the length takes 2 bytes
+		{"spans two buffers", 100, canonBufSize},
+		{"spans several buffers", canonBufSize - 1, 3*canonBufSize + 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			e := newCanonEncoder(&out)
+			pre := strings.Repeat("p", tt.prefix)
+			for i := range pre {
+				e.byte1(pre[i])
+			}
+			s := strings.Repeat("abcdefg", tt.size/7+1)[:tt.size]
+			e.str(s)
+			e.byte1('!')
+			require.NoError(t, e.flush())
+			want := append([]byte(pre), binary.AppendUvarint(nil, uint64(len(s)))...)
+			want = append(append(want, s...), '!')
+			assert.Equal(t, want, out.Bytes())
+		})
+	}
+}
+
+type failingWriter struct{ after int }
+
+func (w *failingWriter) Write(b []byte) (int, error) {
+	if w.after <= 0 {
+		return 0, errors.New("disk full")
+	}
+	w.after--
+	return len(b), nil
+}
+
+func TestCanonicalEncoderReportsWriteErrors(t *testing.T) {
+	s := &Snapshot{Profiles: map[string]Profile{}}
+	for i := range 2000 {
+		id := fmt.Sprintf("%s-%05d", strings.Repeat("x", 40), i)
+		s.Profiles[id] = Profile{ID: id}
+	}
+	tests := []struct {
+		name  string
+		after int
+	}{{"first write fails", 0}, {"a later write fails", 2}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Greater(t, len(canonicalBytes(t, s)), 3*canonBufSize, "the snapshot must need several writes")
+			err := newCanonEncoder(&failingWriter{after: tt.after}).snapshot(s)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "disk full")
+		})
+	}
+}
