@@ -13,8 +13,10 @@ import (
 
 // AnalyzeLSRefresh is storage phase 2, the logical-server refresh (BR70 p59,
 // table 16). ms is the predicted Matrix OE state, vs the predicted VCEM
-// state (after VCEM phase 1's changes: a profile it deletes is absent), and
-// vmPower the power state VMM reports now for each VM, by VM ID.
+// state (after VCEM phase 1's changes: a profile it deletes is absent; and
+// after phase 2's resync: a profile unassigned after the backup has no bay
+// — INFER from "the updated VCEM database", BR70 p59; vcem does not predict
+// it), and vmPower the power state VMM reports now for each VM, by VM ID.
 //
 // Per logical server, in ID order:
 //   - its VCEM profile is absent → drop the definition (LSM-LS-PROFILE-DELETED);
@@ -94,8 +96,10 @@ func inoperableReason(ms *Snapshot, ls LogicalServer) string {
 // AnalyzeLSMAnalyzer is storage phase 3, what lsmanalyzer recommends (BR70
 // p58, table 15). ms is the predicted Matrix OE state; restored is the SPM
 // catalog as restored from backup; current is the predicted catalog after
-// storage phase 1 (Internal Recovery brought presentations in line with the
-// arrays; volumes imported after the backup were re-entered).
+// storage phase 1 (services marked non-conformant by Internal Recovery,
+// offline volumes removed, volumes imported after the backup re-entered)
+// with the presentations the arrays show now: spm's prediction keeps the
+// restored presentations, so pass it through [WithArrayPresentations].
 //
 // Per catalog volume of current, in ID order (a volume is "presented" to
 // the initiators of its presentations in current):

@@ -17,9 +17,12 @@
 // identifies a state, [Snapshot.Validate] lists every inconsistency.
 //
 // Each analysis takes the PREDICTED state of the earlier phases: the VCEM
-// snapshot after VCEM phase 1's changes (a profile it deletes is absent),
-// the SPM catalog after storage phase 1, and this package's snapshot after
-// the earlier matrixoe phases. [PredictSPM] gives the SPM-side effect of
+// snapshot after VCEM phase 1's changes (a profile it deletes is absent)
+// and phase 2's resync (profile bays as the domains report them, INFER; vcem
+// predicts no phase 2 effect, so the caller supplies it), the SPM catalog
+// after storage phase 1 with the arrays' presentations
+// ([WithArrayPresentations]), and this package's snapshot after the earlier
+// matrixoe phases. [PredictSPM] gives the SPM-side effect of
 // [DeleteVolumeFromSPM], a change that the engine routes to SPM.
 //
 // # Re-applying changes
