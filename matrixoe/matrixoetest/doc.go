@@ -13,5 +13,8 @@
 //   - [MarkServicesFile] plays the operator of IO phase 2.
 //
 // Every fake takes [Fault] rules (by operation and target: error, delay,
-// probability with a seeded generator, count) and is safe for concurrent use.
+// panic, probability with a seeded generator, count) and is safe for
+// concurrent use. Each fake has a rule set of its own unless [WithFaults]
+// hands it a shared one; the rule engine is the same as vcemtest's and
+// spmtest's, so one [Faults] can drive the fakes of all three packages.
 package matrixoetest

@@ -23,7 +23,7 @@ type Live struct {
 	deleted  map[string]bool // service names deleted after the backup
 	services map[string]bool // live service names
 	export   *matrixoe.RMExport
-	faults   *faults
+	faults   *Faults
 }
 
 var (
@@ -39,7 +39,7 @@ func NewLive(opts ...Option) *Live {
 		ips:      map[netip.Addr]string{},
 		deleted:  map[string]bool{},
 		services: map[string]bool{},
-		faults:   newFaults(o.seed),
+		faults:   o.faults,
 	}
 }
 
@@ -83,7 +83,7 @@ func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) *Live {
 
 // VMPowerStates returns a copy of the VM power states.
 func (l *Live) VMPowerStates(ctx context.Context) (map[string]matrixoe.PowerState, error) {
-	if err := l.faults.check(ctx, OpVMPowerStates); err != nil {
+	if err := l.faults.Check(ctx, OpVMPowerStates); err != nil {
 		return nil, err
 	}
 	l.mu.Lock()
@@ -93,7 +93,7 @@ func (l *Live) VMPowerStates(ctx context.Context) (map[string]matrixoe.PowerStat
 
 // IPAllocations returns a copy of the addresses in use.
 func (l *Live) IPAllocations(ctx context.Context) (map[netip.Addr]string, error) {
-	if err := l.faults.check(ctx, OpIPAllocations); err != nil {
+	if err := l.faults.Check(ctx, OpIPAllocations); err != nil {
 		return nil, err
 	}
 	l.mu.Lock()
@@ -104,7 +104,7 @@ func (l *Live) IPAllocations(ctx context.Context) (map[netip.Addr]string, error)
 // RMExport returns a copy of the export, or an error wrapping
 // matrixoe.ErrNoExport when none is set.
 func (l *Live) RMExport(ctx context.Context) (*matrixoe.RMExport, error) {
-	if err := l.faults.check(ctx, OpRMExport); err != nil {
+	if err := l.faults.Check(ctx, OpRMExport); err != nil {
 		return nil, err
 	}
 	l.mu.Lock()
@@ -233,8 +233,15 @@ func (l *Live) SetExport(e *matrixoe.RMExport) error {
 	return nil
 }
 
-// AddFault adds a fault rule (see [Fault]).
-func (l *Live) AddFault(f Fault) { l.faults.add(f) }
+// AddFault adds a fault rule (see [Fault]) to the live side's rule set —
+// shared with other fakes when [WithFaults] gave it. An invalid rule is an
+// error and is not added.
+func (l *Live) AddFault(f Fault) error { return l.faults.Add(f) }
 
-// ClearFaults removes every fault rule.
-func (l *Live) ClearFaults() { l.faults.clear() }
+// ClearFaults removes every fault rule of the live side's rule set (shared
+// with other fakes when [WithFaults] gave it).
+func (l *Live) ClearFaults() { l.faults.Clear() }
+
+// Faults returns the live side's rule set (nil when [WithFaults] gave nil),
+// to share it with other fakes or read its [Faults.Hits].
+func (l *Live) Faults() *Faults { return l.faults }

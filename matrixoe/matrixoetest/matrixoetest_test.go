@@ -104,7 +104,7 @@ func TestFaultRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			st, err := NewStore(restored(t))
 			require.NoError(t, err)
-			st.AddFault(tc.fault)
+			require.NoError(t, st.AddFault(tc.fault))
 			for i, c := range tc.calls {
 				err := st.Apply(context.Background(), c)
 				if tc.fails[i] {
@@ -120,7 +120,7 @@ func TestFaultRules(t *testing.T) {
 func TestFaultProbabilityIsSeeded(t *testing.T) {
 	run := func(seed uint64) []bool {
 		l := NewLive(WithSeed(seed))
-		l.AddFault(Fault{Op: OpIPAllocations, Err: errors.New("flaky"), Probability: 0.5})
+		require.NoError(t, l.AddFault(Fault{Op: OpIPAllocations, Err: errors.New("flaky"), Probability: 0.5}))
 		var out []bool
 		for range 64 {
 			_, err := l.IPAllocations(context.Background())
@@ -138,7 +138,7 @@ func TestFaultProbabilityIsSeeded(t *testing.T) {
 func TestFaultDelayHonoursContext(t *testing.T) {
 	st, err := NewStore(restored(t))
 	require.NoError(t, err)
-	st.AddFault(Fault{Op: OpSnapshot, Delay: time.Hour})
+	require.NoError(t, st.AddFault(Fault{Op: OpSnapshot, Delay: time.Hour}))
 	ctx, cancel := context.WithCancel(context.Background())
 	go cancel()
 	_, err = st.Snapshot(ctx)
@@ -194,7 +194,7 @@ func readLiveState(ctx context.Context, l *Live) (*matrixoe.LiveState, error) {
 
 func TestReadLivePropagatesFaults(t *testing.T) {
 	l := NewLive()
-	l.AddFault(Fault{Op: OpVMPowerStates, Err: errors.New("VMM down"), Count: 1})
+	require.NoError(t, l.AddFault(Fault{Op: OpVMPowerStates, Err: errors.New("VMM down"), Count: 1}))
 	_, err := matrixoe.ReadLive(context.Background(), l, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "VMM down")

@@ -15,7 +15,7 @@ type Store struct {
 	mu      sync.Mutex
 	snap    *matrixoe.Snapshot
 	applied []matrixoe.Change
-	faults  *faults
+	faults  *Faults
 }
 
 var _ matrixoe.Store = (*Store)(nil)
@@ -23,16 +23,33 @@ var _ matrixoe.Store = (*Store)(nil)
 // Option configures a fake.
 type Option func(*options)
 
-type options struct{ seed uint64 }
+type options struct {
+	seed   uint64
+	faults *Faults
+	shared bool // WithFaults was given
+}
 
-// WithSeed seeds the random generator used by probabilistic fault rules, so
-// a run can be replayed. The default seed is 1.
+// WithSeed seeds the random generator of the fake's own fault rules, so a
+// run can be replayed. The default seed is 1. It has no effect together
+// with [WithFaults], whose set has its own seed.
 func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
+
+// WithFaults makes the fake consult f — which other fakes, of this package
+// or of vcemtest and spmtest, may share — instead of a rule set of its own.
+// A nil f means no faults.
+func WithFaults(f *Faults) Option {
+	return func(o *options) { o.faults, o.shared = f, true }
+}
 
 func buildOptions(opts []Option) options {
 	o := options{seed: 1}
 	for _, f := range opts {
-		f(&o)
+		if f != nil {
+			f(&o)
+		}
+	}
+	if !o.shared {
+		o.faults = NewFaults(o.seed)
 	}
 	return o
 }
@@ -46,12 +63,12 @@ func NewStore(s *matrixoe.Snapshot, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("matrixoetest: NewStore: %w", err)
 	}
 	o := buildOptions(opts)
-	return &Store{snap: s.Clone(), faults: newFaults(o.seed)}, nil
+	return &Store{snap: s.Clone(), faults: o.faults}, nil
 }
 
 // Snapshot returns a copy of the current content.
 func (st *Store) Snapshot(ctx context.Context) (*matrixoe.Snapshot, error) {
-	if err := st.faults.check(ctx, OpSnapshot); err != nil {
+	if err := st.faults.Check(ctx, OpSnapshot); err != nil {
 		return nil, err
 	}
 	st.mu.Lock()
@@ -69,7 +86,7 @@ func (st *Store) Apply(ctx context.Context, changes ...matrixoe.Change) error {
 			targets = append(targets, c.Kind(), c.Target())
 		}
 	}
-	if err := st.faults.check(ctx, OpApply, targets...); err != nil {
+	if err := st.faults.Check(ctx, OpApply, targets...); err != nil {
 		return err
 	}
 	st.mu.Lock()
@@ -88,8 +105,15 @@ func (st *Store) Applied() []matrixoe.Change {
 	return append([]matrixoe.Change(nil), st.applied...)
 }
 
-// AddFault adds a fault rule (see [Fault]).
-func (st *Store) AddFault(f Fault) { st.faults.add(f) }
+// AddFault adds a fault rule (see [Fault]) to the store's rule set —
+// shared with other fakes when [WithFaults] gave it. An invalid rule is an
+// error and is not added.
+func (st *Store) AddFault(f Fault) error { return st.faults.Add(f) }
 
-// ClearFaults removes every fault rule.
-func (st *Store) ClearFaults() { st.faults.clear() }
+// ClearFaults removes every fault rule of the store's rule set (shared
+// with other fakes when [WithFaults] gave it).
+func (st *Store) ClearFaults() { st.faults.Clear() }
+
+// Faults returns the store's rule set (nil when [WithFaults] gave nil), to
+// share it with other fakes or read its [Faults.Hits].
+func (st *Store) Faults() *Faults { return st.faults }

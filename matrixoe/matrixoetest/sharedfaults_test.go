@@ -1,0 +1,98 @@
+package matrixoetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mxsync-go/mxsync/matrixoe"
+	"github.com/mxsync-go/mxsync/spm"
+	"github.com/mxsync-go/mxsync/spm/spmtest"
+	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/mxsync-go/mxsync/vcem/vcemtest"
+)
+
+// One rule set drives the fakes of three packages, as the simulated estate
+// will: each rule reaches exactly the fake its namespaced Op names (the vcem
+// and matrixoe stores both have a "Snapshot"), the hit log interleaves them
+// all, and a rule added or cleared through one fake is seen by the others.
+func TestOneFaultSetSharedAcrossPackages(t *testing.T) {
+	ctx := context.Background()
+	shared := NewFaults(11)
+	// The same value has the type of every package's Faults.
+	var vf *vcemtest.Faults = shared
+	var sf *spmtest.Faults = shared
+
+	mgr := vcemtest.NewManager(vcemtest.WithFaults(vf))
+	require.NoError(t, mgr.AddDomain("d1", false))
+	require.NoError(t, mgr.AddDomain("d2", false))
+	vsnap, err := vcem.NewSnapshot(nil, nil, nil, nil)
+	require.NoError(t, err)
+	vstore, err := vcemtest.NewStore(vsnap, vcemtest.WithFaults(vf))
+	require.NoError(t, err)
+	cat, err := spmtest.NewCatalog(spmtest.Sample())
+	require.NoError(t, err)
+	cat.Faults = sf
+	st, err := NewStore(restored(t), WithFaults(shared))
+	require.NoError(t, err)
+	live := NewLive(WithFaults(shared))
+
+	errVCEM, errDB := errors.New("VCEM down"), errors.New("database locked")
+	require.NoError(t, shared.Add(Fault{Op: vcemtest.OpStartMaintenance, Target: "d2", Err: errVCEM}))
+	require.NoError(t, st.AddFault(Fault{Op: OpApply, Target: matrixoe.KindTerminateRequest, Err: errDB, Count: 1}))
+	require.NoError(t, cat.Faults.Add(spmtest.Fault{Op: spmtest.OpApply, Target: spm.KindRemoveVolume, Err: spmtest.ErrInjected, Count: 1}))
+	require.NoError(t, live.AddFault(Fault{Op: OpSnapshot, Err: errDB, Count: 1}))
+
+	tests := []struct {
+		name string
+		call func() error
+		want error
+	}{
+		{"vcem manager, other domain", func() error { return mgr.StartMaintenance(ctx, "d1") }, nil},
+		{"vcem manager, faulty domain", func() error { return mgr.StartMaintenance(ctx, "d2") }, errVCEM},
+		{"vcem store snapshot is not matrixoe's", func() error { _, err := vstore.Snapshot(ctx); return err }, nil},
+		{"matrixoe store snapshot", func() error { _, err := st.Snapshot(ctx); return err }, errDB},
+		{"matrixoe apply by kind", func() error { return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}) }, errDB},
+		{"spm apply by kind", func() error { return cat.Apply(ctx, spm.RemoveVolume{VolumeID: "vol3"}) }, spmtest.ErrInjected},
+		{"counted rules are spent", func() error { return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}) }, nil},
+		{"spm rule spent", func() error { return cat.Apply(ctx, spm.RemoveVolume{VolumeID: "vol3"}) }, nil},
+	}
+	for _, tt := range tests { // in order: the rule set is shared state
+		err := tt.call()
+		if tt.want == nil {
+			assert.NoError(t, err, tt.name)
+		} else {
+			assert.ErrorIs(t, err, tt.want, tt.name)
+		}
+	}
+	assert.Equal(t, []FaultHit{
+		{Op: vcemtest.OpStartMaintenance, Target: "d2", Rule: 0},
+		{Op: OpSnapshot, Rule: 3},
+		{Op: OpApply, Target: matrixoe.KindTerminateRequest, Rule: 1},
+		{Op: spmtest.OpApply, Target: spm.KindRemoveVolume, Rule: 2},
+	}, shared.Hits(), "one log across the three packages")
+	assert.Same(t, shared, st.Faults())
+	assert.Same(t, shared, live.Faults())
+
+	live.ClearFaults() // clears the shared set: the vcem manager sees it too
+	assert.NoError(t, mgr.StartMaintenance(ctx, "d2"))
+}
+
+// Without WithFaults each fake has a rule set of its own; WithFaults(nil)
+// means no faults at all.
+func TestFakesOwnOrNoFaults(t *testing.T) {
+	a, b := NewLive(), NewLive()
+	require.NoError(t, a.AddFault(Fault{Op: OpRMExport, Err: errors.New("x")}))
+	assert.NotSame(t, a.Faults(), b.Faults())
+	_, err := b.RMExport(context.Background())
+	assert.ErrorIs(t, err, matrixoe.ErrNoExport, "b is untouched by a's rule")
+
+	none := NewLive(WithFaults(nil))
+	assert.Nil(t, none.Faults())
+	assert.ErrorContains(t, none.AddFault(Fault{Op: OpRMExport}), "nil Set")
+	_, err = none.IPAllocations(context.Background())
+	assert.NoError(t, err)
+}
