@@ -2,11 +2,13 @@ package matrixoetest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 
 	"github.com/mxsync-go/mxsync/matrixoe"
 	"github.com/mxsync-go/mxsync/matrixoe/matrixoetest"
+	"github.com/mxsync-go/mxsync/spm/spmtest"
 )
 
 // A restored IO database, post-backup activity scripted on the live side,
@@ -57,4 +59,37 @@ func Example() {
 	// IO-SERVICE-DELETED service S2
 	// IO-IP-ALLOCATED-AFTER-BACKUP IP address 10.0.0.2
 	// 1 true new
+}
+
+// One rule set shared by the fakes of several packages: a failure injected
+// into the SPM catalog and a slow, flaky live side, all from one Faults.
+func ExampleWithFaults() {
+	ctx := context.Background()
+	faults := matrixoetest.NewFaults(1)
+	_ = faults.Add(matrixoetest.Fault{Op: spmtest.OpSnapshot, Err: errors.New("SPM database offline"), Count: 1})
+	_ = faults.Add(matrixoetest.Fault{Op: matrixoetest.OpVMPowerStates, Err: errors.New("VMM timeout"), Count: 1})
+
+	live := matrixoetest.NewLive(matrixoetest.WithFaults(faults))
+	catalog, err := spmtest.NewCatalog(spmtest.Sample())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	catalog.Faults = faults // spmtest.Faults is the same type
+
+	_, err = catalog.Snapshot(ctx)
+	fmt.Println("spm catalog:", err)
+	_, err = live.VMPowerStates(ctx)
+	fmt.Println("live VMs:", err)
+	_, err = live.VMPowerStates(ctx)
+	fmt.Println("live VMs again:", err)
+	for _, h := range faults.Hits() {
+		fmt.Println("hit:", h.Op)
+	}
+	// Output:
+	// spm catalog: SPM database offline
+	// live VMs: VMM timeout
+	// live VMs again: <nil>
+	// hit: spm.Snapshot
+	// hit: matrixoe.VMPowerStates
 }
