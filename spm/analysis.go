@@ -1,6 +1,7 @@
 package spm
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -332,11 +333,28 @@ func sortedWWNs[V any](m map[addrpool.WWN]V) []addrpool.WWN {
 }
 
 // PredictInternalRecovery returns the changes SPM 2.2+ itself makes to the
-// catalog when it starts in Internal Recovery: every volume quarantined and
-// given a Signature State (FOUND [SPM22 p19]), and every conformant service
-// that lost a presentation marked non-conformant (FOUND [BR70 p58], Table
-// 15). Fakes use it to play SPM; a dry run uses it to predict SPM's work.
-// Volumes that their array no longer holds keep an empty state.
+// catalog when it starts in Internal Recovery, in a stable order: every
+// conformant service that lost a presentation marked non-conformant (FOUND
+// [BR70 p58], Table 15); then per volume, by ID, Quarantine (FOUND [SPM22
+// p19]: every volume), SetSignatureState (FOUND [SPM22 p19]; the state is
+// [DeriveSignatureState]'s) and SetPresentations. Fakes use it to play SPM;
+// a dry run uses it to predict SPM's work.
+//
+// Presentations: "after an SPM catalog is restored from backup and SPM is
+// started in Internal Recovery mode, all resources are resynchronized from
+// the device" (FOUND [SPM21 p50]), so after Internal Recovery the catalog
+// holds the presentations the arrays show. A catalog volume is matched to
+// its array's volume by array ID and WWN, as [Analyze] matches them, and
+// gets a SetPresentations with the array's presentations (sorted by
+// initiator) when they differ from the catalog's. A volume on an array the
+// live side does not report (unreachable) keeps its catalog presentations
+// and gets no signature state; a volume its array no longer holds is
+// presented to nothing (and keeps an empty signature state). Volumes the
+// arrays hold but the catalog does not know are not added: that is the
+// operator's re-import ([CodeVolumeNotInCatalog]).
+//
+// Applying the result and predicting again on that state yields no change:
+// Internal Recovery is a fixed point.
 func PredictInternalRecovery(restored *Snapshot, live *Live, rules SignatureRules) ([]Change, error) {
 	fs, err := AnalyzeWith(restored, live, rules)
 	if err != nil {
@@ -352,16 +370,32 @@ func PredictInternalRecovery(restored *Snapshot, live *Live, rules SignatureRule
 			}
 		}
 	}
+	byVolume := map[string][]Presentation{}
+	for _, p := range restored.Presentations {
+		byVolume[p.VolumeID] = append(byVolume[p.VolumeID], p)
+	}
+	idx := indexLive(live)
 	for _, id := range sortedKeys(restored.Volumes) {
 		v := restored.Volumes[id]
 		if !v.Quarantined {
 			out = append(out, Quarantine{VolumeID: id})
 		}
-		lv, ok := live.Volume(v.ArrayID, v.WWN)
-		if !ok || v.Signature != "" {
-			continue
+		ai, reachable := idx[v.ArrayID]
+		if !reachable {
+			continue // unreachable array: nothing to resynchronise from
 		}
-		out = append(out, SetSignatureState{VolumeID: id, State: DeriveSignatureState(restored.Arrays[v.ArrayID].Type, restored.CatalogID, v, lv, rules)})
+		lv, onArray := ai.volumes[v.WWN]
+		if onArray && v.Signature == "" {
+			out = append(out, SetSignatureState{VolumeID: id, State: DeriveSignatureState(restored.Arrays[v.ArrayID].Type, restored.CatalogID, v, lv, rules)})
+		}
+		arrayView := make([]Presentation, 0, len(ai.presentations[v.WWN]))
+		for _, lp := range ai.presentations[v.WWN] { // none when the array no longer holds the volume
+			arrayView = append(arrayView, Presentation{VolumeID: id, Initiator: lp.Initiator, Host: lp.Host, LUN: lp.LUN})
+		}
+		if !samePresentations(byVolume[id], arrayView) {
+			slices.SortFunc(arrayView, func(a, b Presentation) int { return cmp.Compare(a.Initiator, b.Initiator) })
+			out = append(out, SetPresentations{VolumeID: id, Presentations: arrayView})
+		}
 	}
 	return out, nil
 }

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/mxsync-go/mxsync/addrpool"
 )
 
 // ErrNotFound is wrapped by Apply errors whose target does not exist.
@@ -49,12 +52,25 @@ type RemoveVolume struct {
 	VolumeID string `json:"volumeId"`
 }
 
+// SetPresentations replaces the catalog's presentations of one volume with
+// the given ones (each must name VolumeID): what Internal Recovery does when
+// it resynchronises a volume's presentation state from its array (FOUND
+// [SPM21 p50], see [PredictInternalRecovery]). An empty list leaves the
+// volume presented to no initiator. Applying it when the volume already has
+// exactly these presentations (same initiators, hosts and LUNs, in any
+// order) changes nothing.
+type SetPresentations struct {
+	VolumeID      string         `json:"volumeId"`
+	Presentations []Presentation `json:"presentations"`
+}
+
 // Change kinds.
 const (
 	KindQuarantine               = "spm.Quarantine"
 	KindMarkServiceNonConformant = "spm.MarkServiceNonConformant"
 	KindSetSignatureState        = "spm.SetSignatureState"
 	KindRemoveVolume             = "spm.RemoveVolume"
+	KindSetPresentations         = "spm.SetPresentations"
 )
 
 // Kind implements Change.
@@ -69,10 +85,14 @@ func (SetSignatureState) Kind() string { return KindSetSignatureState }
 // Kind implements Change.
 func (RemoveVolume) Kind() string { return KindRemoveVolume }
 
+// Kind implements Change.
+func (SetPresentations) Kind() string { return KindSetPresentations }
+
 func (Quarantine) isChange()               {}
 func (MarkServiceNonConformant) isChange() {}
 func (SetSignatureState) isChange()        {}
 func (RemoveVolume) isChange()             {}
+func (SetPresentations) isChange()         {}
 
 // String implements Change.
 func (c Quarantine) String() string { return fmt.Sprintf("quarantine volume %q", c.VolumeID) }
@@ -90,6 +110,18 @@ func (c SetSignatureState) String() string {
 // String implements Change.
 func (c RemoveVolume) String() string {
 	return fmt.Sprintf("remove volume %q and its presentations from the catalog", c.VolumeID)
+}
+
+// String implements Change.
+func (c SetPresentations) String() string {
+	if len(c.Presentations) == 0 {
+		return fmt.Sprintf("set volume %q presented to no initiator", c.VolumeID)
+	}
+	parts := make([]string, 0, len(c.Presentations))
+	for _, p := range c.Presentations {
+		parts = append(parts, fmt.Sprintf("%s (host %q, LUN %d)", p.Initiator, p.Host, p.LUN))
+	}
+	return fmt.Sprintf("set presentations of volume %q to %s", c.VolumeID, strings.Join(parts, ", "))
 }
 
 // Apply applies one change to s. It checks the change against s first and
@@ -133,6 +165,8 @@ func Apply(s *Snapshot, c Change) error {
 		s.Presentations = slices.DeleteFunc(slices.Clone(s.Presentations), func(p Presentation) bool {
 			return p.VolumeID == c.VolumeID
 		})
+	case SetPresentations:
+		return setPresentations(s, c)
 	case nil:
 		return errors.New("spm: apply: nil change")
 	default:
@@ -196,6 +230,8 @@ func UnmarshalChange(b []byte) (Change, error) {
 		target = &SetSignatureState{}
 	case KindRemoveVolume:
 		target = &RemoveVolume{}
+	case KindSetPresentations:
+		target = &SetPresentations{}
 	case "":
 		return nil, errors.New(`spm: decode change: missing "kind"`)
 	default:
@@ -213,8 +249,87 @@ func UnmarshalChange(b []byte) (Change, error) {
 		return *t, nil
 	case *RemoveVolume:
 		return *t, nil
+	case *SetPresentations:
+		if !hasMember(b, "presentations") {
+			return nil, fmt.Errorf(`spm: decode %s: missing "presentations" (use [] for none)`, head.Kind)
+		}
+		return *t, nil
 	}
 	return nil, fmt.Errorf("spm: decode change: unhandled kind %q", head.Kind)
+}
+
+// hasMember reports whether the JSON object b has a member called name.
+func hasMember(b []byte, name string) bool {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return false
+	}
+	_, ok := fields[name]
+	return ok
+}
+
+// setPresentations checks every presentation first, then replaces the
+// volume's presentations, so a bad change leaves s untouched.
+func setPresentations(s *Snapshot, c SetPresentations) error {
+	if _, ok := s.Volumes[c.VolumeID]; !ok {
+		return fmt.Errorf("spm: %s: volume %q: %w", c.Kind(), c.VolumeID, ErrNotFound)
+	}
+	want := make(map[addrpool.WWN]Presentation, len(c.Presentations))
+	for i, p := range c.Presentations {
+		switch {
+		case p.VolumeID != c.VolumeID:
+			return fmt.Errorf("spm: %s: volume %q: presentation %d names volume %q", c.Kind(), c.VolumeID, i, p.VolumeID)
+		case p.LUN < 0:
+			return fmt.Errorf("spm: %s: volume %q: presentation %d has negative LUN %d", c.Kind(), c.VolumeID, i, p.LUN)
+		}
+		if _, dup := want[p.Initiator]; dup {
+			return fmt.Errorf("spm: %s: volume %q: presentation %d repeats initiator %s", c.Kind(), c.VolumeID, i, p.Initiator)
+		}
+		want[p.Initiator] = p
+	}
+	if samePresentations(volumePresentations(s.Presentations, c.VolumeID), c.Presentations) {
+		return nil // already there: leave the slice (and its order) as it is
+	}
+	out := make([]Presentation, 0, len(s.Presentations)+len(c.Presentations))
+	for _, p := range s.Presentations {
+		if p.VolumeID != c.VolumeID {
+			out = append(out, p)
+		}
+	}
+	for _, init := range sortedWWNs(want) {
+		out = append(out, want[init])
+	}
+	s.Presentations = out
+	return nil
+}
+
+// volumePresentations returns the presentations of one volume.
+func volumePresentations(ps []Presentation, volumeID string) []Presentation {
+	var out []Presentation
+	for _, p := range ps {
+		if p.VolumeID == volumeID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// samePresentations reports whether a and b hold the same presentations,
+// in any order. Neither may repeat an initiator.
+func samePresentations(a, b []Presentation) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	byInit := make(map[addrpool.WWN]Presentation, len(a))
+	for _, p := range a {
+		byInit[p.Initiator] = p
+	}
+	for _, p := range b {
+		if q, ok := byInit[p.Initiator]; !ok || q != p {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeStrict decodes b into target after removing the "kind" member, and

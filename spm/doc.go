@@ -10,15 +10,18 @@
 //     [Service], [Template]; the restored catalog is a [Snapshot] (Clone,
 //     Validate, Fingerprint, JSON). The arrays' side is a [Live].
 //   - Changes as data: [Quarantine], [MarkServiceNonConformant],
-//     [SetSignatureState], [RemoveVolume], each with a stable Kind and a
-//     tagged JSON form ([MarshalChange], [UnmarshalChange], [Changes]).
+//     [SetSignatureState], [SetPresentations], [RemoveVolume], each with a
+//     stable Kind and a tagged JSON form ([MarshalChange],
+//     [UnmarshalChange], [Changes]).
 //     [Apply] is the one function that applies a change to a snapshot; the
 //     fake catalog in spmtest and every dry run use it.
 //   - Analysis: [Analyze] is a pure function of the restored snapshot and
 //     the live arrays that returns [Finding] values (code, severity,
 //     [Subject], message, changes and/or manual action).
 //     [PredictInternalRecovery] predicts what SPM itself does when it starts
-//     in Internal Recovery.
+//     in Internal Recovery (quarantine, Signature States, non-conformant
+//     services, and the presentations resynchronised from the arrays): the
+//     catalog that later phases (Matrix OE's lsmanalyzer) must be analysed on.
 //   - Ports: [RestoredCatalog], [LiveArrays], [ServiceControl],
 //     [RecoveryModeStore], [ReadinessWaiter]; [Phase1] runs the start-up
 //     sequence through them. Real implementations: [ConfigFile],
