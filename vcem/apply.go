@@ -12,8 +12,9 @@ import (
 // it, so a plan predicted on a copy is exactly what a store will hold.
 //
 // Apply is atomic: on error s is unchanged. It is idempotent where the
-// meaning allows (marking an External address External again is a no-op) and
-// an error where it does not (deleting an unknown profile wraps
+// meaning allows (marking an External address External again is a no-op,
+// setting a profile's bay to the bay it has changes nothing) and an error
+// where it does not (deleting or setting the bay of an unknown profile wraps
 // [ErrUnknownProfile]).
 func Apply(s *Snapshot, c Change) error {
 	if s == nil {
@@ -41,6 +42,13 @@ func Apply(s *Snapshot, c Change) error {
 			break
 		}
 		return deleteProfile(s, c.ProfileID)
+	case SetProfileBay:
+		return setProfileBay(s, c)
+	case *SetProfileBay:
+		if c == nil {
+			break
+		}
+		return setProfileBay(s, *c)
 	}
 	return fmt.Errorf("vcem: apply %T: %w", c, ErrUnknownChange)
 }
@@ -102,5 +110,20 @@ func deleteProfile(s *Snapshot, id string) error {
 		}
 	}
 	delete(s.Profiles, id)
+	return nil
+}
+
+// setProfileBay stores a new profile value (profiles are shared between
+// snapshot copies and never edited in place).
+func setProfileBay(s *Snapshot, c SetProfileBay) error {
+	p, ok := s.Profiles[c.ProfileID]
+	if !ok {
+		return fmt.Errorf("vcem: apply set bay of profile %q: %w", c.ProfileID, ErrUnknownProfile)
+	}
+	if p.Bay == c.Bay {
+		return nil
+	}
+	p.Bay = c.Bay
+	s.Profiles[c.ProfileID] = p
 	return nil
 }

@@ -118,3 +118,36 @@ const resyncInSyncDomains = false
 // its bounded context before reporting the domain as possibly left in
 // maintenance. Ours.
 const cancelAttempts = 3
+
+// What VCEM's phase-2 resync does to the VCEM database. FOUND: mxsync asks
+// VCEM to resynchronise every VC domain it manages (BR70 p40); storage
+// phase 2 then judges logical servers against "the updated VCEM database"
+// (BR70 p59, table 16: an LS deactivated after the backup has its profile
+// unassigned there). What the resync changes in the database is not
+// published. The SDK's prediction, used by [PredictResync]:
+//
+//   - INFER (BR70 p59): for a profile on both sides (same [ProfileKey]), the
+//     database takes the domain's assignment: its bay, or unassigned.
+//   - INFER: only domains that VCEM manages and reaches are resynced — a
+//     domain of the snapshot read live through VCEM (see [resyncedByVCEM]).
+//     A domain read only with caller-supplied credentials is one VCEM cannot
+//     reach (added to or removed from a group after the backup, Appendix E):
+//     its resync is not predicted.
+//   - GAP, not predicted: profiles that exist only on the domain (created
+//     after the backup) are NOT predicted to be imported into the database;
+//     profiles that exist only in the database are NOT predicted to be
+//     removed; connection, address, serial-number and module changes are NOT
+//     predicted. Whatever the resync does beyond the bay is unknown.
+
+// resyncedByVCEM reports whether VCEM's phase-2 resync is predicted to
+// update the database from live domain ld (INFER, see above): the snapshot
+// knows the domain, and it was read through VCEM, reachable.
+func resyncedByVCEM(s *Snapshot, ld LiveDomain) bool {
+	_, known := s.Domains[ld.Domain.ID]
+	return known && ld.Reachable && !ld.ViaCredentials
+}
+
+// resyncedBay returns the bay the database records for a profile after the
+// resync, given the bay the domain reports for it (INFER from BR70 p59: the
+// domain's assignment, unassigned included).
+func resyncedBay(live Profile) string { return live.Bay }

@@ -26,6 +26,7 @@ const (
 	KindMarkExternalMAC = "vcem.MarkExternalMAC"
 	KindMarkExternalWWN = "vcem.MarkExternalWWN"
 	KindDeleteProfile   = "vcem.DeleteProfile"
+	KindSetProfileBay   = "vcem.SetProfileBay"
 )
 
 // MarkExternalMAC marks a MAC External in the restored MAC pool so VCEM never
@@ -49,6 +50,18 @@ type DeleteProfile struct {
 	ProfileID string `json:"profileId"`
 }
 
+// SetProfileBay records in the VCEM database the server bay a profile is
+// assigned to; an empty Bay records it unassigned. It is what VCEM's phase-2
+// resync does to a profile whose assignment changed on its domain after the
+// backup (see [PredictResync]). Setting the bay a profile already has is a
+// no-op; an unknown profile is an error. No bay is checked for another
+// profile: while a resync is applied change by change, two profiles that
+// swapped bays briefly share one.
+type SetProfileBay struct {
+	ProfileID string `json:"profileId"`
+	Bay       string `json:"bay"`
+}
+
 // Kind implements [Change].
 func (MarkExternalMAC) Kind() string { return KindMarkExternalMAC }
 
@@ -57,6 +70,9 @@ func (MarkExternalWWN) Kind() string { return KindMarkExternalWWN }
 
 // Kind implements [Change].
 func (DeleteProfile) Kind() string { return KindDeleteProfile }
+
+// Kind implements [Change].
+func (SetProfileBay) Kind() string { return KindSetProfileBay }
 
 // String describes the change.
 func (c MarkExternalMAC) String() string { return "mark MAC " + c.MAC.String() + " External" }
@@ -69,9 +85,18 @@ func (c DeleteProfile) String() string {
 	return fmt.Sprintf("delete profile definition %q", c.ProfileID)
 }
 
+// String describes the change.
+func (c SetProfileBay) String() string {
+	if c.Bay == "" {
+		return fmt.Sprintf("record profile %q unassigned", c.ProfileID)
+	}
+	return fmt.Sprintf("record profile %q assigned to bay %q", c.ProfileID, c.Bay)
+}
+
 func (MarkExternalMAC) isChange() {}
 func (MarkExternalWWN) isChange() {}
 func (DeleteProfile) isChange()   {}
+func (SetProfileBay) isChange()   {}
 
 // markExternal returns the change marking address v of family f External.
 func markExternal(f Family, v uint64) Change {
@@ -96,6 +121,13 @@ func (c MarkExternalWWN) MarshalJSON() ([]byte, error) {
 // MarshalJSON writes {"kind":"vcem.DeleteProfile","profileId":"…"}.
 func (c DeleteProfile) MarshalJSON() ([]byte, error) {
 	type plain DeleteProfile
+	return tagged(c.Kind(), plain(c))
+}
+
+// MarshalJSON writes {"kind":"vcem.SetProfileBay","profileId":"…","bay":"…"}
+// ("bay" is "" for unassigned).
+func (c SetProfileBay) MarshalJSON() ([]byte, error) {
+	type plain SetProfileBay
 	return tagged(c.Kind(), plain(c))
 }
 
@@ -164,6 +196,22 @@ func DecodeChange(b []byte) (Change, error) {
 			return nil, fmt.Errorf("vcem: change JSON %s: field \"profileId\" is missing or empty", head.Kind)
 		}
 		return DeleteProfile{v.ProfileID}, nil
+	case KindSetProfileBay:
+		var v struct {
+			Kind      string  `json:"kind"`
+			ProfileID string  `json:"profileId"`
+			Bay       *string `json:"bay"`
+		}
+		if err := decodeStrict(b, &v); err != nil {
+			return nil, fmt.Errorf("vcem: change JSON %s: %w", head.Kind, err)
+		}
+		if v.ProfileID == "" {
+			return nil, fmt.Errorf("vcem: change JSON %s: field \"profileId\" is missing or empty", head.Kind)
+		}
+		if v.Bay == nil {
+			return nil, fmt.Errorf("vcem: change JSON %s: field \"bay\" is missing (\"\" for unassigned)", head.Kind)
+		}
+		return SetProfileBay{v.ProfileID, *v.Bay}, nil
 	case "":
 		return nil, fmt.Errorf("vcem: change JSON has no \"kind\": %w", ErrUnknownChange)
 	default:

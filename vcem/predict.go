@@ -1,0 +1,59 @@
+package vcem
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// PredictResync returns the changes VCEM's phase-2 resync is predicted to
+// make to the VCEM database, so that a dry run can analyse storage phase 2
+// (matrixoe's logical-server refresh, which reads "the updated VCEM
+// database", BR70 p59) on the state phase 2 will leave.
+//
+// restored is the database the resync starts from: the restored snapshot
+// with VCEM phase 1's changes applied. live is what the domains hold now
+// (as read by [GatherLive] for phase 1). For each domain VCEM manages and
+// read live, every profile present on both sides (same [ProfileKey]) takes
+// the domain's bay, assigned or unassigned: one [SetProfileBay] per profile
+// whose bay differs, in profile ID order. That rule is INFER; everything the
+// resync might do beyond it — importing profiles that exist only on a
+// domain, removing profiles that exist only in the database, other fields —
+// is unknown and not predicted (see assumptions.go).
+//
+// PredictResync is pure. Applying its changes and predicting again yields
+// none. A snapshot that fails [Snapshot.Validate] or malformed live data is
+// an error.
+func PredictResync(restored *Snapshot, live []LiveDomain) ([]Change, error) {
+	if restored == nil {
+		return nil, errors.New("vcem: predict resync: snapshot is nil")
+	}
+	if err := restored.Validate(); err != nil {
+		return nil, fmt.Errorf("vcem: predict resync: snapshot: %w", err)
+	}
+	if err := checkLive(live); err != nil {
+		return nil, fmt.Errorf("vcem: predict resync: %w", err)
+	}
+	liveProfiles := map[ProfileKey]Profile{}
+	for _, ld := range live {
+		if !resyncedByVCEM(restored, ld) {
+			continue
+		}
+		for _, p := range ld.Profiles {
+			liveProfiles[ProfileKey{ld.Domain.ID, p.Name}] = p
+		}
+	}
+	var out []Change
+	for _, id := range slices.Sorted(maps.Keys(restored.Profiles)) {
+		p := restored.Profiles[id]
+		lp, ok := liveProfiles[p.Key()]
+		if !ok {
+			continue // domain not resynced, or the profile is not on it: not predicted
+		}
+		if bay := resyncedBay(lp); bay != p.Bay {
+			out = append(out, SetProfileBay{ProfileID: id, Bay: bay})
+		}
+	}
+	return out, nil
+}
