@@ -12,11 +12,14 @@ import (
 )
 
 // AnalyzeLSRefresh is storage phase 2, the logical-server refresh (BR70 p59,
-// table 16). ms is the predicted Matrix OE state, vs the predicted VCEM
-// state (after VCEM phase 1's changes: a profile it deletes is absent; and
-// after phase 2's resync: a profile unassigned after the backup has no bay
-// — INFER from "the updated VCEM database", BR70 p59; vcem does not predict
-// it), and vmPower the power state VMM reports now for each VM, by VM ID.
+// table 16). ms is the predicted Matrix OE state; vs is the VCEM database
+// as VCEM phases 1 and 2 leave it — "the updated VCEM database" of BR70
+// p59: the restored snapshot with the changes of vcem.AnalyzePhase1's
+// findings applied (a profile phase 1 deletes is absent), then those of
+// vcem.PredictResync (a profile unassigned after the backup has no bay;
+// INFER, see vcem's assumptions.go). Passing the restored snapshot instead
+// misses both. vmPower is the power state VMM reports now for each VM, by
+// VM ID.
 //
 // Per logical server, in ID order:
 //   - its VCEM profile is absent → drop the definition (LSM-LS-PROFILE-DELETED);
@@ -95,11 +98,14 @@ func inoperableReason(ms *Snapshot, ls LogicalServer) string {
 
 // AnalyzeLSMAnalyzer is storage phase 3, what lsmanalyzer recommends (BR70
 // p58, table 15). ms is the predicted Matrix OE state; restored is the SPM
-// catalog as restored from backup; current is the predicted catalog after
-// storage phase 1 (services marked non-conformant by Internal Recovery,
-// offline volumes removed, volumes imported after the backup re-entered)
-// with the presentations the arrays show now: spm's prediction keeps the
-// restored presentations, so pass it through [WithArrayPresentations].
+// catalog as restored from backup; current is the catalog as storage phase
+// 1 leaves it: the restored catalog with spm.PredictInternalRecovery's
+// changes applied (services marked non-conformant, and the presentations
+// the arrays show now, since Internal Recovery resynchronises every
+// resource from the device — FOUND, SPM21 p50), then the operator's phase 1
+// changes (offline volumes removed, volumes imported after the backup
+// re-entered). With the restored presentations, table 15's presentation
+// mismatches (Volume7) are missed.
 //
 // Per catalog volume of current, in ID order (a volume is "presented" to
 // the initiators of its presentations in current):

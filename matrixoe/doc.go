@@ -16,14 +16,24 @@
 // [Diff] lists the records two snapshots disagree on, [Snapshot.Fingerprint]
 // identifies a state, [Snapshot.Validate] lists every inconsistency.
 //
-// Each analysis takes the PREDICTED state of the earlier phases: the VCEM
-// snapshot after VCEM phase 1's changes (a profile it deletes is absent)
-// and phase 2's resync (profile bays as the domains report them, INFER; vcem
-// predicts no phase 2 effect, so the caller supplies it), the SPM catalog
-// after storage phase 1 with the arrays' presentations
-// ([WithArrayPresentations]), and this package's snapshot after the earlier
-// matrixoe phases. [PredictSPM] gives the SPM-side effect of
-// [DeleteVolumeFromSPM], a change that the engine routes to SPM.
+// Each analysis takes the PREDICTED state of the earlier phases, built by
+// the packages that own it:
+//
+//   - VCEM after phases 1 and 2 ([AnalyzeLSRefresh]): the restored VCEM
+//     snapshot with the changes of vcem.AnalyzePhase1's findings applied (a
+//     profile phase 1 deletes is absent), then those of vcem.PredictResync
+//     (each profile takes the bay its domain reports — INFER, kept in vcem's
+//     assumptions.go);
+//   - SPM after Internal Recovery ([AnalyzeLSMAnalyzer]): the restored
+//     catalog with spm.PredictInternalRecovery's changes applied (volumes
+//     quarantined, services that lost a presentation non-conformant,
+//     presentations resynchronised from the arrays — FOUND, SPM21 p50), then
+//     the operator's storage phase 1 changes that spm.Analyze still
+//     proposes (removal of offline SPM_ volumes);
+//   - this package's snapshot after the earlier matrixoe phases.
+//
+// [PredictSPM] gives the SPM-side effect of [DeleteVolumeFromSPM], a change
+// that the engine routes to SPM.
 //
 // # Re-applying changes
 //

@@ -36,31 +36,45 @@ func ExampleApply_reapply() {
 	// true matrixoe: apply matrixoe.RemoveServiceDefinition to service S9: service "S9": not found
 }
 
-// Storage phase 3 judges storage pool entries against what the arrays
-// present now: Volume7 was unpresented from one initiator after the backup.
-func ExampleWithArrayPresentations() {
-	catalog := spmtest.Sample()
-	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(catalog))
-	_ = arrays.Unpresent(spmtest.Array3PAR, catalog.Volumes["vol7"].WWN, spmtest.SampleWWN("initiator", 8))
+// Storage phase 3 on the SPM catalog as Internal Recovery leaves it (table
+// 15, Volume7): after the backup IO service S2 and SPE7 were deleted and
+// Volume7 unpresented. spm.PredictInternalRecovery marks Volume7's service
+// non-conformant and takes its presentations (none) from the array, so
+// lsmanalyzer removes Volume7 from its SPE; the other volumes are conformant.
+func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
+	restored := spmtest.Sample()
+	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	for _, n := range []int{7, 8} {
+		_ = arrays.Unpresent(spmtest.Array3PAR, restored.Volumes["vol7"].WWN, spmtest.SampleWWN("initiator", n))
+	}
 	live, _ := arrays.Live(context.Background())
-
-	got, err := matrixoe.WithArrayPresentations(catalog, live)
+	recovery, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	presentedTo := func(s *spm.Snapshot, vol string) int {
-		n := 0
-		for _, p := range s.Presentations {
-			if p.VolumeID == vol {
-				n++
-			}
+	recovered, _ := spm.ApplyAll(restored, recovery)
+
+	// Matrix OE at backup time: one catalog-based SPE per presented volume,
+	// SPE7 (Volume7) belonging to IO service S2.
+	ms := matrixoe.NewSnapshot()
+	ms.Services["S2"] = matrixoe.Service{ID: "S2", Name: "S2"}
+	for _, p := range restored.Presentations {
+		spe := ms.SPEs["SPE-"+p.VolumeID]
+		spe.ID, spe.Kind, spe.VolumeIDs = "SPE-"+p.VolumeID, matrixoe.SPECatalog, []string{p.VolumeID}
+		spe.WWPNs = append(spe.WWPNs, p.Initiator)
+		if p.VolumeID == "vol7" {
+			spe.ServiceID = "S2"
 		}
-		return n
+		ms.SPEs[spe.ID] = spe
 	}
-	fmt.Printf("catalog: vol7 presented to %d initiator(s)\n", presentedTo(catalog, "vol7"))
-	fmt.Printf("arrays: vol7 presented to %d initiator(s)\n", presentedTo(got, "vol7"))
+
+	fs, err := matrixoe.AnalyzeLSMAnalyzer(ms, restored, recovered)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	printFindings(fs)
 	// Output:
-	// catalog: vol7 presented to 2 initiator(s)
-	// arrays: vol7 presented to 1 initiator(s)
+	// LSM-VOL-SERVICE-DELETED -> matrixoe.RemoveVolumeFromSPE storage pool entry SPE-vol7
 }

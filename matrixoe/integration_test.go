@@ -83,29 +83,19 @@ func vcemPhase1(t *testing.T, restored *vcem.Snapshot, live *vcemtest.Live) (*vc
 	return predicted, fs, lds
 }
 
-// assumeResynced stands in for VCEM phase 2, which vcem does not predict:
-// after the per-domain resync, VCEM's database records each profile's bay
-// as the domain reports it (INFER: BR70 p59 speaks of the profile being
-// unassigned "in the updated VCEM database"). Profiles are matched by
-// domain and name, vcem's profile identity.
-func assumeResynced(t *testing.T, s *vcem.Snapshot, lds []vcem.LiveDomain) *vcem.Snapshot {
+// vcemPhase2 predicts VCEM phase 2 on what phase 1 leaves: the changes of
+// vcem.PredictResync (profiles take the bays their domains report),
+// applied by vcem.Apply to a clone.
+func vcemPhase2(t *testing.T, afterPhase1 *vcem.Snapshot, lds []vcem.LiveDomain) (*vcem.Snapshot, []vcem.Change) {
 	t.Helper()
-	out := s.Clone()
-	bays := map[vcem.ProfileKey]string{}
-	for _, ld := range lds {
-		for _, p := range ld.Profiles {
-			p.DomainID = ld.Domain.ID
-			bays[p.Key()] = p.Bay
-		}
-	}
-	for id, p := range out.Profiles {
-		if bay, ok := bays[p.Key()]; ok {
-			p.Bay = bay
-			out.Profiles[id] = p
-		}
+	changes, err := vcem.PredictResync(afterPhase1, lds)
+	require.NoError(t, err)
+	out := afterPhase1.Clone()
+	for _, c := range changes {
+		require.NoError(t, vcem.Apply(out, c))
 	}
 	require.NoError(t, out.Validate())
-	return out
+	return out, changes
 }
 
 func findingsFor(fs []matrixoe.Finding, code matrixoe.Code, lsID string) []matrixoe.Finding {
@@ -121,9 +111,11 @@ func findingsFor(fs []matrixoe.Finding, code matrixoe.Code, lsID string) []matri
 // TestPredictedVCEMDrivesStoragePhase2: after the backup the IO service
 // behind LS-web was deleted, so its VC profile "web" was deleted, and a new
 // profile "web2" created on the same domain took its addresses. VCEM phase
-// 1 then deletes the restored "web" definition; storage phase 2, run on
-// that predicted VCEM state, drops LS-web. On the restored VCEM state the
-// profile still exists and LS-web would be kept.
+// 1 then deletes the restored "web" definition, and phase 2's resync
+// changes nothing more (web2 exists only live: not predicted to be
+// imported); storage phase 2, run on that predicted VCEM state, drops
+// LS-web. On the restored VCEM state the profile still exists and LS-web
+// would be kept.
 func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 	restoredVCEM := vcemEstate(t)
 	ms := matrixoeEstate(t, restoredVCEM)
@@ -134,7 +126,9 @@ func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 	require.NoError(t, err)
 	live.RestoreVCEM("d1")
 
-	predicted, vfs, _ := vcemPhase1(t, restoredVCEM, live)
+	afterPhase1, vfs, lds := vcemPhase1(t, restoredVCEM, live)
+	predicted, resync := vcemPhase2(t, afterPhase1, lds)
+	assert.Empty(t, resync, "no profile on both sides changed bay")
 	webID := vcemtest.ProfileID("d1", "web")
 	var deletes []vcem.Change
 	for _, c := range vcem.AllChanges(vfs) {
@@ -177,8 +171,8 @@ func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 // TestPredictedVCEMDeactivation: LS-db was deactivated after the backup
 // (its profile unassigned from its bay). VCEM phase 1 has nothing to change
 // for it, so its prediction alone still shows the profile assigned; the
-// deactivation appears once VCEM phase 2's resync is accounted for
-// (assumeResynced, standing in for a prediction vcem does not offer).
+// deactivation appears once VCEM phase 2's resync is predicted
+// (vcem.PredictResync: the "updated VCEM database" of BR70 p59).
 func TestPredictedVCEMDeactivation(t *testing.T) {
 	restoredVCEM := vcemEstate(t)
 	ms := matrixoeEstate(t, restoredVCEM)
@@ -189,6 +183,8 @@ func TestPredictedVCEMDeactivation(t *testing.T) {
 
 	afterPhase1, vfs, lds := vcemPhase1(t, restoredVCEM, live)
 	assert.Empty(t, vcem.AllChanges(vfs), "unassigning a profile frees no address: phase 1 changes nothing")
+	afterPhase2, resync := vcemPhase2(t, afterPhase1, lds)
+	assert.Equal(t, []vcem.Change{vcem.SetProfileBay{ProfileID: vcemtest.ProfileID("d1", "db"), Bay: ""}}, resync)
 
 	tests := []struct {
 		name string
@@ -197,7 +193,7 @@ func TestPredictedVCEMDeactivation(t *testing.T) {
 	}{
 		{"restored VCEM state", restoredVCEM, nil},
 		{"after VCEM phase 1", afterPhase1, nil},
-		{"after VCEM phase 2 (resync, assumed)", assumeResynced(t, afterPhase1, lds),
+		{"after VCEM phase 2 (resync, predicted)", afterPhase2,
 			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS-db"}}},
 	}
 	for _, tc := range tests {
@@ -240,28 +236,52 @@ func spmMatrixOE(t *testing.T) *matrixoe.Snapshot {
 }
 
 // spmPhase1 predicts storage phase 1 on a clone of the restored catalog:
-// the changes of spm.Analyze's findings, applied with spm.ApplyAll (SPM's
-// own Internal Recovery quarantines and marks services; the operator's
-// removal of offline volumes is recorded by RemoveVolume).
-func spmPhase1(t *testing.T, restored *spm.Snapshot, arrays *spmtest.Arrays) *spm.Snapshot {
+// SPM's own Internal Recovery (spm.PredictInternalRecovery: quarantine,
+// signature states, services marked non-conformant, presentations
+// resynchronised from the arrays), then the operator's changes that
+// spm.Analyze still proposes on the recovered catalog (removal of offline
+// SPM_ volumes, spm.RemoveVolume). It returns the predicted catalog and
+// Internal Recovery's changes.
+func spmPhase1(t *testing.T, restored *spm.Snapshot, arrays *spmtest.Arrays) (*spm.Snapshot, []spm.Change) {
 	t.Helper()
 	live, err := arrays.Live(context.Background())
 	require.NoError(t, err)
-	fs, err := spm.Analyze(restored, live)
+	recovery, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
 	require.NoError(t, err)
-	var changes []spm.Change
+	require.NotEmpty(t, recovery)
+	recovered, err := spm.ApplyAll(restored, recovery)
+	require.NoError(t, err)
+	fs, err := spm.Analyze(recovered, live)
+	require.NoError(t, err)
+	var operator []spm.Change
 	for _, f := range fs {
-		changes = append(changes, f.Changes...)
+		operator = append(operator, f.Changes...)
 	}
-	require.NotEmpty(t, changes)
-	current, err := spm.ApplyAll(restored, changes)
+	current, err := spm.ApplyAll(recovered, operator)
 	require.NoError(t, err)
-	return current
+	require.NoError(t, current.Validate())
+	return current, recovery
+}
+
+// partOf applies to a clone of s only the changes of recovery whose kind is
+// (keep true) or is not (keep false) kind: to show what each part of the
+// prediction contributes.
+func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, keep bool) *spm.Snapshot {
+	t.Helper()
+	var part []spm.Change
+	for _, c := range recovery {
+		if (c.Kind() == kind) == keep {
+			part = append(part, c)
+		}
+	}
+	out, err := spm.ApplyAll(s, part)
+	require.NoError(t, err)
+	return out
 }
 
 // TestPredictedSPMDrivesStoragePhase3: after the backup, auto-provisioning
 // deleted the SPM_ volume of SPE-auto from its array. SPM phase 1 removes
-// it from the catalog (spm.RemoveVolume); lsmanalyzer run on that
+// it from the catalog (spm.RemoveVolume, after Internal Recovery); lsmanalyzer run on that
 // predicted catalog removes it from SPE-auto. Run on the restored catalog,
 // the volume still looks like a catalog volume presented to none of the
 // entry's WWPNs, which only a human can sort out.
@@ -272,7 +292,7 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 	require.NoError(t, arrays.DeleteVolume(spmtest.Array3PAR, restored.Volumes["spm1"].WWN))
 	ms := spmMatrixOE(t)
 
-	current := spmPhase1(t, restored, arrays)
+	current, _ := spmPhase1(t, restored, arrays)
 	require.NotContains(t, current.Volumes, "spm1")
 	require.Contains(t, restored.Volumes, "spm1", "the prediction works on a clone")
 
@@ -295,11 +315,13 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 
 // TestPredictedSPMTable15Volume7 is table 15's last row through the real spm
 // prediction: after the backup IO service S2 and SPE7 were deleted, so
-// Volume7 was unpresented on the array. SPM phase 1 marks its service
-// non-conformant; lsmanalyzer, given that catalog with the arrays'
-// presentations, removes Volume7 from SPE7. Both parts of the prediction
-// are needed: without the arrays' presentations nothing is found, and with
-// the restored catalog's conformant service only a human can decide.
+// Volume7 was unpresented on the array. SPM's Internal Recovery
+// (spm.PredictInternalRecovery) marks its service non-conformant and
+// resynchronises its presentations from the array (SPM21 p50); lsmanalyzer,
+// given that catalog, removes Volume7 from SPE7. Both parts of the
+// prediction are needed: without the resynchronised presentations nothing
+// is found, and with the restored catalog's conformant service only a
+// human can decide.
 func TestPredictedSPMTable15Volume7(t *testing.T) {
 	restored := spmtest.Sample()
 	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
@@ -308,18 +330,22 @@ func TestPredictedSPMTable15Volume7(t *testing.T) {
 	for _, n := range []int{7, 8} {
 		require.NoError(t, arrays.Unpresent(spmtest.Array3PAR, w7, spmtest.SampleWWN("initiator", n)))
 	}
-	live, err := arrays.Live(context.Background())
-	require.NoError(t, err)
 	ms := spmMatrixOE(t)
 	delete(ms.SPEs, "SPE-auto") // not part of this row
 	require.NoError(t, ms.Validate())
 
-	current := spmPhase1(t, restored, arrays)
+	current, recovery := spmPhase1(t, restored, arrays)
 	require.False(t, current.Services["svc-s2"].Conformant, "SPM phase 1 marks Volume7's service non-conformant")
-	currentLive, err := matrixoe.WithArrayPresentations(current, live)
-	require.NoError(t, err)
-	restoredLive, err := matrixoe.WithArrayPresentations(restored, live)
-	require.NoError(t, err)
+	require.Contains(t, recovery, spm.Change(spm.SetPresentations{VolumeID: "vol7", Presentations: []spm.Presentation{}}),
+		"Internal Recovery takes Volume7's presentations (none) from the array")
+	restoredPresentations := partOf(t, restored, recovery, spm.KindSetPresentations, false)
+	for _, vid := range []string{"vol3", "vol5", "vol7", "volxp"} {
+		require.NotEmpty(t, presentedTo(restoredPresentations, vid), "without SetPresentations %s keeps its restored presentations", vid)
+	}
+	require.False(t, restoredPresentations.Services["svc-s2"].Conformant)
+	arrayPresentations := partOf(t, restored, recovery, spm.KindSetPresentations, true)
+	require.True(t, arrayPresentations.Services["svc-s2"].Conformant, "the restored catalog's service is conformant")
+	require.Empty(t, presentedTo(arrayPresentations, "vol7"))
 
 	tests := []struct {
 		name    string
@@ -327,11 +353,11 @@ func TestPredictedSPMTable15Volume7(t *testing.T) {
 		codes   []matrixoe.Code
 		changes []matrixoe.Change
 	}{
-		{"predicted catalog with the arrays' presentations", currentLive,
+		{"predicted catalog (Internal Recovery, presentations from the arrays)", current,
 			[]matrixoe.Code{matrixoe.CodeVolumeServiceDeleted},
 			[]matrixoe.Change{matrixoe.RemoveVolumeFromSPE{SPEID: "SPE7", VolumeID: "vol7"}}},
-		{"predicted catalog, restored presentations: missed", current, nil, nil},
-		{"restored catalog with the arrays' presentations: manual", restoredLive,
+		{"predicted catalog without the presentations resync: missed", restoredPresentations, nil, nil},
+		{"restored catalog with only the presentations resync: manual", arrayPresentations,
 			[]matrixoe.Code{matrixoe.CodePresentationMismatch}, nil},
 	}
 	for _, tc := range tests {
@@ -347,4 +373,15 @@ func TestPredictedSPMTable15Volume7(t *testing.T) {
 			assert.Equal(t, tc.changes, matrixoe.ChangesOf(fs))
 		})
 	}
+}
+
+// presentedTo lists the initiators volume vol is presented to in s.
+func presentedTo(s *spm.Snapshot, vol string) []addrpool.WWN {
+	var out []addrpool.WWN
+	for _, p := range s.Presentations {
+		if p.VolumeID == vol {
+			out = append(out, p.Initiator)
+		}
+	}
+	return out
 }
