@@ -78,8 +78,9 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-// BenchmarkCloneAndFingerprint measures the engine's dry-run copy and its
-// state fingerprint on the same estate.
+// BenchmarkCloneAndFingerprint measures the engine's dry-run copy, its
+// state fingerprint and the comparison of two equal snapshots (Equal's
+// worst case: nothing differs) on the same estate.
 func BenchmarkCloneAndFingerprint(b *testing.B) {
 	restored, _ := largeEstate(b, 250, 256)
 	b.Run("Clone", func(b *testing.B) {
@@ -93,6 +94,15 @@ func BenchmarkCloneAndFingerprint(b *testing.B) {
 		for b.Loop() {
 			if _, err := restored.Fingerprint(); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Equal", func(b *testing.B) {
+		c := restored.Clone()
+		b.ReportAllocs()
+		for b.Loop() {
+			if !restored.Equal(c) {
+				b.Fatal("a clone is not Equal")
 			}
 		}
 	})

@@ -93,6 +93,12 @@ func (e *canonEncoder) addr(v uint64) {
 }
 
 func (e *canonEncoder) str(s string) {
+	if len(s) < 0x80 && e.n+1+len(s) <= len(e.buf) {
+		// the common case: a one-byte length and room for the bytes
+		e.buf[e.n] = byte(len(s))
+		e.n += 1 + copy(e.buf[e.n+1:], s)
+		return
+	}
 	e.uvarint(uint64(len(s)))
 	for len(s) > 0 {
 		if e.n == len(e.buf) {

@@ -56,6 +56,9 @@ func TestCanonicalStringsLongerThanTheBuffer(t *testing.T) {
 	}{
 		{"empty", 0, 0},
 		{"fits", 10, 100},
+		{"longest one-byte length", 10, 0x7F},
+		{"shortest two-byte length", 10, 0x80},
+		{"short but the buffer is nearly full", canonBufSize - 5, 10},
 		{"exactly fills the buffer", 3, canonBufSize - 3 - 2}, // the length takes 2 bytes
 		{"spans two buffers", 100, canonBufSize},
 		{"spans several buffers", canonBufSize - 1, 3*canonBufSize + 7},
