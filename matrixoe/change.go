@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // Change is one mutation of the restored Matrix OE databases, as plain data.
@@ -15,6 +16,8 @@ type Change interface {
 	Kind() string
 	// Target names the record the change touches, e.g. "logical server LS1".
 	Target() string
+	// String describes the change for people.
+	String() string
 	isChange()
 }
 
@@ -220,6 +223,65 @@ func (c ApplyRMExport) Target() string { return "recovery groups" }
 
 // Target names the record the change touches.
 func (c UpdateRecoveryGroup) Target() string { return "recovery group " + c.Name }
+
+// String describes the change.
+func (c SetLSDeactivated) String() string {
+	return fmt.Sprintf("set logical server %q deactivated", c.LogicalServerID)
+}
+
+// String describes the change.
+func (c DropLS) String() string {
+	return fmt.Sprintf("drop logical server %q from the Matrix OE database", c.LogicalServerID)
+}
+
+// String describes the change.
+func (c SetPowerState) String() string {
+	return fmt.Sprintf("set power state of logical server %q to %s", c.LogicalServerID, c.Power)
+}
+
+// String describes the change.
+func (c AddVolumeToSPE) String() string {
+	return fmt.Sprintf("add volume %q to storage pool entry %q", c.VolumeID, c.SPEID)
+}
+
+// String describes the change.
+func (c RemoveVolumeFromSPE) String() string {
+	return fmt.Sprintf("remove volume %q from storage pool entry %q", c.VolumeID, c.SPEID)
+}
+
+// String describes the change.
+func (c DeleteVolumeFromSPM) String() string {
+	return fmt.Sprintf("delete volume %q from SPM", c.VolumeID)
+}
+
+// String describes the change.
+func (c TerminateRequest) String() string { return fmt.Sprintf("terminate request %q", c.RequestID) }
+
+// String describes the change.
+func (c RemoveServiceDefinition) String() string {
+	if c.Name != "" {
+		return fmt.Sprintf("remove the definition of service %q (%s)", c.ServiceID, c.Name)
+	}
+	return fmt.Sprintf("remove the definition of service %q", c.ServiceID)
+}
+
+// String describes the change.
+func (c MarkIPAllocated) String() string {
+	if c.Owner != "" {
+		return fmt.Sprintf("mark IP address %s allocated (to %s)", c.Address, c.Owner)
+	}
+	return fmt.Sprintf("mark IP address %s allocated", c.Address)
+}
+
+// String describes the change.
+func (c ApplyRMExport) String() string {
+	return fmt.Sprintf("apply the RM configuration export (%d recovery groups)", len(c.Export.RecoveryGroups))
+}
+
+// String describes the change.
+func (c UpdateRecoveryGroup) String() string {
+	return fmt.Sprintf("remove %s from recovery group %q", strings.Join(c.RemoveProtected, ", "), c.Name)
+}
 
 func (SetLSDeactivated) isChange()        {}
 func (DropLS) isChange()                  {}

@@ -21,6 +21,9 @@ var ErrNotFound = errors.New("not found")
 type Change interface {
 	// Kind is the stable tag of the change type.
 	Kind() string
+	// Target names the record the change touches, e.g. "volume V1"; fault
+	// rules, journals and reports key on it.
+	Target() string
 	// String describes the change for plans and logs.
 	String() string
 	isChange()
@@ -93,6 +96,21 @@ func (MarkServiceNonConformant) isChange() {}
 func (SetSignatureState) isChange()        {}
 func (RemoveVolume) isChange()             {}
 func (SetPresentations) isChange()         {}
+
+// Target implements Change.
+func (c Quarantine) Target() string { return "volume " + c.VolumeID }
+
+// Target implements Change.
+func (c MarkServiceNonConformant) Target() string { return "storage service " + c.ServiceID }
+
+// Target implements Change.
+func (c SetSignatureState) Target() string { return "volume " + c.VolumeID }
+
+// Target implements Change.
+func (c RemoveVolume) Target() string { return "volume " + c.VolumeID }
+
+// Target implements Change.
+func (c SetPresentations) Target() string { return "volume " + c.VolumeID }
 
 // String implements Change.
 func (c Quarantine) String() string { return fmt.Sprintf("quarantine volume %q", c.VolumeID) }

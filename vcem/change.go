@@ -16,6 +16,9 @@ import (
 type Change interface {
 	// Kind is the change's stable type name, e.g. "vcem.DeleteProfile".
 	Kind() string
+	// Target names the record the change touches, e.g. "profile P1" or
+	// "MAC 00-17-A4-77-00-00"; fault rules, journals and reports key on it.
+	Target() string
 	// String describes the change for people.
 	String() string
 	isChange()
@@ -92,6 +95,18 @@ func (c SetProfileBay) String() string {
 	}
 	return fmt.Sprintf("record profile %q assigned to bay %q", c.ProfileID, c.Bay)
 }
+
+// Target implements Change.
+func (c MarkExternalMAC) Target() string { return "MAC " + c.MAC.String() }
+
+// Target implements Change.
+func (c MarkExternalWWN) Target() string { return "WWN " + c.WWN.String() }
+
+// Target implements Change.
+func (c DeleteProfile) Target() string { return "profile " + c.ProfileID }
+
+// Target implements Change.
+func (c SetProfileBay) Target() string { return "profile " + c.ProfileID }
 
 func (MarkExternalMAC) isChange() {}
 func (MarkExternalWWN) isChange() {}

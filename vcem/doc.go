@@ -12,12 +12,16 @@
 //   - [Snapshot]: the restored VCEM database as a value; [Snapshot.Clone],
 //     [Snapshot.Validate], [Snapshot.Fingerprint], [Snapshot.Equal], [Diff],
 //     and a JSON form that rejects duplicate IDs and unknown fields.
-//   - [Change]: [MarkExternalMAC], [MarkExternalWWN], [DeleteProfile], as
-//     JSON-tagged data ([DecodeChange], [ChangeList]); [Apply] is the one
-//     function that applies a change to a snapshot — dry runs and the
+//   - [Change]: [MarkExternalMAC], [MarkExternalWWN], [DeleteProfile] and
+//     [SetProfileBay], as JSON-tagged data ([DecodeChange], [ChangeList]),
+//     each with a stable Kind and a Target naming its record; [Apply] is the
+//     one function that applies a change to a snapshot — dry runs and the
 //     vcemtest store both use it.
 //   - Analysis: [AnalyzePhase1] and [AnalyzePhase2], pure functions that
-//     return [Finding] values with stable [Code]s.
+//     return [Finding] values with stable [Code]s. [PredictResync] returns
+//     what VCEM's phase-2 resync will change in the database (profile bay
+//     assignments), so a dry run can analyse the storage section on the
+//     state the VCEM section leaves.
 //   - Ports: [RestoredStore], [Live] and [Manager]; [GatherLive] reads the
 //     live side of phase 1 through them; [ResyncDomains] executes phase 2;
 //     [PollJob] gives adapters that can only poll VCEM a WaitJob.

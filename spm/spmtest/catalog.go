@@ -51,16 +51,18 @@ func (c *Catalog) catalogID() string {
 	return c.snap.CatalogID
 }
 
-// Apply implements spm.RestoredCatalog with spm.Apply.
+// Apply implements spm.RestoredCatalog with spm.Apply. A fault rule on
+// OpApply matches the change's Kind ("spm.Quarantine") or Target
+// ("volume V1").
 func (c *Catalog) Apply(ctx context.Context, ch spm.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	kind := ""
+	var targets []string
 	if ch != nil {
-		kind = ch.Kind()
+		targets = []string{ch.Kind(), ch.Target()}
 	}
-	if err := c.Faults.Check(ctx, OpApply, kind); err != nil {
+	if err := c.Faults.Check(ctx, OpApply, targets...); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -82,7 +84,8 @@ func (c *Catalog) Applied() []spm.Change {
 // RunInternalRecovery plays SPM's Internal Recovery against the live
 // arrays: it applies spm.PredictInternalRecovery's changes (every volume
 // quarantined and given a Signature State, services that lost a
-// presentation marked non-conformant). It is all or nothing.
+// presentation marked non-conformant, presentations resynchronised from the
+// arrays). It is all or nothing.
 func (c *Catalog) RunInternalRecovery(ctx context.Context, arrays spm.LiveArrays) error {
 	live, err := arrays.Live(ctx)
 	if err != nil {

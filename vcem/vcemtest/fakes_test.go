@@ -84,7 +84,7 @@ func TestStoreAppliesTheSameChanges(t *testing.T) {
 func TestStoreFaultsAndContext(t *testing.T) {
 	f := vcemtest.NewFaults(1)
 	boom := errors.New("boom")
-	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpApply, Target: "d2:b", Err: boom}))
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpApply, Target: "profile d2:b", Err: boom}))
 	st, err := vcemtest.NewStore(estate(t), vcemtest.WithFaults(f))
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -264,7 +264,7 @@ func TestLiveRejectsSharedManagerAddress(t *testing.T) {
 func TestStoreFaultByAddress(t *testing.T) {
 	f := vcemtest.NewFaults(1)
 	boom := errors.New("boom")
-	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpApply, Target: "00-21-5A-9B-00-80", Err: boom}))
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpApply, Target: "MAC 00-21-5A-9B-00-80", Err: boom}))
 	st, err := vcemtest.NewStore(estate(t), vcemtest.WithFaults(f))
 	require.NoError(t, err)
 	ctx := context.Background()

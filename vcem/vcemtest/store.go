@@ -67,20 +67,15 @@ func (st *Store) Snapshot(ctx context.Context) (*vcem.Snapshot, error) {
 	return st.snap.Clone(), nil
 }
 
-// Apply implements [vcem.RestoredStore] with [vcem.Apply]. A fault rule's
-// Target matches the profile ID of a DeleteProfile, or the address (canonical
-// text) of a MarkExternalMAC / MarkExternalWWN.
+// Apply implements [vcem.RestoredStore] with [vcem.Apply]. A fault rule on
+// OpApply matches the change's Kind ("vcem.DeleteProfile") or Target
+// ("profile P1", "MAC 00-17-A4-77-00-00").
 func (st *Store) Apply(ctx context.Context, c vcem.Change) error {
-	target := ""
-	switch c := c.(type) {
-	case vcem.DeleteProfile:
-		target = c.ProfileID
-	case vcem.MarkExternalMAC:
-		target = c.MAC.String()
-	case vcem.MarkExternalWWN:
-		target = c.WWN.String()
+	var targets []string
+	if c != nil {
+		targets = []string{c.Kind(), c.Target()}
 	}
-	if err := st.faults.Check(ctx, OpApply, target); err != nil {
+	if err := st.faults.Check(ctx, OpApply, targets...); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

@@ -1,0 +1,26 @@
+package vcem
+
+import (
+	"testing"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestChangeTargetAndString(t *testing.T) {
+	for _, tc := range []struct {
+		c      Change
+		target string
+	}{
+		{MarkExternalMAC{MAC: addrpool.MAC(0x0017A4770001)}, "MAC 00-17-A4-77-00-01"},
+		{MarkExternalWWN{WWN: addrpool.WWN(0x5001438002A30000)}, "WWN 50:01:43:80:02:A3:00:00"},
+		{DeleteProfile{ProfileID: "P1"}, "profile P1"},
+		{SetProfileBay{ProfileID: "P2", Bay: "enc0:3"}, "profile P2"},
+		{&DeleteProfile{ProfileID: "P3"}, "profile P3"},
+	} {
+		t.Run(tc.c.Kind(), func(t *testing.T) {
+			assert.Equal(t, tc.target, tc.c.Target())
+			assert.NotEmpty(t, tc.c.String())
+		})
+	}
+}
