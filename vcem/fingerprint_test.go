@@ -490,3 +490,55 @@ func leaves(t *testing.T, v reflect.Value, path string) []leaf {
 		return nil
 	}
 }
+
+// TestFingerprintNilSnapshot: a nil snapshot has a fingerprint of its own,
+// distinct from an empty one, as Equal tells them apart too.
+func TestFingerprintNilSnapshot(t *testing.T) {
+	var nilSnap *vcem.Snapshot
+	tests := []struct {
+		name  string
+		other *vcem.Snapshot
+		equal bool
+	}{
+		{"nil and nil", nil, true},
+		{"nil and empty", &vcem.Snapshot{}, false},
+		{"nil and a full snapshot", fullSnapshot(t), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.equal, nilSnap.Equal(tt.other))
+			assert.Equal(t, tt.equal, tt.other.Equal(nilSnap))
+			assert.Equal(t, tt.equal, fingerprint(t, nilSnap) == fingerprint(t, tt.other))
+		})
+	}
+}
+
+// TestFingerprintConcurrentReaders runs Fingerprint, Equal and Validate on
+// one snapshot from several goroutines (run with -race): they only read.
+func TestFingerprintConcurrentReaders(t *testing.T) {
+	s := baseSnapshot(t)
+	c := s.Clone()
+	want := fingerprint(t, s)
+	const readers = 4
+	type result struct {
+		fp    string
+		equal bool
+		err   error
+	}
+	results := make(chan result, readers)
+	for range readers {
+		go func() {
+			fp, err := s.Fingerprint()
+			if err == nil {
+				err = s.Validate()
+			}
+			results <- result{fp, s.Equal(c), err}
+		}()
+	}
+	for range readers {
+		r := <-results
+		require.NoError(t, r.err)
+		assert.Equal(t, want, r.fp)
+		assert.True(t, r.equal)
+	}
+}
