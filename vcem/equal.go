@@ -9,10 +9,11 @@ import (
 
 // Equal reports whether s and o hold the same groups, domains, profiles
 // (every field, connections in order) and pools (ranges, exclusions, every
-// address's state and owner). A nil map or slice equals an empty one. It
-// compares exactly what [Snapshot.Fingerprint] encodes, field by field and
-// without allocating per entry, so Equal(a, b) holds exactly when the
-// fingerprints are equal.
+// address's state and owner). A nil map or slice equals an empty one.
+// Strings compare byte for byte (the JSON form would map invalid UTF-8 to
+// U+FFFD). It compares exactly what [Snapshot.Fingerprint] encodes, field by
+// field and without allocating per entry: Equal(a, b) holds exactly when the
+// canonical encodings, and so the fingerprints, are equal.
 func (s *Snapshot) Equal(o *Snapshot) bool {
 	if s == nil || o == nil {
 		return s == o

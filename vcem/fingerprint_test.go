@@ -120,6 +120,14 @@ func TestFingerprintChangesOnEverySingleFieldChange(t *testing.T) {
 		{"profile key", func(_ *testing.T, s *vcem.Snapshot) { rekey(s.Profiles, "d3:x", "d3:y") }},
 		{"profile ID", func(_ *testing.T, s *vcem.Snapshot) { editProfile(s, "d3:x", func(p *vcem.Profile) { p.ID = "d3:y" }) }},
 		{"profile name", func(_ *testing.T, s *vcem.Snapshot) { editProfile(s, "d3:x", func(p *vcem.Profile) { p.Name = "y" }) }},
+		// JSON writes both invalid UTF-8 names as U+FFFD; Equal and the
+		// fingerprint must still tell them apart.
+		{"profile name invalid UTF-8 (FF)", func(_ *testing.T, s *vcem.Snapshot) {
+			editProfile(s, "d3:x", func(p *vcem.Profile) { p.Name = "\xff" })
+		}},
+		{"profile name invalid UTF-8 (FE)", func(_ *testing.T, s *vcem.Snapshot) {
+			editProfile(s, "d3:x", func(p *vcem.Profile) { p.Name = "\xfe" })
+		}},
 		{"profile domain", func(_ *testing.T, s *vcem.Snapshot) {
 			editProfile(s, "d3:x", func(p *vcem.Profile) { p.DomainID = "d2" })
 		}},
