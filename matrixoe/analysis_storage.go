@@ -26,6 +26,10 @@ import (
 //   - activated but the profile is unassigned → set deactivated (LSM-LS-DEACTIVATED);
 //   - VM-based and the live power state differs → update it (LSM-LS-POWER-CHANGED);
 //     a VM that VMM does not report is left to a human (LSM-LS-VM-NOT-REPORTED);
+//     a VM VMM reports with no power state (PowerUnknown) is no evidence
+//     of a change and yields nothing; a live state other than on, off or
+//     unknown is an error naming the VM and the value (no finding could
+//     carry an applicable SetPowerState for it);
 //   - managed and inoperable, or using an inoperable SPE → recommend
 //     unmanaging it (LSM-LS-INOPERABLE, manual).
 func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerState) ([]Finding, error) {
@@ -57,13 +61,15 @@ func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerS
 		if ls.Kind == LSVirtual {
 			live, ok := vmPower[ls.VMID]
 			switch {
+			case ok && !live.valid():
+				return nil, fmt.Errorf("matrixoe: AnalyzeLSRefresh: VMM reports VM %q (logical server %q) in power state %q (want %q, %q or unknown): %w", ls.VMID, id, live, PowerOn, PowerOff, ErrInvalid)
 			case !ok:
 				out = append(out, Finding{
 					Code: CodeLSVMMissing, Severity: SeverityWarning, Subject: subj,
 					Message: fmt.Sprintf("logical server %q (%s): VMM does not report VM %q", ls.Name, id, ls.VMID),
 					Manual:  "check whether the VM was deleted after the backup; if so, unmanage or delete the logical server in Matrix OE",
 				})
-			case live != ls.Power:
+			case live != PowerUnknown && live != ls.Power:
 				out = append(out, Finding{
 					Code: CodeLSPowerChanged, Severity: SeverityInfo, Subject: subj,
 					Message: fmt.Sprintf("logical server %q (%s): VM %q is %s live but %q in the database (activated or deactivated after the backup); update the power state", ls.Name, id, ls.VMID, live, ls.Power),

@@ -44,18 +44,15 @@ func NewLive(opts ...Option) *Live {
 }
 
 // LiveFromSnapshot returns the live side as it was at backup time, matching
-// s: every VM with its recorded power state (unknown taken as off), every
+// s: every VM with its recorded power state (unknown stays unknown, so an
+// untouched estate yields no power finding), every
 // allocated IP with its service name or owner, every service, and an RM
 // export equal to s's recovery groups.
 func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) *Live {
 	l := NewLive(opts...)
 	for _, ls := range s.LogicalServers {
 		if ls.Kind == matrixoe.LSVirtual {
-			p := ls.Power
-			if p == matrixoe.PowerUnknown {
-				p = matrixoe.PowerOff
-			}
-			l.vms[ls.VMID] = p
+			l.vms[ls.VMID] = ls.Power
 		}
 	}
 	for a, ip := range s.IPs {

@@ -1,0 +1,53 @@
+package matrixoetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mxsync-go/mxsync/matrixoe"
+	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Review: the live side as it was at backup time must give the analyses
+// nothing to do — including for a VM whose power state was never recorded
+// (LiveFromSnapshot used to report it off, which produced a power finding
+// on an untouched estate).
+func TestLiveFromSnapshotUntouchedEstateIsClean(t *testing.T) {
+	tests := []struct {
+		name  string
+		power matrixoe.PowerState
+	}{
+		{"VM recorded on", matrixoe.PowerOn},
+		{"VM recorded off", matrixoe.PowerOff},
+		{"VM power never recorded", matrixoe.PowerUnknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := restored(t)
+			vm := s.LogicalServers["VM1"]
+			vm.Power = tc.power
+			s.LogicalServers["VM1"] = vm
+			require.NoError(t, s.Validate())
+
+			st, err := readLiveOnce(ctx, s)
+			require.NoError(t, err)
+			vs := &vcem.Snapshot{Profiles: map[string]vcem.Profile{"P1": {ID: "P1", Name: "P1", DomainID: "D1", Bay: "enc1:1"}}}
+			fs, err := matrixoe.AnalyzeLSRefresh(s, vs, st.VMPower)
+			require.NoError(t, err)
+			assert.Empty(t, fs, "storage phase 2 on an untouched estate")
+			assert.Empty(t, matrixoe.AnalyzeIOIPs(s, st.IPs), "IO phase 3 on an untouched estate")
+			rm, err := matrixoe.AnalyzeRM(s, st.Export)
+			require.NoError(t, err)
+			assert.Empty(t, rm, "RM phase 1 on an untouched estate")
+		})
+	}
+}
+
+// readLiveOnce reads the backup-time live side of s through the port.
+func readLiveOnce(ctx context.Context, s *matrixoe.Snapshot) (*matrixoe.LiveState, error) {
+	l := LiveFromSnapshot(s)
+	return matrixoe.ReadLive(ctx, l, l)
+}
