@@ -157,19 +157,10 @@ func (v *validator) run(s *Snapshot) {
 			}
 		})
 	}
-	sortLocated(all)
+	macs := sortLocated(all)
 	v.checkDuplicates(s, pids, all)
-	split, _ := slices.BinarySearchFunc(all, true, func(l located, wwn bool) int {
-		if l.wwn == wwn {
-			return 0
-		}
-		if wwn {
-			return -1
-		}
-		return 1
-	})
-	checkPool(v, s, FamilyMAC, s.MACs, pids, all[:split])
-	checkPool(v, s, FamilyWWN, s.WWNs, pids, all[split:])
+	checkPool(v, s, FamilyMAC, s.MACs, pids, all[:macs])
+	checkPool(v, s, FamilyWWN, s.WWNs, pids, all[macs:])
 }
 
 func (v *validator) checkID(what, key, id string) {
@@ -219,18 +210,18 @@ func (v *validator) checkPoolAddr(s *Snapshot, pid string, a profileAddr) {
 // profile) and sorts stably: a partition by family, then an LSD radix sort
 // of each family on the value that skips the bytes every address shares
 // (VCEM ranges differ only in their low three bytes or so). On the large
-// estate this is several times faster than a comparison sort.
-func sortLocated(all []located) {
-	if len(all) < 2 {
-		return
-	}
-	tmp := make([]located, len(all))
-	macs := 0
+// estate this is several times faster than a comparison sort. It returns
+// the number of MACs, where the WWNs start.
+func sortLocated(all []located) (macs int) {
 	for _, l := range all {
 		if !l.wwn {
 			macs++
 		}
 	}
+	if len(all) < 2 {
+		return macs
+	}
+	tmp := make([]located, len(all))
 	m, w := 0, macs
 	for _, l := range all {
 		if l.wwn {
@@ -249,6 +240,7 @@ func sortLocated(all []located) {
 			}
 		}
 	}
+	return macs
 }
 
 // radixByValue sorts a stably by value using scratch (same length) and

@@ -48,7 +48,8 @@ func TestSortLocatedMatchesComparisonSort(t *testing.T) {
 				return cmp.Compare(a.v, b.v) // stable: profile order kept within one value
 			})
 			got := slices.Clone(in)
-			sortLocated(got)
+			macs := sortLocated(got)
+			assert.Equal(t, countMACs(in), macs)
 			assert.Equal(t, want, got)
 		})
 	}
@@ -164,4 +165,14 @@ func TestCheckPoolMatchesNaiveCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+func countMACs(all []located) int {
+	n := 0
+	for _, l := range all {
+		if !l.wwn {
+			n++
+		}
+	}
+	return n
 }
