@@ -144,8 +144,11 @@ func (c SetPresentations) String() string {
 
 // Apply applies one change to s. It checks the change against s first and
 // either applies all of it or, on error, leaves s untouched. A target that
-// does not exist is an error wrapping [ErrNotFound].
+// does not exist is an error wrapping [ErrNotFound]; a nil s is an error.
 func Apply(s *Snapshot, c Change) error {
+	if s == nil {
+		return errors.New("spm: apply: nil snapshot")
+	}
 	switch c := c.(type) {
 	case Quarantine:
 		v, ok := s.Volumes[c.VolumeID]
@@ -195,8 +198,11 @@ func Apply(s *Snapshot, c Change) error {
 
 // ApplyAll applies changes in order to a clone of s and returns the clone;
 // s itself is never modified. It stops at the first error, naming the
-// change's index.
+// change's index. A nil s is an error.
 func ApplyAll(s *Snapshot, changes []Change) (*Snapshot, error) {
+	if s == nil {
+		return nil, errors.New("spm: apply: nil snapshot")
+	}
 	c := s.Clone()
 	for i, ch := range changes {
 		if err := Apply(c, ch); err != nil {

@@ -20,8 +20,15 @@ func (d Difference) String() string {
 
 // Diff lists what differs from one snapshot to another, sorted by kind and
 // ID: e.g. what a plan's changes will do to the restored catalog, or what
-// moved since a plan was made. Equal snapshots give nil.
+// moved since a plan was made. Equal snapshots give nil; a nil snapshot
+// counts as an empty one.
 func Diff(from, to *Snapshot) []Difference {
+	if from == nil {
+		from = &Snapshot{}
+	}
+	if to == nil {
+		to = &Snapshot{}
+	}
 	var out []Difference
 	if from.CatalogID != to.CatalogID {
 		out = append(out, Difference{Kind: "catalog", ID: "catalogId", Change: "changed", Detail: fmt.Sprintf("%q -> %q", from.CatalogID, to.CatalogID)})

@@ -55,8 +55,11 @@ type LivePresentation struct {
 	LUN       int          `json:"lun"`
 }
 
-// Clone returns an independent copy of l.
+// Clone returns an independent copy of l (nil for a nil l).
 func (l *Live) Clone() *Live {
+	if l == nil {
+		return nil
+	}
 	c := &Live{Arrays: make(map[string]LiveArray, len(l.Arrays))}
 	for id, a := range l.Arrays {
 		a.Volumes = slices.Clone(a.Volumes)
@@ -68,6 +71,9 @@ func (l *Live) Clone() *Live {
 
 // Volume returns the volume with the given WWN on array arrayID.
 func (l *Live) Volume(arrayID string, wwn addrpool.WWN) (LiveVolume, bool) {
+	if l == nil {
+		return LiveVolume{}, false
+	}
 	a, ok := l.Arrays[arrayID]
 	if !ok {
 		return LiveVolume{}, false
@@ -83,8 +89,13 @@ func (l *Live) Volume(arrayID string, wwn addrpool.WWN) (LiveVolume, bool) {
 // Validate reports every inconsistency of l: map keys that differ from IDs,
 // unknown array types, volumes listed twice, presentations of volumes the
 // array does not hold, and one (volume, initiator) pair presented twice.
+// A nil l is invalid.
 func (l *Live) Validate() error {
 	var p problems
+	if l == nil {
+		p.addf("nil live arrays")
+		return p.err("live arrays")
+	}
 	for _, id := range sortedKeys(l.Arrays) {
 		a := l.Arrays[id]
 		if a.ID != id {

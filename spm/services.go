@@ -25,6 +25,8 @@ const (
 // ErrServiceNotFound is wrapped when no service has the given name.
 var ErrServiceNotFound = errors.New("service not found")
 
+var errNilServiceControl = errors.New("nil ServiceControl")
+
 // ServiceControl is the port to the CMS's Windows services. Names are
 // service key names or display names (see [DefaultServiceNames]).
 // Implementations are safe for concurrent use.
@@ -88,6 +90,9 @@ func (e *ServiceError) Unwrap() error { return e.Err }
 // StartService starts one service unless it already runs and waits until it
 // runs. Errors are *ServiceError naming the service.
 func StartService(ctx context.Context, sc ServiceControl, name string) error {
+	if sc == nil {
+		return &ServiceError{Service: name, Op: "start", Err: errNilServiceControl}
+	}
 	st, err := sc.Status(ctx, name)
 	if err != nil {
 		return &ServiceError{Service: name, Op: "status", Err: err}
@@ -124,6 +129,9 @@ func StartServices(ctx context.Context, sc ServiceControl, names []string) error
 // StopService stops one service unless it is already stopped and waits
 // until it is. Errors are *ServiceError naming the service.
 func StopService(ctx context.Context, sc ServiceControl, name string) error {
+	if sc == nil {
+		return &ServiceError{Service: name, Op: "stop", Err: errNilServiceControl}
+	}
 	st, err := sc.Status(ctx, name)
 	if err != nil {
 		return &ServiceError{Service: name, Op: "status", Err: err}

@@ -21,8 +21,11 @@ type Snapshot struct {
 	Templates     map[string]Template `json:"templates"`
 }
 
-// Clone returns an independent copy of s.
+// Clone returns an independent copy of s (nil for a nil s).
 func (s *Snapshot) Clone() *Snapshot {
+	if s == nil {
+		return nil
+	}
 	return &Snapshot{
 		CatalogID:     s.CatalogID,
 		Arrays:        maps.Clone(s.Arrays),

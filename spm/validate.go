@@ -51,9 +51,13 @@ func sortedKeys[V any](m map[string]V) []string {
 // volume, one (volume, initiator) pair presented twice, a negative LUN, a
 // service of an unknown template, a template with an unknown parent or in a
 // parent cycle, and a signature state other than "Not present" on an array
-// family that cannot hold signatures.
+// family that cannot hold signatures. A nil s is invalid.
 func (s *Snapshot) Validate() error {
 	var p problems
+	if s == nil {
+		p.addf("nil snapshot")
+		return p.err("catalog snapshot")
+	}
 	for _, id := range sortedKeys(s.Arrays) {
 		a := s.Arrays[id]
 		if id == "" {
@@ -164,10 +168,29 @@ func (s *Snapshot) Validate() error {
 
 // Fingerprint returns a digest of the snapshot's content ("sha256:<hex>"):
 // equal content gives an equal fingerprint whatever the map iteration or
-// presentation order, so a plan can prove the catalog did not move.
+// presentation order, so a plan can prove the catalog did not move. A nil
+// map or slice counts as empty (as in [Diff]): a snapshot built with
+// [NewSnapshot] and one decoded from JSON without those members, or one
+// whose last presentation was removed, are equal when their content is.
+// A nil *Snapshot has the fingerprint of an empty one.
 func (s *Snapshot) Fingerprint() string {
 	c := s.Clone()
+	if c == nil {
+		c = &Snapshot{}
+	}
 	c.Presentations = sortedPresentations(c.Presentations)
+	if c.Arrays == nil {
+		c.Arrays = map[string]Array{}
+	}
+	if c.Volumes == nil {
+		c.Volumes = map[string]Volume{}
+	}
+	if c.Services == nil {
+		c.Services = map[string]Service{}
+	}
+	if c.Templates == nil {
+		c.Templates = map[string]Template{}
+	}
 	// encoding/json writes map keys sorted, so the encoding is canonical.
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -181,11 +204,11 @@ func (s *Snapshot) Fingerprint() string {
 }
 
 // Equal reports whether s and o have the same content (presentation order
-// ignored).
+// ignored; nil and empty collections alike).
 func (s *Snapshot) Equal(o *Snapshot) bool { return s.Fingerprint() == o.Fingerprint() }
 
 func sortedPresentations(ps []Presentation) []Presentation {
-	ps = slices.Clone(ps)
+	ps = append([]Presentation{}, ps...) // never nil: nil and empty encode alike
 	slices.SortFunc(ps, func(a, b Presentation) int {
 		return cmp.Or(cmp.Compare(a.VolumeID, b.VolumeID), cmp.Compare(a.Initiator, b.Initiator),
 			cmp.Compare(a.Host, b.Host), cmp.Compare(a.LUN, b.LUN))
