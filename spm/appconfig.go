@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,6 +26,11 @@ const (
 	ElemRecoveryMode              = "RecoveryMode"
 	ElemResourceOutOfDateTimespan = "ResourceOutOfDateTimespan"
 )
+
+// maxTimespanMinutes is the largest ResourceOutOfDateTimespan that
+// [AppConfig.ResyncInterval] can express as a time.Duration (about 292
+// years); a larger value is refused rather than silently overflowed.
+const maxTimespanMinutes = int64(math.MaxInt64 / time.Minute)
 
 // ErrElementNotFound is wrapped by a *ConfigError when the file has no
 // RecoveryMode element.
@@ -80,8 +86,8 @@ func (c *AppConfig) ResyncInterval() (time.Duration, bool) {
 
 // ReadConfig reads ApplicationConfig.xml. A missing file, malformed XML, a
 // missing or repeated RecoveryMode element, markup inside it, or a
-// ResourceOutOfDateTimespan that is not a whole number gives a *ConfigError
-// naming the file and the line.
+// ResourceOutOfDateTimespan that is not a whole number of minutes a
+// time.Duration can hold gives a *ConfigError naming the file and the line.
 func ReadConfig(ctx context.Context, path string) (*AppConfig, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -134,9 +140,9 @@ func parseConfig(path string, data []byte) (*AppConfig, span, error) {
 	default:
 		text := strings.TrimSpace(ts.Text())
 		n, perr := strconv.Atoi(text)
-		if perr != nil || n < 0 {
+		if perr != nil || n < 0 || int64(n) > maxTimespanMinutes {
 			return nil, span{}, &ConfigError{Path: path, Line: elementLine(data, ElemResourceOutOfDateTimespan),
-				Err: fmt.Errorf("<%s> is %q; expected a whole number of minutes", ElemResourceOutOfDateTimespan, text)}
+				Err: fmt.Errorf("<%s> is %q; expected a whole number of minutes from 0 to %d", ElemResourceOutOfDateTimespan, text, maxTimespanMinutes)}
 		}
 		cfg.ResourceOutOfDateTimespan = &n
 	}
@@ -306,7 +312,11 @@ func SetRecoveryMode(ctx context.Context, path, value string) (*ModeChange, erro
 // RestoreRecoveryMode writes back the value that mc found (possibly empty),
 // as the end of the storage section does; it is SetRecoveryMode(mc.Path,
 // mc.Previous) and makes its own backup. A ModeChange that changed nothing
-// is a no-op.
+// is a no-op. It restores the value, not always its original spelling in
+// bytes: an empty <RecoveryMode/> comes back as <RecoveryMode></RecoveryMode>
+// and a character reference (&#78;one) as plain text (None); the backup in
+// mc.Backup keeps the original bytes. It does not check that the file still
+// holds mc.Value: whatever is there is replaced by mc.Previous.
 func RestoreRecoveryMode(ctx context.Context, mc *ModeChange) (*ModeChange, error) {
 	if mc == nil || !mc.Changed {
 		return &ModeChange{}, nil
