@@ -145,7 +145,10 @@ func decodeUniqueMap[T any](raw json.RawMessage, field string) (map[string]T, er
 }
 
 // MarshalJSON writes the snapshot with absent maps as empty objects, so that
-// a nil map and an empty one encode (and fingerprint) the same.
+// a nil map and an empty one encode the same. The output is deterministic
+// (maps in key order, pools as ranges, assignments and External ranges in
+// address order), for people and files; [Snapshot.Fingerprint] hashes a
+// binary form instead.
 func (s Snapshot) MarshalJSON() ([]byte, error) {
 	type plain Snapshot
 	p := plain(s)
@@ -159,16 +162,4 @@ func (s Snapshot) MarshalJSON() ([]byte, error) {
 		p.Profiles = map[string]Profile{}
 	}
 	return json.Marshal(p)
-}
-
-// CanonicalJSON returns the snapshot's deterministic JSON form: maps in key
-// order, pools as ranges, assignments and External ranges in address order.
-// It is for people and files; [Snapshot.Fingerprint] hashes a binary form
-// instead, which is several times faster on a large estate.
-func (s *Snapshot) CanonicalJSON() ([]byte, error) {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, fmt.Errorf("vcem: snapshot JSON: %w", err)
-	}
-	return b, nil
 }
