@@ -10,8 +10,11 @@ import (
 // (scheduled, pending approval, in progress, paused — see [RequestState])
 // must be terminated, or the IO service could re-run a request that already
 // completed after the backup. One finding per request, in ID order: the list
-// mxsync shows during analysis.
-func AnalyzeIORequests(ms *Snapshot) []Finding {
+// mxsync shows during analysis. A nil snapshot is an error.
+func AnalyzeIORequests(ms *Snapshot) ([]Finding, error) {
+	if ms == nil {
+		return nil, errors.New("matrixoe: AnalyzeIORequests: nil snapshot")
+	}
 	var out []Finding
 	for _, id := range sortedKeys(ms.Requests) {
 		r := ms.Requests[id]
@@ -25,7 +28,7 @@ func AnalyzeIORequests(ms *Snapshot) []Finding {
 			Changes: Changes{TerminateRequest{RequestID: id}},
 		})
 	}
-	return out
+	return out, nil
 }
 
 // AnalyzeIOServices is IO phase 2: each service the operator marked deleted
@@ -61,8 +64,11 @@ func AnalyzeIOServices(ms *Snapshot, file *ServicesFile) ([]Finding, error) {
 // live (live maps address → owner as reported) but free in ms was allocated
 // after the backup; mark it allocated. Live addresses outside the IO pools
 // are not IO's and are ignored. An IPv4-mapped IPv6 live address
-// (::ffff:10.0.0.1) matches its IPv4 form.
-func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) []Finding {
+// (::ffff:10.0.0.1) matches its IPv4 form. A nil snapshot is an error.
+func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) ([]Finding, error) {
+	if ms == nil {
+		return nil, errors.New("matrixoe: AnalyzeIOIPs: nil snapshot")
+	}
 	var out []Finding
 	for _, live4in6 := range sortedAddrs(live) {
 		a := live4in6.Unmap() // the database keys IPv4 addresses in IPv4 form
@@ -77,5 +83,5 @@ func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) []Finding {
 			Changes: Changes{MarkIPAllocated{Address: a, Owner: live[live4in6]}},
 		})
 	}
-	return out
+	return out, nil
 }

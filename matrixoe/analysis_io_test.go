@@ -24,7 +24,8 @@ func TestAnalyzeIORequests(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(string(tc.state), func(t *testing.T) {
 			ms := newMS().service("S1", "web").request("R1", "S1", tc.state).build(t)
-			fs := AnalyzeIORequests(ms)
+			fs, err := AnalyzeIORequests(ms)
+			require.NoError(t, err)
 			if !tc.terminate {
 				assert.Empty(t, fs)
 				return
@@ -42,7 +43,8 @@ func TestAnalyzeIORequestsListsAllInIDOrder(t *testing.T) {
 	ms := newMS().service("S1", "web").
 		request("R3", "S1", RequestInProgress).request("R1", "", RequestScheduled).
 		request("R2", "S1", RequestCompleted).request("R4", "S1", RequestPendingApproval).build(t)
-	fs := AnalyzeIORequests(ms)
+	fs, err := AnalyzeIORequests(ms)
+	require.NoError(t, err)
 	var ids []string
 	for _, f := range fs {
 		ids = append(ids, f.Subject.RequestID)
@@ -96,7 +98,8 @@ func TestAnalyzeIOIPs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := AnalyzeIOIPs(ms, tc.live)
+			fs, err := AnalyzeIOIPs(ms, tc.live)
+			require.NoError(t, err)
 			assert.Equal(t, tc.want, []Change(ChangesOf(fs)))
 			for _, f := range fs {
 				assert.Equal(t, CodeIPAllocatedLive, f.Code)

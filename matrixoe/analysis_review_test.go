@@ -1,6 +1,7 @@
 package matrixoe
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,6 +40,87 @@ func TestAnalyzeLSRefreshLivePowerOutsideOnOff(t *testing.T) {
 			again, err := AnalyzeLSRefresh(ms, vcemProfiles(), map[string]PowerState{"vm-1": tc.live})
 			require.NoError(t, err)
 			assert.Empty(t, again, "fixed point after applying")
+		})
+	}
+}
+
+// Review: a nil pointer where a snapshot, change, export or port is
+// expected is an error naming what was nil, never a panic.
+func TestNilInputsAreErrorsNotPanics(t *testing.T) {
+	var nilSnap *Snapshot
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"Apply to a nil snapshot", func() error { return Apply(nilSnap, DropLS{LogicalServerID: "LS1"}) }},
+		{"ApplyAll to a nil snapshot", func() error { return ApplyAll(nilSnap, DropLS{LogicalServerID: "LS1"}) }},
+		{"Apply a typed nil change", func() error { return Apply(NewSnapshot(), (*DropLS)(nil)) }},
+		{"ApplyAll with a typed nil change", func() error { return ApplyAll(NewSnapshot(), (*TerminateRequest)(nil)) }},
+		{"MarshalChange of a typed nil change", func() error { _, err := MarshalChange((*ApplyRMExport)(nil)); return err }},
+		{"Validate a nil snapshot", func() error { return nilSnap.Validate() }},
+		{"AnalyzeIORequests of a nil snapshot", func() error { _, err := AnalyzeIORequests(nil); return err }},
+		{"AnalyzeIOIPs of a nil snapshot", func() error { _, err := AnalyzeIOIPs(nil, nil); return err }},
+		{"AnalyzeIOServices without a file", func() error { _, err := AnalyzeIOServices(NewSnapshot(), nil); return err }},
+		{"FormatServicesFile of a nil snapshot", func() error { _, err := FormatServicesFile(nil); return err }},
+		{"ParseServicesFile against a nil snapshot", func() error { _, err := ParseServicesFile([]byte("web\r\n"), nil); return err }},
+		{"WriteServicesFile of a nil snapshot", func() error {
+			return WriteServicesFile(t.Context(), ServicesFilePath(t.TempDir()), nil)
+		}},
+		{"PredictSPM on a nil catalog", func() error { _, err := PredictSPM(nil, DeleteVolumeFromSPM{VolumeID: "V1"}); return err }},
+		{"ReadLive without a Live", func() error { _, err := ReadLive(t.Context(), nil, nil); return err }},
+		{"Validate a nil RM export", func() error { var e *RMExport; return e.Validate() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { err = tc.call() })
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "nil")
+		})
+	}
+}
+
+// Review: nil snapshots where a neutral answer exists.
+func TestNilSnapshotNeutralAnswers(t *testing.T) {
+	var nilSnap *Snapshot
+	assert.Nil(t, nilSnap.Clone())
+	s := newMS().vm("VM1", "vm-1", PowerOn).build(t)
+	assert.Equal(t, []Difference{{Section: "logicalServers", Key: "VM1", Kind: DiffAdded}}, Diff(nil, s))
+	assert.Equal(t, []Difference{{Section: "logicalServers", Key: "VM1", Kind: DiffRemoved}}, Diff(s, nil))
+	var f *ServicesFile
+	assert.Empty(t, f.Deleted())
+}
+
+// Review: a services file with many bad lines keeps every problem in
+// Problems but spells out only MaxListedProblems in the message.
+func TestServicesFileErrorMessageIsBounded(t *testing.T) {
+	s := newMS().service("S1", "web").build(t)
+	tests := []struct {
+		name     string
+		badLines int
+		wantMore string
+	}{
+		{"few problems: all listed", 3, ""},
+		{"exactly the limit: all listed", MaxListedProblems - 1, ""},
+		{"many problems: the rest counted", 100000, "... and 99981 more"}, // 100000 bad + 1 missing - 20 listed
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := strings.Repeat("nope\r\n", tc.badLines)
+			_, err := ParseServicesFile([]byte(data), s)
+			var fe *ServicesFileError
+			require.ErrorAs(t, err, &fe)
+			assert.Len(t, fe.Problems, tc.badLines+1, "every bad line and the missing service")
+			msg := err.Error()
+			assert.Less(t, len(msg), 4096)
+			assert.Contains(t, msg, "InfrastructureServices.txt:1: \"nope\"")
+			if tc.wantMore == "" {
+				assert.NotContains(t, msg, "more")
+				assert.Equal(t, tc.badLines+1, strings.Count(msg, "InfrastructureServices.txt"))
+			} else {
+				assert.Contains(t, msg, tc.wantMore)
+				assert.Equal(t, MaxListedProblems, strings.Count(msg, "InfrastructureServices.txt"))
+			}
 		})
 	}
 }

@@ -288,12 +288,16 @@ func firstKey(m map[string]bool) string {
 // PredictSPM applies the SPM-side effect of a matrixoe change to a predicted
 // SPM catalog, for dry runs: DeleteVolumeFromSPM removes the volume and its
 // presentations, editing s in place (pass a Clone of the restored catalog).
-// Every other change has no SPM effect and returns false. The real deletion
+// Every other change has no SPM effect and returns false; a nil s is an
+// error for DeleteVolumeFromSPM. The real deletion
 // goes through the SPM catalog port (the engine routes it).
 func PredictSPM(s *spm.Snapshot, c Change) (bool, error) {
 	d, ok := deref(c).(DeleteVolumeFromSPM)
 	if !ok {
 		return false, nil
+	}
+	if s == nil {
+		return true, changeErr(d, invalid("nil SPM snapshot"))
 	}
 	if _, ok := s.Volumes[d.VolumeID]; !ok {
 		return true, changeErr(d, notFound("volume %q in the SPM catalog", d.VolumeID))

@@ -325,30 +325,64 @@ func newChange(kind string) (Change, bool) {
 }
 
 // deref turns the pointer returned by newChange (after decoding) back into
-// the value type the rest of the package uses.
+// the value type the rest of the package uses. A nil pointer gives nil, so
+// callers reject it as a nil change instead of panicking.
 func deref(c Change) Change {
 	switch v := c.(type) {
 	case *SetLSDeactivated:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *DropLS:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *SetPowerState:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *AddVolumeToSPE:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *RemoveVolumeFromSPE:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *DeleteVolumeFromSPM:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *TerminateRequest:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *RemoveServiceDefinition:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *MarkIPAllocated:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *ApplyRMExport:
+		if v == nil {
+			return nil
+		}
 		return *v
 	case *UpdateRecoveryGroup:
+		if v == nil {
+			return nil
+		}
 		return *v
 	}
 	return c
@@ -372,6 +406,12 @@ func Apply(s *Snapshot, c Change) error {
 		return &ChangeError{Kind: "<nil>", Target: "-", Err: invalid("nil change")}
 	}
 	c = deref(c)
+	if c == nil {
+		return &ChangeError{Kind: "<nil>", Target: "-", Err: invalid("nil change")}
+	}
+	if s == nil {
+		return changeErr(c, invalid("nil snapshot"))
+	}
 	s.ensureMaps()
 	if err := apply(s, c); err != nil {
 		return changeErr(c, err)
@@ -380,8 +420,12 @@ func Apply(s *Snapshot, c Change) error {
 }
 
 // ApplyAll applies changes in order, all or nothing: on the first error s
-// is left unchanged and the error names the change's index.
+// is left unchanged and the error names the change's index. A nil s is an
+// error wrapping [ErrInvalid].
 func ApplyAll(s *Snapshot, changes ...Change) error {
+	if s == nil {
+		return invalid("matrixoe: ApplyAll: nil snapshot")
+	}
 	work := s.Clone()
 	for i, c := range changes {
 		if err := Apply(work, c); err != nil {

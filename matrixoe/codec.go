@@ -13,6 +13,9 @@ func MarshalChange(c Change) ([]byte, error) {
 		return nil, invalid("matrixoe: marshal nil change")
 	}
 	c = deref(c)
+	if c == nil {
+		return nil, invalid("matrixoe: marshal nil change")
+	}
 	body, err := json.Marshal(c)
 	if err != nil {
 		return nil, fmt.Errorf("matrixoe: marshal %s: %w", c.Kind(), err)

@@ -30,8 +30,15 @@ func (d Difference) String() string { return fmt.Sprintf("%s %s %s", d.Section, 
 
 // Diff lists the records that differ from a to b, by section then key, so
 // a dry run can show what a plan will change and a test can check that
-// nothing else moved. Nil slices and empty slices compare equal.
+// nothing else moved. Nil slices and empty slices compare equal, and a nil
+// snapshot is compared as an empty one.
 func Diff(a, b *Snapshot) []Difference {
+	if a == nil {
+		a = NewSnapshot()
+	}
+	if b == nil {
+		b = NewSnapshot()
+	}
 	var out []Difference
 	out = diffSection(out, "logicalServers", a.LogicalServers, b.LogicalServers, sortedKeys[LogicalServer], id)
 	out = diffSection(out, "storagePoolEntries", a.SPEs, b.SPEs, sortedKeys[StoragePoolEntry], id)

@@ -136,8 +136,18 @@ func ExampleAnalyzeIORequests() {
 	a := netip.MustParseAddr("10.0.0.7")
 	ms.IPs[a] = matrixoe.IPAllocation{Address: a, Network: "prod"}
 
-	printFindings(matrixoe.AnalyzeIORequests(ms))
-	printFindings(matrixoe.AnalyzeIOIPs(ms, map[netip.Addr]string{a: "new-service"}))
+	requests, err := matrixoe.AnalyzeIORequests(ms)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	printFindings(requests)
+	ips, err := matrixoe.AnalyzeIOIPs(ms, map[netip.Addr]string{a: "new-service"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	printFindings(ips)
 	// Output:
 	// IO-REQUEST-UNFINISHED -> matrixoe.TerminateRequest request R1
 	// IO-IP-ALLOCATED-AFTER-BACKUP -> matrixoe.MarkIPAllocated IP address 10.0.0.7

@@ -55,8 +55,12 @@ type LiveState struct {
 }
 
 // ReadLive reads the live side once. A missing export ([ErrNoExport]) is not
-// an error: Export stays nil and RM phase 1 reports it. src may be nil.
+// an error: Export stays nil and RM phase 1 reports it. src may be nil;
+// live may not.
 func ReadLive(ctx context.Context, live Live, src ExportSource) (*LiveState, error) {
+	if live == nil {
+		return nil, invalid("matrixoe: ReadLive: nil Live")
+	}
 	vm, err := live.VMPowerStates(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("matrixoe: read VM power states: %w", err)

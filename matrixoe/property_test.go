@@ -84,7 +84,9 @@ func phases() []phase {
 			return fs
 		}, []Code{CodeVolumeNewInUse, CodeVolumePresentedNoSPE, CodeVolumeServiceDeleted, CodeVolumeWWNReused}},
 		{"IO 1", func(t *testing.T, ms *Snapshot, e estate) []Finding {
-			return AnalyzeIORequests(ms)
+			fs, err := AnalyzeIORequests(ms)
+			require.NoError(t, err)
+			return fs
 		}, []Code{CodeRequestUnfinished, CodeRequestUnfinished, CodeRequestUnfinished}},
 		{"IO 2", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			f, err := ParseServicesFile([]byte(e.servicesFile), e.ms)
@@ -94,7 +96,9 @@ func phases() []phase {
 			return fs
 		}, []Code{CodeServiceDeleted}},
 		{"IO 3", func(t *testing.T, ms *Snapshot, e estate) []Finding {
-			return AnalyzeIOIPs(ms, e.ips)
+			fs, err := AnalyzeIOIPs(ms, e.ips)
+			require.NoError(t, err)
+			return fs
 		}, []Code{CodeIPAllocatedLive}},
 		{"RM 1", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			fs, err := AnalyzeRM(ms, e.export)

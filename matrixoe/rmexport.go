@@ -53,6 +53,9 @@ type RMExport struct {
 // set, unique names, no logical server listed twice) and lists every
 // problem.
 func (e *RMExport) Validate() error {
+	if e == nil {
+		return fmt.Errorf("matrixoe: RM export: nil export: %w", ErrInvalid)
+	}
 	var p []string
 	if e.Format != RMExportFormat {
 		p = append(p, fmt.Sprintf("format is %q, want %q", e.Format, RMExportFormat))

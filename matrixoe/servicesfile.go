@@ -39,6 +39,9 @@ type ServicesFile struct {
 
 // Deleted returns the names of the services marked deleted, sorted.
 func (f *ServicesFile) Deleted() []string {
+	if f == nil {
+		return nil
+	}
 	var out []string
 	for _, e := range f.Entries {
 		if e.Deleted {
@@ -58,7 +61,9 @@ type LineProblem struct {
 }
 
 // ServicesFileError lists every problem found in the services file; no
-// marks are returned with it. It wraps [ErrInvalid].
+// marks are returned with it. It wraps [ErrInvalid]. Problems holds them
+// all; Error names the first [MaxListedProblems] and counts the rest, so a
+// wrong file of a million lines does not make a message of megabytes.
 type ServicesFileError struct {
 	Path     string // empty when parsing bytes
 	Problems []LineProblem
@@ -70,8 +75,12 @@ func (e *ServicesFileError) Error() string {
 	if where == "" {
 		where = ServicesFileName
 	}
-	parts := make([]string, 0, len(e.Problems))
-	for _, p := range e.Problems {
+	parts := make([]string, 0, min(len(e.Problems), MaxListedProblems)+1)
+	for i, p := range e.Problems {
+		if i == MaxListedProblems {
+			parts = append(parts, fmt.Sprintf("... and %d more", len(e.Problems)-i))
+			break
+		}
 		loc := where
 		if p.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", where, p.Line)
@@ -86,6 +95,10 @@ func (e *ServicesFileError) Error() string {
 
 // Unwrap lets errors.Is match ErrInvalid.
 func (e *ServicesFileError) Unwrap() error { return ErrInvalid }
+
+// MaxListedProblems is how many problems [ServicesFileError.Error] spells
+// out before summarising the rest as a count.
+const MaxListedProblems = 20
 
 // checkServiceName reports a name that cannot be written to and read back
 // from the services file unchanged.
@@ -112,6 +125,9 @@ func checkServiceName(name string) error {
 // edits it on the Windows CMS), no byte order mark, no marks. A name that
 // could not be read back unchanged is an error naming the service.
 func FormatServicesFile(s *Snapshot) ([]byte, error) {
+	if s == nil {
+		return nil, invalid("matrixoe: %s: nil snapshot", ServicesFileName)
+	}
 	names := make([]string, 0, len(s.Services))
 	for _, id := range sortedKeys(s.Services) {
 		name := s.Services[id].Name
@@ -147,6 +163,9 @@ func FormatServicesFile(s *Snapshot) ([]byte, error) {
 // with no name, invalid UTF-8, and a service of the snapshot missing from
 // the file (delete no lines: mark them). On error no result is returned.
 func ParseServicesFile(data []byte, s *Snapshot) (*ServicesFile, error) {
+	if s == nil {
+		return nil, invalid("matrixoe: %s: nil snapshot", ServicesFileName)
+	}
 	byName := map[string]string{}
 	for id, sv := range s.Services {
 		byName[sv.Name] = id

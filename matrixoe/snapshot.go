@@ -39,8 +39,12 @@ func NewSnapshot() *Snapshot {
 }
 
 // Clone returns an independent copy of s (maps copied, elements shared as
-// they are never edited in place). Nil maps become empty maps.
+// they are never edited in place). Nil maps become empty maps; a nil s
+// gives nil.
 func (s *Snapshot) Clone() *Snapshot {
+	if s == nil {
+		return nil
+	}
 	c := NewSnapshot()
 	maps.Copy(c.LogicalServers, s.LogicalServers)
 	maps.Copy(c.SPEs, s.SPEs)

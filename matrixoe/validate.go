@@ -24,6 +24,9 @@ func (e *ValidationError) Error() string {
 // exists. The RM database references LSM by ID and goes stale when a logical
 // server is dropped; RM phase 1 ([AnalyzeRM]) reports and repairs it.
 func (s *Snapshot) Validate() error {
+	if s == nil {
+		return &ValidationError{Problems: []string{"nil snapshot"}}
+	}
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
 

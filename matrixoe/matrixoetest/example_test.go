@@ -44,7 +44,8 @@ func Example() {
 	predicted := snap.Clone()
 	_ = matrixoe.ApplyAll(predicted, matrixoe.ChangesOf(fs)...)
 	state, _ := matrixoe.ReadLive(ctx, live, live)
-	fs = append(fs, matrixoe.AnalyzeIOIPs(predicted, state.IPs)...)
+	ips, _ := matrixoe.AnalyzeIOIPs(predicted, state.IPs)
+	fs = append(fs, ips...)
 
 	for _, f := range fs {
 		fmt.Println(f.Code, f.Changes[0].Target())

@@ -38,7 +38,9 @@ func TestLiveFromSnapshotUntouchedEstateIsClean(t *testing.T) {
 			fs, err := matrixoe.AnalyzeLSRefresh(s, vs, st.VMPower)
 			require.NoError(t, err)
 			assert.Empty(t, fs, "storage phase 2 on an untouched estate")
-			assert.Empty(t, matrixoe.AnalyzeIOIPs(s, st.IPs), "IO phase 3 on an untouched estate")
+			ips, err := matrixoe.AnalyzeIOIPs(s, st.IPs)
+			require.NoError(t, err)
+			assert.Empty(t, ips, "IO phase 3 on an untouched estate")
 			rm, err := matrixoe.AnalyzeRM(s, st.Export)
 			require.NoError(t, err)
 			assert.Empty(t, rm, "RM phase 1 on an untouched estate")
@@ -50,4 +52,33 @@ func TestLiveFromSnapshotUntouchedEstateIsClean(t *testing.T) {
 func readLiveOnce(ctx context.Context, s *matrixoe.Snapshot) (*matrixoe.LiveState, error) {
 	l := LiveFromSnapshot(s)
 	return matrixoe.ReadLive(ctx, l, l)
+}
+
+// Review: the fake store rejects a nil change (plain or typed nil pointer)
+// with an error and leaves its content and journal unchanged.
+func TestStoreApplyNilChange(t *testing.T) {
+	tests := []struct {
+		name string
+		c    matrixoe.Change
+	}{
+		{"nil interface", nil},
+		{"typed nil pointer", (*matrixoe.DropLS)(nil)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := restored(t)
+			st, err := NewStore(s)
+			require.NoError(t, err)
+			var applyErr error
+			require.NotPanics(t, func() {
+				applyErr = st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}, tc.c)
+			})
+			require.ErrorIs(t, applyErr, matrixoe.ErrInvalid)
+			got, err := st.Snapshot(ctx)
+			require.NoError(t, err)
+			assert.Empty(t, matrixoe.Diff(s, got), "all or nothing")
+			assert.Empty(t, st.Applied())
+		})
+	}
 }

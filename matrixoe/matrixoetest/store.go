@@ -3,6 +3,7 @@ package matrixoetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/mxsync-go/mxsync/matrixoe"
@@ -82,7 +83,7 @@ func (st *Store) Snapshot(ctx context.Context) (*matrixoe.Snapshot, error) {
 func (st *Store) Apply(ctx context.Context, changes ...matrixoe.Change) error {
 	targets := make([]string, 0, 2*len(changes))
 	for _, c := range changes {
-		if c != nil {
+		if !isNilChange(c) {
 			targets = append(targets, c.Kind(), c.Target())
 		}
 	}
@@ -96,6 +97,17 @@ func (st *Store) Apply(ctx context.Context, changes ...matrixoe.Change) error {
 	}
 	st.applied = append(st.applied, changes...)
 	return nil
+}
+
+// isNilChange reports a nil change, including a typed nil pointer such as
+// (*matrixoe.DropLS)(nil), whose Kind would panic; matrixoe.ApplyAll
+// rejects both with an error.
+func isNilChange(c matrixoe.Change) bool {
+	if c == nil {
+		return true
+	}
+	v := reflect.ValueOf(c)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // Applied returns every change applied so far, in order (a journal).
