@@ -100,3 +100,28 @@ func TestNilInputsGiveErrorsNotPanics(t *testing.T) {
 		assert.False(t, ok)
 	})
 }
+
+// Every record kind refuses an empty ID, templates included.
+func TestValidateEmptyIDs(t *testing.T) {
+	tests := []struct {
+		name  string
+		build func(s *spm.Snapshot)
+		want  string
+	}{
+		{"array", func(s *spm.Snapshot) { s.Arrays[""] = spm.Array{Type: spm.ArrayEVA} }, "array with empty ID"},
+		{"volume", func(s *spm.Snapshot) { s.Volumes[""] = spm.Volume{ArrayID: spmtest.ArrayEVA, WWN: 99} }, "volume with empty ID"},
+		{"service", func(s *spm.Snapshot) { s.Services[""] = spm.Service{} }, "service with empty ID"},
+		{"template", func(s *spm.Snapshot) { s.Templates[""] = spm.Template{Name: "nameless"} }, "template with empty ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := spmtest.Sample()
+			require.NoError(t, s.Validate())
+			tt.build(s)
+			err := s.Validate()
+			var ve *spm.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Contains(t, ve.Problems, tt.want)
+		})
+	}
+}

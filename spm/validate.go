@@ -139,6 +139,9 @@ func (s *Snapshot) Validate() error {
 	}
 	for _, id := range sortedKeys(s.Templates) {
 		t := s.Templates[id]
+		if id == "" {
+			p.addf("template with empty ID")
+		}
 		if t.ID != id {
 			p.addf("template %q: ID field is %q", id, t.ID)
 		}
