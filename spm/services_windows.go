@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/windows"
@@ -18,10 +19,15 @@ import (
 // call opens and closes its own SCM handle, so a WindowsServices is safe for
 // concurrent use. Names may be service key names or display names: a name
 // that is not a key is looked up among the display names (the key names of
-// the HP services are a GAP, see [DefaultServiceNames]).
+// the HP services are a GAP, see [DefaultServiceNames]). That lookup opens
+// every service once; its result is remembered by this WindowsServices, so
+// WaitFor's polls open only the one service.
 type WindowsServices struct {
 	host string        // "" = local computer
 	poll time.Duration // WaitFor's polling interval
+
+	mu   sync.Mutex
+	keys map[string]string // display name -> key name, as resolved
 }
 
 var _ ServiceControl = (*WindowsServices)(nil)
@@ -62,6 +68,12 @@ func (w *WindowsServices) open(ctx context.Context, name string) (*mgr.Mgr, *mgr
 		m.Disconnect()
 		return nil, nil, err
 	}
+	if key, ok := w.cachedKey(name); ok {
+		if s, err := m.OpenService(key); err == nil {
+			return m, s, nil
+		}
+		w.forgetKey(name) // removed or renamed since: look it up again
+	}
 	keys, lerr := m.ListServices()
 	if lerr != nil {
 		m.Disconnect()
@@ -78,12 +90,35 @@ func (w *WindowsServices) open(ctx context.Context, name string) (*mgr.Mgr, *mgr
 		}
 		cfg, cerr := cand.Config()
 		if cerr == nil && cfg.DisplayName == name {
+			w.rememberKey(name, k)
 			return m, cand, nil
 		}
 		cand.Close()
 	}
 	m.Disconnect()
 	return nil, nil, fmt.Errorf("no service with key or display name %q: %w", name, ErrServiceNotFound)
+}
+
+func (w *WindowsServices) cachedKey(display string) (string, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k, ok := w.keys[display]
+	return k, ok
+}
+
+func (w *WindowsServices) rememberKey(display, key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.keys == nil {
+		w.keys = map[string]string{}
+	}
+	w.keys[display] = key
+}
+
+func (w *WindowsServices) forgetKey(display string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.keys, display)
 }
 
 func stateOf(s svc.State) ServiceState {

@@ -4,6 +4,7 @@ package spm
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,6 +55,12 @@ func TestWindowsServicesEventLog(t *testing.T) {
 	assert.Equal(t, ServiceRunning, st)
 	st, err = w.Status(ctx, "Windows Event Log")
 	require.NoError(t, err)
+	assert.Equal(t, ServiceRunning, st)
+	key, ok := w.cachedKey("Windows Event Log")
+	assert.True(t, ok, "the display name's key is remembered")
+	assert.Equal(t, "eventlog", strings.ToLower(key))
+	st, err = w.Status(ctx, "Windows Event Log")
+	require.NoError(t, err, "resolved again from the remembered key")
 	assert.Equal(t, ServiceRunning, st)
 	_, err = w.Status(ctx, "HP No Such Service 0000")
 	assert.ErrorIs(t, err, ErrServiceNotFound)
