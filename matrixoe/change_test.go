@@ -158,7 +158,7 @@ func TestApplyAllIsAllOrNothing(t *testing.T) {
 	assert.NotContains(t, s.LogicalServers, "VM1")
 }
 
-func allChanges(t *testing.T) []Change {
+func allChanges(t testing.TB) []Change {
 	return []Change{
 		SetLSDeactivated{LogicalServerID: "LS1"},
 		DropLS{LogicalServerID: "LS1"},
