@@ -87,8 +87,15 @@ func (e *ServiceError) Error() string {
 // Unwrap returns the cause.
 func (e *ServiceError) Unwrap() error { return e.Err }
 
+// ErrServicePaused is wrapped when a service to start is paused: the SDK
+// does not resume services, and starting a paused service does nothing.
+var ErrServicePaused = errors.New("service is paused; continue it (or stop it) first")
+
 // StartService starts one service unless it already runs and waits until it
-// runs. Errors are *ServiceError naming the service.
+// runs. A service that is stopping is first waited on until it is stopped,
+// since the SCM refuses to start it meanwhile; one that is continuing is
+// waited on; a paused (or pausing) one is an error wrapping
+// [ErrServicePaused]. Errors are *ServiceError naming the service.
 func StartService(ctx context.Context, sc ServiceControl, name string) error {
 	if sc == nil {
 		return &ServiceError{Service: name, Op: "start", Err: errNilServiceControl}
@@ -97,10 +104,18 @@ func StartService(ctx context.Context, sc ServiceControl, name string) error {
 	if err != nil {
 		return &ServiceError{Service: name, Op: "status", Err: err}
 	}
-	if st == ServiceRunning {
+	switch st {
+	case ServiceRunning:
 		return nil
+	case ServicePaused, ServicePausePending:
+		return &ServiceError{Service: name, Op: "start", Err: fmt.Errorf("state %s: %w", st, ErrServicePaused)}
+	case ServiceStopPending:
+		if err := sc.WaitFor(ctx, name, ServiceStopped); err != nil {
+			return &ServiceError{Service: name, Op: "wait", Err: err}
+		}
+		st = ServiceStopped
 	}
-	if st != ServiceStartPending {
+	if st != ServiceStartPending && st != ServiceContinuePending {
 		if err := sc.Start(ctx, name); err != nil {
 			return &ServiceError{Service: name, Op: "start", Err: err}
 		}
