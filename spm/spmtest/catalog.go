@@ -14,8 +14,8 @@ type Catalog struct {
 	mu      sync.Mutex
 	snap    *spm.Snapshot
 	applied []spm.Change
-	// Faults are checked with op "snapshot" (target: catalog ID) and
-	// "apply" (target: change kind).
+	// Faults are checked with op [OpSnapshot] (target: the catalog ID) and
+	// [OpApply] (targets: the change's Kind and its Target).
 	Faults *Faults
 }
 

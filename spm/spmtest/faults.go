@@ -7,7 +7,7 @@ import "github.com/mxsync-go/mxsync/internal/faultrule"
 // vcem and matrixoe fakes addresses each fake unambiguously.
 const (
 	OpSnapshot     = "spm.Snapshot"     // Catalog.Snapshot; target: the catalog ID
-	OpApply        = "spm.Apply"        // Catalog.Apply; target: the change kind
+	OpApply        = "spm.Apply"        // Catalog.Apply; target: the change's Kind or its Target ("volume V1")
 	OpLive         = "spm.Live"         // Arrays.Live; no target
 	OpStatus       = "spm.Status"       // Services.Status; target: the service name
 	OpStart        = "spm.Start"        // Services.Start fails; target: the service name
