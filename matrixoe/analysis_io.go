@@ -64,18 +64,23 @@ func AnalyzeIOServices(ms *Snapshot, file *ServicesFile) ([]Finding, error) {
 // live (live maps address → owner as reported) but free in ms was allocated
 // after the backup; mark it allocated. Live addresses outside the IO pools
 // are not IO's and are ignored. An IPv4-mapped IPv6 live address
-// (::ffff:10.0.0.1) matches its IPv4 form. A nil snapshot is an error.
+// (::ffff:10.0.0.1) matches its IPv4 form; when live reports an address in
+// both forms, the IPv4 form's owner is used and one finding is made (two
+// MarkIPAllocated with different owners could not both apply). A nil
+// snapshot is an error.
 func AnalyzeIOIPs(ms *Snapshot, live map[netip.Addr]string) ([]Finding, error) {
 	if ms == nil {
 		return nil, errors.New("matrixoe: AnalyzeIOIPs: nil snapshot")
 	}
 	var out []Finding
-	for _, live4in6 := range sortedAddrs(live) {
+	done := map[netip.Addr]bool{}
+	for _, live4in6 := range sortedAddrs(live) { // IPv4 sorts before ::ffff:
 		a := live4in6.Unmap() // the database keys IPv4 addresses in IPv4 form
 		ip, ok := ms.IPs[a]
-		if !ok || ip.Allocated {
+		if !ok || ip.Allocated || done[a] {
 			continue
 		}
+		done[a] = true
 		out = append(out, Finding{
 			Code: CodeIPAllocatedLive, Severity: SeverityWarning,
 			Subject: Subject{Address: a},

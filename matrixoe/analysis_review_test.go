@@ -1,6 +1,7 @@
 package matrixoe
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -121,6 +122,64 @@ func TestServicesFileErrorMessageIsBounded(t *testing.T) {
 				assert.Contains(t, msg, tc.wantMore)
 				assert.Equal(t, MaxListedProblems, strings.Count(msg, "InfrastructureServices.txt"))
 			}
+		})
+	}
+}
+
+// Review: a live side reporting one address in both IPv4 and IPv4-mapped
+// form yields one finding, and the phase's changes apply.
+func TestAnalyzeIOIPsAddressInBothForms(t *testing.T) {
+	a := addr(t, "10.0.0.7")
+	mapped := addr(t, "::ffff:10.0.0.7")
+	tests := []struct {
+		name      string
+		live      map[netip.Addr]string
+		wantOwner string
+	}{
+		{"same owner in both forms", map[netip.Addr]string{a: "svc", mapped: "svc"}, "svc"},
+		{"different owners: the IPv4 form's", map[netip.Addr]string{a: "v4", mapped: "mapped"}, "v4"},
+		{"mapped form only", map[netip.Addr]string{mapped: "mapped"}, "mapped"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ms := newMS().ip(a, "").build(t)
+			fs, err := AnalyzeIOIPs(ms, tc.live)
+			require.NoError(t, err)
+			require.Len(t, fs, 1)
+			assert.Equal(t, Changes{MarkIPAllocated{Address: a, Owner: tc.wantOwner}}, fs[0].Changes)
+			require.NoError(t, ApplyAll(ms, ChangesOf(fs)...))
+			again, err := AnalyzeIOIPs(ms, tc.live)
+			require.NoError(t, err)
+			assert.Empty(t, again)
+		})
+	}
+}
+
+// Review: two logical servers cannot be the same VM (the power refresh
+// keys VMs by ID, so both would take one VM's state).
+func TestValidateDuplicateVMID(t *testing.T) {
+	s := newMS().vm("VM1", "vm-1", PowerOn).vm("VM2", "vm-1", PowerOff).s
+	err := s.Validate()
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, []string{`logical server "VM2": VM "vm-1" already owned by logical server "VM1"`}, ve.Problems)
+}
+
+// Review: empty IDs inside an RM export are rejected with their index.
+func TestRMExportEmptyIDs(t *testing.T) {
+	tests := []struct {
+		name string
+		rg   RecoveryGroup
+		want string
+	}{
+		{"empty protected logical server", RecoveryGroup{Name: "RG1", Set: "A", ProtectedLS: []string{"LS1", ""}}, `recoveryGroups[0] ("RG1"): protectedLogicalServers[1]: empty logical server id`},
+		{"empty replication group", RecoveryGroup{Name: "RG1", Set: "A", ReplicationGroups: []string{""}}, `recoveryGroups[0] ("RG1"): replicationGroups[0]: empty storage replication group name`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := export(tc.rg).Validate()
+			require.ErrorIs(t, err, ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
 }

@@ -50,8 +50,8 @@ type RMExport struct {
 }
 
 // Validate checks the header and every recovery group (non-empty name and
-// set, unique names, no logical server listed twice) and lists every
-// problem.
+// set, unique names, no logical server listed twice, no empty logical
+// server ID or storage replication group name) and lists every problem.
 func (e *RMExport) Validate() error {
 	if e == nil {
 		return fmt.Errorf("matrixoe: RM export: nil export: %w", ErrInvalid)
@@ -78,6 +78,12 @@ func (e *RMExport) Validate() error {
 		}
 		if d := firstDup(rg.ProtectedLS); d != "" {
 			p = append(p, fmt.Sprintf("%s (%q): logical server %q listed twice", where, rg.Name, d))
+		}
+		if i := slices.Index(rg.ProtectedLS, ""); i >= 0 {
+			p = append(p, fmt.Sprintf("%s (%q): protectedLogicalServers[%d]: empty logical server id", where, rg.Name, i))
+		}
+		if i := slices.Index(rg.ReplicationGroups, ""); i >= 0 {
+			p = append(p, fmt.Sprintf("%s (%q): replicationGroups[%d]: empty storage replication group name", where, rg.Name, i))
 		}
 	}
 	if len(p) > 0 {

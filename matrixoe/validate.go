@@ -31,6 +31,7 @@ func (s *Snapshot) Validate() error {
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
 
 	profileOwner := map[string]string{}
+	vmOwner := map[string]string{}
 	speOwner := map[string]string{}
 	for _, id := range sortedKeys(s.LogicalServers) {
 		ls := s.LogicalServers[id]
@@ -61,6 +62,13 @@ func (s *Snapshot) Validate() error {
 			}
 			if ls.ProfileID != "" {
 				add("%s: vm server with profileId %q", where, ls.ProfileID)
+			}
+		}
+		if ls.VMID != "" {
+			if other, dup := vmOwner[ls.VMID]; dup {
+				add("%s: VM %q already owned by logical server %q", where, ls.VMID, other)
+			} else {
+				vmOwner[ls.VMID] = id
 			}
 		}
 		if ls.ProfileID != "" {
