@@ -290,7 +290,10 @@ type ModeChange struct {
 	Previous string `json:"previous"`
 	Value    string `json:"value"`
 	// Changed is false when the file already held Value; nothing was
-	// written and no backup made.
+	// written and no backup made. Then Previous is Value too: after an
+	// interrupted run that already wrote InternalRecovery, only the first
+	// run's ModeChange (or its backup file) knows the original value, so
+	// keep that ModeChange (it is JSON) until the value is put back.
 	Changed bool `json:"changed"`
 	// Backup is the copy of the file as it was before the edit:
 	// <file>.mxsync-<UTC time>.bak in the same folder ("" when unchanged).
