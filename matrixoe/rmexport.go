@@ -152,6 +152,13 @@ func (e *ExportConflictError) Unwrap() error { return ErrConflict }
 // would hold it in two sets, which RM's rule forbids). Without that check a
 // second import of the same export could fail where the first succeeded,
 // and ApplyRMExport would not be idempotent. Each clash is listed once.
+//
+// A database group that the export replaces under its own name does not
+// count as a holder; one the export replaces while another export group of
+// a different set takes its replication group does (INFER: RM's text does
+// not say whether the replaced groups are deleted before the check, so the
+// stricter reading is kept — moving a replication group between sets in
+// one export is reported as RM-EXPORT-CONFLICT for a human to resolve).
 func rmConflicts(current map[string]RecoveryGroup, exp RMExport) []string {
 	var out []string
 	seen := map[[4]string]bool{}

@@ -159,8 +159,14 @@ func (l *Live) DeleteVM(vmID string) error {
 }
 
 // AllocateIP records an address put in use after the backup by owner. An
-// address already in use is an error naming its owner.
+// address already in use is an error naming its owner; an invalid address
+// is an error. An IPv4-mapped address (::ffff:10.0.0.1) is the IPv4
+// address, as for the live IO.
 func (l *Live) AllocateIP(a netip.Addr, owner string) error {
+	if !a.IsValid() {
+		return fmt.Errorf("matrixoetest: AllocateIP: invalid address: %w", matrixoe.ErrInvalid)
+	}
+	a = a.Unmap()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if cur, ok := l.ips[a]; ok {
@@ -170,8 +176,10 @@ func (l *Live) AllocateIP(a netip.Addr, owner string) error {
 	return nil
 }
 
-// ReleaseIP frees an address in use.
+// ReleaseIP frees an address in use (an IPv4-mapped address is the IPv4
+// address).
 func (l *Live) ReleaseIP(a netip.Addr) error {
+	a = a.Unmap()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.ips[a]; !ok {

@@ -1,6 +1,7 @@
 package matrixoetest
 
 import (
+	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
@@ -35,11 +36,24 @@ func (l *Live) Data() LiveData {
 }
 
 // NewLiveFromData returns a live side holding a copy of d. An invalid
-// export is an error.
+// export, a VM power state other than on, off or unknown, and an invalid
+// or IPv4-mapped address are errors naming the VM or address.
 func NewLiveFromData(d LiveData, opts ...Option) (*Live, error) {
 	l := NewLive(opts...)
-	maps.Copy(l.vms, d.VMs)
-	maps.Copy(l.ips, d.IPs)
+	for _, id := range slices.Sorted(maps.Keys(d.VMs)) {
+		switch p := d.VMs[id]; p {
+		case matrixoe.PowerOn, matrixoe.PowerOff, matrixoe.PowerUnknown:
+			l.vms[id] = p
+		default:
+			return nil, fmt.Errorf("matrixoetest: live data: VM %q: power state %q (want %q, %q or empty): %w", id, p, matrixoe.PowerOn, matrixoe.PowerOff, matrixoe.ErrInvalid)
+		}
+	}
+	for a, owner := range d.IPs {
+		if !a.IsValid() || a.Is4In6() {
+			return nil, fmt.Errorf("matrixoetest: live data: IP %s: invalid or IPv4-mapped address (write IPv4 addresses as a.b.c.d): %w", a, matrixoe.ErrInvalid)
+		}
+		l.ips[a] = owner
+	}
 	for _, s := range d.Services {
 		l.services[s] = true
 	}

@@ -2,6 +2,7 @@ package matrixoetest
 
 import (
 	"context"
+	"net/netip"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/matrixoe"
@@ -81,4 +82,43 @@ func TestStoreApplyNilChange(t *testing.T) {
 			assert.Empty(t, st.Applied())
 		})
 	}
+}
+
+// Review: the live IO knows one address whatever its written form.
+func TestLiveAllocateIPForms(t *testing.T) {
+	v4 := netip.MustParseAddr("10.0.0.9")
+	mapped := netip.MustParseAddr("::ffff:10.0.0.9")
+	l := NewLive()
+	require.NoError(t, l.AllocateIP(mapped, "svc"))
+	assert.ErrorIs(t, l.AllocateIP(v4, "other"), matrixoe.ErrConflict, "same address in IPv4 form")
+	assert.ErrorIs(t, l.AllocateIP(netip.Addr{}, "x"), matrixoe.ErrInvalid)
+	ips, err := l.IPAllocations(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, map[netip.Addr]string{v4: "svc"}, ips)
+	require.NoError(t, l.ReleaseIP(v4))
+	assert.ErrorIs(t, l.ReleaseIP(mapped), matrixoe.ErrNotFound)
+}
+
+// Review: loading live data checks what a hand-edited file could get wrong.
+func TestNewLiveFromDataRejectsBadValues(t *testing.T) {
+	tests := []struct {
+		name string
+		d    LiveData
+		want string
+	}{
+		{"unknown power state", LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": "suspended"}}, `VM "vm-1": power state "suspended"`},
+		{"IPv4-mapped address", LiveData{IPs: map[netip.Addr]string{netip.MustParseAddr("::ffff:10.0.0.1"): "x"}}, "IP ::ffff:10.0.0.1"},
+		{"invalid address", LiveData{IPs: map[netip.Addr]string{{}: "x"}}, "IP invalid IP"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := NewLiveFromData(tc.d)
+			require.ErrorIs(t, err, matrixoe.ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Nil(t, l)
+		})
+	}
+	l, err := NewLiveFromData(LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerUnknown}})
+	require.NoError(t, err, "unknown power is a state VMM can report")
+	assert.Equal(t, matrixoe.PowerUnknown, l.Data().VMs["vm-1"])
 }
