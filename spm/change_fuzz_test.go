@@ -1,0 +1,54 @@
+package spm_test
+
+import (
+	"testing"
+
+	"github.com/mxsync-go/mxsync/spm"
+	"github.com/mxsync-go/mxsync/spm/spmtest"
+)
+
+// FuzzDecodeApplyChange: any bytes either fail to decode or give a change
+// whose JSON form decodes to the same change; applied to the valid sample
+// catalog, it either fails and changes nothing, or succeeds and leaves the
+// catalog valid.
+func FuzzDecodeApplyChange(f *testing.F) {
+	for _, seed := range []string{
+		`{"kind":"spm.Quarantine","volumeId":"vol3"}`,
+		`{"kind":"spm.MarkServiceNonConformant","serviceId":"svc-s2"}`,
+		`{"kind":"spm.SetSignatureState","volumeId":"volxp","state":"Valid"}`,
+		`{"kind":"spm.SetSignatureState","volumeId":"vol3","state":"Service Mismatch"}`,
+		`{"kind":"spm.RemoveVolume","volumeId":"vol7"}`,
+		`{"kind":"spm.SetPresentations","volumeId":"vol7","presentations":[{"volumeId":"vol7","initiator":"50:01:43:80:00:00:00:07","host":"h","lun":3}]}`,
+		`{"kind":"spm.SetPresentations","volumeId":"vol5","presentations":[]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := spm.UnmarshalChange(data)
+		if err != nil {
+			return
+		}
+		b, err := spm.MarshalChange(c)
+		if err != nil {
+			t.Fatalf("marshal %#v: %v", c, err)
+		}
+		back, err := spm.UnmarshalChange(b)
+		if err != nil {
+			t.Fatalf("re-decode %s: %v", b, err)
+		}
+		if c.String() != back.String() || c.Kind() != back.Kind() || c.Target() != back.Target() {
+			t.Fatalf("round trip changed %v into %v", c, back)
+		}
+		s := spmtest.Sample()
+		before := s.Fingerprint()
+		if err := spm.Apply(s, c); err != nil {
+			if s.Fingerprint() != before {
+				t.Fatalf("failed %v changed the catalog: %v", c, err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("%v left an invalid catalog: %v", c, err)
+		}
+	})
+}
