@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -198,4 +199,29 @@ func TestAnalyzeRMReplicationGroupMovedAcrossSets(t *testing.T) {
 	assert.Equal(t, []Code{CodeRMExportConflict}, codes(fs))
 	assert.Contains(t, fs[0].Message, `storage replication group "SRG1" of recovery group "RG-B" (set "SET-2") is held by recovery group "RG-A" of set "SET-1"`)
 	assert.ErrorIs(t, Apply(ms, ApplyRMExport{Export: *exp}), ErrConflict)
+}
+
+// Review (found by the random-estate test): a catalog volume that a carved
+// SPE lists is in an SPE; lsmanalyzer must not propose adding it to another
+// entry (AddVolumeToSPE would conflict and fail the whole phase).
+func TestAnalyzeLSMAnalyzerVolumeInCarvedSPE(t *testing.T) {
+	w1, w2 := wwn(t, "50:01:43:80:00:00:00:01"), wwn(t, "50:01:43:80:00:00:00:02")
+	ms := newMS().spe("C1", SPECarved, []string{"V1"}, w1).spe("SPE2", SPECatalog, nil, w2).
+		vc("LS1", "P1", true, "C1").vc("LS2", "P2", true, "SPE2").build(t)
+	tests := []struct {
+		name string
+		to   []addrpool.WWN
+	}{
+		{"presented to another entry's WWPN", []addrpool.WWN{w2}},
+		{"presented to its carved entry's WWPN", []addrpool.WWN{w1}},
+		{"presented to an unknown WWPN", []addrpool.WWN{wwn(t, "50:01:43:80:00:00:00:09")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cur := newSPM().vol("V1", "", tc.to...).s
+			fs, err := AnalyzeLSMAnalyzer(ms, newSPM().vol("V1", "").s, cur)
+			require.NoError(t, err)
+			assert.Empty(t, fs)
+		})
+	}
 }

@@ -128,7 +128,9 @@ func inoperableReason(ms *Snapshot, ls LogicalServer) string {
 //   - in no SPE, presented, no SPE's WWPN → delete it from SPM; the code
 //     says whether the restored catalog knew it (LSM-VOL-PRESENTED-WITHOUT-SPE)
 //     or not (LSM-VOL-NOT-IN-RESTORED-CATALOG);
-//   - in no SPE and not presented → an available volume, no finding.
+//   - in no SPE and not presented → an available volume, no finding;
+//   - listed by a carved SPE → IO's storage, no finding (a volume is in at
+//     most one SPE of either kind, so it must not be proposed for another).
 //
 // Then, per catalog-based SPE, a volume it lists that current does not have
 // is removed from it (LSM-SPE-VOLUME-NOT-IN-CATALOG).
@@ -137,12 +139,15 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 		return nil, errors.New("matrixoe: AnalyzeLSMAnalyzer: nil snapshot")
 	}
 	volSPE := map[string]string{}
+	carvedVol := map[string]bool{}
 	wwpnSPEs := map[addrpool.WWN][]string{}
 	for _, id := range sortedKeys(ms.SPEs) {
 		spe := ms.SPEs[id]
-		if spe.Kind == SPECatalog {
-			for _, v := range spe.VolumeIDs {
+		for _, v := range spe.VolumeIDs {
+			if spe.Kind == SPECatalog {
 				volSPE[v] = id
+			} else {
+				carvedVol[v] = true
 			}
 		}
 		for _, w := range spe.WWPNs {
@@ -163,6 +168,9 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 
 	var out []Finding
 	for _, vid := range sortedKeys(current.Volumes) {
+		if carvedVol[vid] {
+			continue // IO's carved storage, not judged by lsmanalyzer
+		}
 		vol := current.Volumes[vid]
 		inits := presented[vid]
 		speID, inSPE := volSPE[vid]
