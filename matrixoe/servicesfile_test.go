@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -135,8 +136,14 @@ func TestParseServicesFileErrors(t *testing.T) {
 }
 
 func TestServicesFilePath(t *testing.T) {
-	p := ServicesFilePath(filepath.Join("C:", "Program Files", "HP", "Systems Insight Manager"))
-	assert.Equal(t, filepath.Join("C:", "Program Files", "HP", "Systems Insight Manager", "mxsync", "data", "InfrastructureServices.txt"), p)
+	// Literal expectations (not built with filepath.Join, which would make
+	// the test agree with any implementation): the CMS is Windows.
+	sim, want := "/opt/sim", "/opt/sim/mxsync/data/InfrastructureServices.txt"
+	if runtime.GOOS == "windows" {
+		sim, want = `C:\Program Files\HP\Systems Insight Manager`, `C:\Program Files\HP\Systems Insight Manager\mxsync\data\InfrastructureServices.txt`
+	}
+	p := ServicesFilePath(sim)
+	assert.Equal(t, want, p)
 	assert.Equal(t, ServicesFileName, filepath.Base(p))
 }
 
