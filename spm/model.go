@@ -80,7 +80,11 @@ type Volume struct {
 	Signature     SignatureState `json:"signature,omitempty"`
 	OwningCatalog string         `json:"owningCatalog,omitempty"`
 	ServiceID     string         `json:"serviceId,omitempty"` // storage service the volume is bound to
-	Offline       bool           `json:"offline,omitempty"`
+	// Offline records that the SPM UI shows the volume offline, when the
+	// source of the snapshot knows it. The analysis does not read it: for
+	// [Analyze] a volume is offline when its array no longer holds it
+	// (a restored catalog predates the deletion, so it cannot say).
+	Offline bool `json:"offline,omitempty"`
 	// Activation is the activation level of the volume's service binding as
 	// the catalog records it (free text, e.g. "active"); compared with the
 	// array's signature to detect "Service Activation Level Mismatch".
