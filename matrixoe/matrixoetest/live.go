@@ -21,6 +21,7 @@ type Live struct {
 	vms      map[string]matrixoe.PowerState
 	ips      map[netip.Addr]string
 	deleted  map[string]bool // service names deleted after the backup
+	created  map[string]bool // live service names created after the backup
 	services map[string]bool // live service names
 	export   *matrixoe.RMExport
 	faults   *Faults
@@ -38,6 +39,7 @@ func NewLive(opts ...Option) *Live {
 		vms:      map[string]matrixoe.PowerState{},
 		ips:      map[netip.Addr]string{},
 		deleted:  map[string]bool{},
+		created:  map[string]bool{},
 		services: map[string]bool{},
 		faults:   o.faults,
 	}
@@ -189,16 +191,26 @@ func (l *Live) ReleaseIP(a netip.Addr) error {
 	return nil
 }
 
-// CreateService records a service created after the backup.
+// CreateService records a service created after the backup. Re-creating a
+// service deleted after the backup takes it off the deleted list.
 func (l *Live) CreateService(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.services[name] {
+		return
+	}
 	l.services[name] = true
-	delete(l.deleted, name)
+	if l.deleted[name] {
+		delete(l.deleted, name)
+	} else {
+		l.created[name] = true
+	}
 }
 
-// DeleteService records that the service was deleted after the backup and
-// releases the addresses it owned.
+// DeleteService records that the service was deleted and releases the
+// addresses it owned. A service that existed at backup time goes on the
+// deleted list; one created after the backup just disappears, since the
+// restored database (and so InfrastructureServices.txt) never had it.
 func (l *Live) DeleteService(name string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -206,7 +218,11 @@ func (l *Live) DeleteService(name string) error {
 		return fmt.Errorf("matrixoetest: service %q: %w", name, matrixoe.ErrNotFound)
 	}
 	delete(l.services, name)
-	l.deleted[name] = true
+	if l.created[name] {
+		delete(l.created, name)
+	} else {
+		l.deleted[name] = true
+	}
 	for a, owner := range l.ips {
 		if owner == name {
 			delete(l.ips, a)

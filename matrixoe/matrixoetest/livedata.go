@@ -16,6 +16,7 @@ type LiveData struct {
 	IPs             map[netip.Addr]string          `json:"ips"`
 	Services        []string                       `json:"services"`
 	DeletedServices []string                       `json:"deletedServices,omitempty"`
+	CreatedServices []string                       `json:"createdServices,omitempty"` // of Services, those created after the backup
 	Export          *matrixoe.RMExport             `json:"rmExport,omitempty"`
 }
 
@@ -28,6 +29,7 @@ func (l *Live) Data() LiveData {
 		IPs:             maps.Clone(l.ips),
 		Services:        slices.Sorted(maps.Keys(l.services)),
 		DeletedServices: slices.Sorted(maps.Keys(l.deleted)),
+		CreatedServices: slices.Sorted(maps.Keys(l.created)),
 	}
 	if l.export != nil {
 		d.Export = cloneExport(l.export)
@@ -59,6 +61,12 @@ func NewLiveFromData(d LiveData, opts ...Option) (*Live, error) {
 	}
 	for _, s := range d.DeletedServices {
 		l.deleted[s] = true
+	}
+	for _, s := range d.CreatedServices {
+		if !l.services[s] {
+			return nil, fmt.Errorf("matrixoetest: live data: created service %q is not in services: %w", s, matrixoe.ErrInvalid)
+		}
+		l.created[s] = true
 	}
 	if err := l.SetExport(d.Export); err != nil {
 		return nil, err
