@@ -1,6 +1,7 @@
 package matrixoe
 
 import (
+	"encoding/json"
 	"net/netip"
 	"strings"
 	"testing"
@@ -224,4 +225,65 @@ func TestAnalyzeLSMAnalyzerVolumeInCarvedSPE(t *testing.T) {
 			assert.Empty(t, fs)
 		})
 	}
+}
+
+// Review: a hand-edited snapshot file's typos and repeated keys are
+// errors naming section, key and field (encoding/json alone ignores the
+// first and keeps the last of the second).
+func TestSnapshotJSONRejectsTyposAndDuplicates(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"unknown field in a record", `{"logicalServers":{"LS1":{"id":"LS1","name":"x","kind":"vm","vmId":"v","activted":true}}}`,
+			[]string{`logicalServers: "LS1"`, `unknown field "activted"`}},
+		{"unknown section", `{"logicalServer":{}}`, []string{`unknown field "logicalServer"`}},
+		{"key twice", `{"services":{"S1":{"id":"S1","name":"a"},"S1":{"id":"S1","name":"b"}}}`,
+			[]string{`services: key "S1" appears twice`}},
+		{"address key twice in two spellings", `{"ipAllocations":{"10.0.0.1":{"address":"10.0.0.1"},"10.0.0.01":{"address":"10.0.0.1"}}}`,
+			[]string{`ipAllocations: key "10.0.0.01"`}},
+		{"bad address key", `{"ipAllocations":{"nope":{}}}`, []string{`ipAllocations: key "nope"`}},
+		{"section not an object", `{"requests":[]}`, []string{`requests: want an object keyed by ID`}},
+		{"every problem reported", `{"services":{"S1":{"x":1}},"requests":{"R1":{"y":2}}}`,
+			[]string{`services: "S1"`, `requests: "R1"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewSnapshot()
+			s.Services["KEEP"] = Service{ID: "KEEP", Name: "keep"}
+			err := json.Unmarshal([]byte(tc.in), s)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Contains(t, s.Services, "KEEP", "on error the snapshot is unchanged")
+		})
+	}
+}
+
+func TestSnapshotJSONAcceptsWhatMarshalWrites(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+	}{
+		{"null", `null`},
+		{"empty object", `{}`},
+		{"null sections", `{"logicalServers":null,"ipAllocations":null}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var s Snapshot
+			require.NoError(t, json.Unmarshal([]byte(tc.in), &s))
+			assert.NotNil(t, s.LogicalServers)
+			assert.NotNil(t, s.IPs)
+			assert.Empty(t, Diff(&s, NewSnapshot()))
+		})
+	}
+	e := sampleEstate(t)
+	b, err := json.Marshal(e.ms)
+	require.NoError(t, err)
+	var back Snapshot
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Empty(t, Diff(e.ms, &back))
 }

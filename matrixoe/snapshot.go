@@ -55,20 +55,6 @@ func (s *Snapshot) Clone() *Snapshot {
 	return c
 }
 
-// UnmarshalJSON decodes a snapshot and allocates absent maps, so a decoded
-// snapshot can be passed to [Apply] directly. It does not validate: call
-// [Snapshot.Validate].
-func (s *Snapshot) UnmarshalJSON(b []byte) error {
-	type plain Snapshot
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return fmt.Errorf("matrixoe: decode snapshot: %w", err)
-	}
-	*s = *(*Snapshot)(&p)
-	s.ensureMaps()
-	return nil
-}
-
 func (s *Snapshot) ensureMaps() {
 	if s.LogicalServers == nil {
 		s.LogicalServers = map[string]LogicalServer{}
