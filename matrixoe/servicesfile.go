@@ -210,8 +210,12 @@ func ParseServicesFile(data []byte, s *Snapshot) (*ServicesFile, error) {
 		seen[text] = line
 		entries = append(entries, ServiceEntry{Line: line, Name: text, ServiceID: id, Deleted: deleted})
 	}
+	named := make(map[string]bool, len(probs)) // names a bad line already mentions
+	for _, p := range probs {
+		named[p.Name] = true
+	}
 	for _, name := range slices.Sorted(mapKeys(byName)) {
-		if seen[name] == 0 && !anyLineNamed(probs, name) {
+		if seen[name] == 0 && !named[name] {
 			probs = append(probs, LineProblem{Name: name, Problem: "service missing from the file (mark deleted services with '*', do not remove lines)"})
 		}
 	}
@@ -241,15 +245,6 @@ func decodeUTF16(data []byte) ([]byte, error) {
 		units[i] = order.Uint16(data[2*i:])
 	}
 	return []byte(string(utf16.Decode(units))), nil
-}
-
-func anyLineNamed(probs []LineProblem, name string) bool {
-	for _, p := range probs {
-		if p.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // WriteServicesFile writes [FormatServicesFile] of s to path atomically
