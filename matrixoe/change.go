@@ -402,6 +402,12 @@ func deref(c Change) Change {
 // wrapping [ErrConflict]. Each change type documents its rule; the package
 // doc explains the choice.
 func Apply(s *Snapshot, c Change) error {
+	return applyIndexed(s, c, nil)
+}
+
+// applyIndexed is Apply with an optional volume index (see volumeIndex);
+// nil scans the snapshot.
+func applyIndexed(s *Snapshot, c Change, ix *volumeIndex) error {
 	if c == nil {
 		return &ChangeError{Kind: "<nil>", Target: "-", Err: invalid("nil change")}
 	}
@@ -413,7 +419,7 @@ func Apply(s *Snapshot, c Change) error {
 		return changeErr(c, invalid("nil snapshot"))
 	}
 	s.ensureMaps()
-	if err := apply(s, c); err != nil {
+	if err := apply(s, c, ix); err != nil {
 		return changeErr(c, err)
 	}
 	return nil
@@ -421,14 +427,18 @@ func Apply(s *Snapshot, c Change) error {
 
 // ApplyAll applies changes in order, all or nothing: on the first error s
 // is left unchanged and the error names the change's index. A nil s is an
-// error wrapping [ErrInvalid].
+// error wrapping [ErrInvalid]. The result is exactly that of calling
+// [Apply] for each change; a batch that adds volumes to, or deletes volumes
+// from, storage pool entries looks volumes up in an index built once for
+// the batch instead of scanning every entry per change.
 func ApplyAll(s *Snapshot, changes ...Change) error {
 	if s == nil {
 		return invalid("matrixoe: ApplyAll: nil snapshot")
 	}
 	work := s.Clone()
+	ix := &volumeIndex{}
 	for i, c := range changes {
-		if err := Apply(work, c); err != nil {
+		if err := applyIndexed(work, c, ix); err != nil {
 			return &IndexedError{Index: i, Err: err}
 		}
 	}
@@ -448,7 +458,7 @@ func (e *IndexedError) Error() string { return fmt.Sprintf("change #%d: %v", e.I
 // Unwrap returns the change's error.
 func (e *IndexedError) Unwrap() error { return e.Err }
 
-func apply(s *Snapshot, c Change) error {
+func apply(s *Snapshot, c Change, ix *volumeIndex) error {
 	switch c := c.(type) {
 	case SetLSDeactivated:
 		ls, ok := s.LogicalServers[c.LogicalServerID]
@@ -501,13 +511,12 @@ func apply(s *Snapshot, c Change) error {
 		if slices.Contains(spe.VolumeIDs, c.VolumeID) {
 			return nil // already applied
 		}
-		for id, other := range s.SPEs { // a valid snapshot has at most one holder
-			if slices.Contains(other.VolumeIDs, c.VolumeID) {
-				return conflict("volume %q already in storage pool entry %q, not %q", c.VolumeID, id, c.SPEID)
-			}
+		if held := ix.holders(s, c.VolumeID); len(held) > 0 { // a valid snapshot has at most one holder
+			return conflict("volume %q already in storage pool entry %q, not %q", c.VolumeID, held[0], c.SPEID)
 		}
 		spe.VolumeIDs = append(slices.Clip(spe.VolumeIDs), c.VolumeID)
-		s.SPEs[spe.ID] = spe
+		s.SPEs[c.SPEID] = spe
+		ix.add(c.VolumeID, c.SPEID)
 	case RemoveVolumeFromSPE:
 		spe, ok := s.SPEs[c.SPEID]
 		if !ok {
@@ -520,15 +529,17 @@ func apply(s *Snapshot, c Change) error {
 			return nil // already applied
 		}
 		spe.VolumeIDs = without(spe.VolumeIDs, c.VolumeID)
-		s.SPEs[spe.ID] = spe
+		s.SPEs[c.SPEID] = spe
+		ix.remove(c.VolumeID, c.SPEID)
 	case DeleteVolumeFromSPM:
 		if c.VolumeID == "" {
 			return invalid("empty volume id")
 		}
-		for id, spe := range s.SPEs {
-			if spe.Kind == SPECatalog && slices.Contains(spe.VolumeIDs, c.VolumeID) {
+		for _, id := range ix.holders(s, c.VolumeID) {
+			if spe := s.SPEs[id]; spe.Kind == SPECatalog {
 				spe.VolumeIDs = without(spe.VolumeIDs, c.VolumeID)
 				s.SPEs[id] = spe
+				ix.remove(c.VolumeID, id)
 			}
 		}
 	case TerminateRequest:

@@ -210,3 +210,54 @@ func TestRandomEstatesPhasesResolveThemselves(t *testing.T) {
 		}
 	}
 }
+
+// Review: ApplyAll (which looks volumes up in a batch index) gives exactly
+// what applying each change with Apply gives — state and error — on random
+// sequences of volume changes that include conflicts, re-applications and
+// unknown entries.
+func TestApplyAllMatchesApplyOnRandomVolumeChanges(t *testing.T) {
+	oks, fails := 0, 0
+	for seed := range uint64(300) {
+		e := randomEstate(t, seed)
+		r := rand.New(rand.NewPCG(seed, 11))
+		speIDs := append(sortedKeys(e.ms.SPEs), "SPE-unknown")
+		var changes []Change
+		for range 1 + r.IntN(12) {
+			vol := fmt.Sprintf("V%d", r.IntN(26))
+			spe := speIDs[r.IntN(len(speIDs))]
+			switch r.IntN(3) {
+			case 0:
+				changes = append(changes, AddVolumeToSPE{SPEID: spe, VolumeID: vol})
+			case 1:
+				changes = append(changes, RemoveVolumeFromSPE{SPEID: spe, VolumeID: vol})
+			default:
+				changes = append(changes, DeleteVolumeFromSPM{VolumeID: vol})
+			}
+		}
+		// The longest prefix Apply accepts, and the first error.
+		seq := e.ms.Clone()
+		var seqErr error
+		for i, c := range changes {
+			if err := Apply(seq, c); err != nil {
+				seqErr = &IndexedError{Index: i, Err: err}
+				break
+			}
+		}
+		batch := e.ms.Clone()
+		err := ApplyAll(batch, changes...)
+		if seqErr != nil {
+			require.Error(t, err, "seed %d", seed)
+			assert.Equal(t, seqErr.Error(), err.Error(), "seed %d", seed)
+			assert.Empty(t, Diff(e.ms, batch), "seed %d: all or nothing", seed)
+			fails++
+			continue
+		}
+		require.NoError(t, err, "seed %d", seed)
+		assert.Empty(t, Diff(seq, batch), "seed %d", seed)
+		assert.NoError(t, batch.Validate(), "seed %d", seed)
+		oks++
+	}
+	t.Logf("%d batches applied, %d refused", oks, fails)
+	assert.Positive(t, oks, "some batches apply")
+	assert.Positive(t, fails, "some batches are refused")
+}
