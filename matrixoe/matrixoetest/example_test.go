@@ -27,7 +27,11 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	live := matrixoetest.LiveFromSnapshot(restored)
+	live, err := matrixoetest.LiveFromSnapshot(restored)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
 	// After the backup: "old" was deleted and a new service took 10.0.0.2.
 	_ = live.DeleteService("old")

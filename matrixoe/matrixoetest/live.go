@@ -49,8 +49,14 @@ func NewLive(opts ...Option) *Live {
 // s: every VM with its recorded power state (unknown stays unknown, so an
 // untouched estate yields no power finding), every
 // allocated IP with its service name or owner, every service, and an RM
-// export equal to s's recovery groups.
-func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) *Live {
+// export equal to s's recovery groups. A nil or invalid s is an error.
+func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) (*Live, error) {
+	if s == nil {
+		return nil, fmt.Errorf("matrixoetest: LiveFromSnapshot: nil snapshot: %w", matrixoe.ErrInvalid)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("matrixoetest: LiveFromSnapshot: %w", err)
+	}
 	l := NewLive(opts...)
 	for _, ls := range s.LogicalServers {
 		if ls.Kind == matrixoe.LSVirtual {
@@ -76,8 +82,11 @@ func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) *Live {
 		rg.ReplicationGroups = slices.Clone(rg.ReplicationGroups)
 		exp.RecoveryGroups = append(exp.RecoveryGroups, rg)
 	}
+	if err := exp.Validate(); err != nil {
+		return nil, fmt.Errorf("matrixoetest: LiveFromSnapshot: recovery groups as an export: %w", err)
+	}
 	l.export = exp
-	return l
+	return l, nil
 }
 
 // VMPowerStates returns a copy of the VM power states.

@@ -152,7 +152,8 @@ func TestFaultDelayHonoursContext(t *testing.T) {
 func TestLiveScriptedActivity(t *testing.T) {
 	ctx := context.Background()
 	s := restored(t)
-	l := LiveFromSnapshot(s)
+	l, err := LiveFromSnapshot(s)
+	require.NoError(t, err)
 
 	vms, err := l.VMPowerStates(ctx)
 	require.NoError(t, err)
@@ -221,7 +222,8 @@ func TestConcurrentUse(t *testing.T) {
 	ctx := context.Background()
 	st, err := NewStore(restored(t))
 	require.NoError(t, err)
-	l := LiveFromSnapshot(restored(t))
+	l, err := LiveFromSnapshot(restored(t))
+	require.NoError(t, err)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
@@ -249,7 +251,8 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestLiveDataRoundTrip(t *testing.T) {
-	l := LiveFromSnapshot(restored(t))
+	l, err := LiveFromSnapshot(restored(t))
+	require.NoError(t, err)
 	require.NoError(t, l.DeleteService("db"))
 	require.NoError(t, l.AllocateIP(netip.MustParseAddr("10.0.0.9"), "new"))
 	d := l.Data()

@@ -51,7 +51,10 @@ func TestLiveFromSnapshotUntouchedEstateIsClean(t *testing.T) {
 
 // readLiveOnce reads the backup-time live side of s through the port.
 func readLiveOnce(ctx context.Context, s *matrixoe.Snapshot) (*matrixoe.LiveState, error) {
-	l := LiveFromSnapshot(s)
+	l, err := LiveFromSnapshot(s)
+	if err != nil {
+		return nil, err
+	}
 	return matrixoe.ReadLive(ctx, l, l)
 }
 
@@ -129,7 +132,8 @@ func TestFakesHonourCancelledContext(t *testing.T) {
 	s := restored(t)
 	st, err := NewStore(s)
 	require.NoError(t, err)
-	l := LiveFromSnapshot(s)
+	l, err := LiveFromSnapshot(s)
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
@@ -167,7 +171,8 @@ func TestServiceCreatedThenDeletedAfterBackup(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := restored(t)
-			l := LiveFromSnapshot(s)
+			l, err := LiveFromSnapshot(s)
+			require.NoError(t, err)
 			l.CreateService("tmp")
 			require.NoError(t, l.AllocateIP(netip.MustParseAddr("10.0.0.4"), "tmp"))
 			if tc.reload {
@@ -191,4 +196,33 @@ func TestServiceCreatedThenDeletedAfterBackup(t *testing.T) {
 	}
 	_, err := NewLiveFromData(LiveData{CreatedServices: []string{"ghost"}})
 	assert.ErrorIs(t, err, matrixoe.ErrInvalid)
+}
+
+// Review: LiveFromSnapshot is a constructor: a nil or invalid snapshot is
+// an error, not a panic or a live side built from nonsense.
+func TestLiveFromSnapshotRejectsBadInput(t *testing.T) {
+	bad := matrixoe.NewSnapshot()
+	bad.LogicalServers["VM1"] = matrixoe.LogicalServer{ID: "VM1", Name: "a", Kind: matrixoe.LSVirtual, VMID: "vm-1"}
+	bad.LogicalServers["VM2"] = matrixoe.LogicalServer{ID: "VM2", Name: "b", Kind: matrixoe.LSVirtual, VMID: "vm-1"}
+	emptyID := matrixoe.NewSnapshot()
+	emptyID.RecoveryGroups["RG1"] = matrixoe.RecoveryGroup{Name: "RG1", Set: "A", ProtectedLS: []string{""}}
+	tests := []struct {
+		name string
+		s    *matrixoe.Snapshot
+		want string
+	}{
+		{"nil", nil, "nil snapshot"},
+		{"two servers on one VM", bad, `VM "vm-1" already owned`},
+		{"recovery group that is no valid export", emptyID, "empty logical server id"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var l *Live
+			var err error
+			require.NotPanics(t, func() { l, err = LiveFromSnapshot(tc.s) })
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Nil(t, l)
+		})
+	}
 }
