@@ -45,13 +45,15 @@ func (s *Snapshot) Clone() *Snapshot {
 	if s == nil {
 		return nil
 	}
-	c := NewSnapshot()
-	maps.Copy(c.LogicalServers, s.LogicalServers)
-	maps.Copy(c.SPEs, s.SPEs)
-	maps.Copy(c.Services, s.Services)
-	maps.Copy(c.Requests, s.Requests)
-	maps.Copy(c.IPs, s.IPs)
-	maps.Copy(c.RecoveryGroups, s.RecoveryGroups)
+	c := &Snapshot{ // maps.Clone copies a map whole, without rehashing
+		LogicalServers: maps.Clone(s.LogicalServers),
+		SPEs:           maps.Clone(s.SPEs),
+		Services:       maps.Clone(s.Services),
+		Requests:       maps.Clone(s.Requests),
+		IPs:            maps.Clone(s.IPs),
+		RecoveryGroups: maps.Clone(s.RecoveryGroups),
+	}
+	c.ensureMaps()
 	return c
 }
 
