@@ -108,8 +108,10 @@
 // in requeststate.go. The RM export format is ours ([RMExport]); RM's
 // import rules applied by [ApplyRMExport] are FOUND (RM user guide), and
 // keeping groups absent from the export is INFER (importRM in rmexport.go),
-// and so is refusing an export whose own groups of different sets share a
-// storage replication group (rmConflicts in rmexport.go).
+// and so are refusing an export whose own groups of different sets share a
+// storage replication group, and counting a group the export replaces as
+// still holding its replication groups during the check (both in
+// rmConflicts in rmexport.go).
 // Everything that decides table 15 beyond HP's four sample rows is our
 // reading, documented on [AnalyzeLSMAnalyzer].
 package matrixoe
