@@ -123,10 +123,21 @@ func sortedKeys[V any](m map[string]V) []string {
 // snapshot writes the whole encoding of s (see [FingerprintVersion]) and
 // flushes it.
 func (e *canonEncoder) snapshot(s *Snapshot) error {
+	if e.models(s) {
+		encodePool(e, s.MACs)
+		encodePool(e, s.WWNs)
+	}
+	return e.flush()
+}
+
+// models writes the version, the nil marker and, for a non-nil s, the
+// groups, domains and profiles: everything before the pools. It reports
+// whether the pools follow.
+func (e *canonEncoder) models(s *Snapshot) bool {
 	e.str(FingerprintVersion)
 	if s == nil {
 		e.byte1(0)
-		return e.flush()
+		return false
 	}
 	e.byte1(1)
 
@@ -153,10 +164,16 @@ func (e *canonEncoder) snapshot(s *Snapshot) error {
 		p := s.Profiles[k]
 		e.profile(&p)
 	}
+	return true
+}
 
-	encodePool(e, s.MACs)
-	encodePool(e, s.WWNs)
-	return e.flush()
+// raw flushes the buffer and writes b as it is.
+func (e *canonEncoder) raw(b []byte) error {
+	if err := e.flush(); err != nil {
+		return err
+	}
+	_, e.err = e.w.Write(b)
+	return e.err
 }
 
 func (e *canonEncoder) domain(d Domain) {

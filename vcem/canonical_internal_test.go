@@ -111,3 +111,54 @@ func TestCanonicalEncoderReportsWriteErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteCanonicalParallelPathWritesTheSameBytes forces the concurrent
+// pools path and compares it with the sequential encoder.
+func TestWriteCanonicalParallelPathWritesTheSameBytes(t *testing.T) {
+	full := func(t *testing.T) *Snapshot {
+		s, err := NewSnapshot(
+			[]addrpool.Range[addrpool.MAC]{addrpool.MustRange[addrpool.MAC](0x00215A9B0000, 0x00215A9B0FFF)}, []addrpool.Range[addrpool.MAC]{addrpool.MustRange[addrpool.MAC](0x00215A9B0F00, 0x00215A9B0FFF)},
+			[]addrpool.Range[addrpool.WWN]{addrpool.MustRange[addrpool.WWN](0x5001438002A30000, 0x5001438002A30FFF)}, nil)
+		require.NoError(t, err)
+		s.Groups["g"] = DomainGroup{ID: "g", Name: "G"}
+		s.Domains["d"] = Domain{ID: "d", GroupID: "g", Enclosures: []string{"e"}}
+		for i := range 300 {
+			id := fmt.Sprintf("d:p%03d", i)
+			mac, err := s.MACs.Allocate(id)
+			require.NoError(t, err)
+			wwn, err := s.WWNs.Allocate(id)
+			require.NoError(t, err)
+			s.Profiles[id] = Profile{ID: id, Name: id, DomainID: "d",
+				Ethernet: []EthernetConnection{{Port: 1, MAC: mac, AddressType: AddressVCEMPool}},
+				FC:       []FCConnection{{Port: 1, PortWWN: wwn, NodeWWN: wwn + 1, AddressType: AddressVCEMPool}}}
+		}
+		for _, a := range []addrpool.MAC{0x00215A9B0800, 0x00215A9B0801, 0x00215A9B0F10} {
+			require.NoError(t, s.MACs.MarkExternal(a))
+		}
+		return s
+	}
+	tests := []struct {
+		name string
+		snap func(t *testing.T) *Snapshot
+	}{
+		{"pools with owners, exclusions and External runs", full},
+		{"no WWN pool", func(t *testing.T) *Snapshot { s := full(t); s.WWNs = nil; return s }},
+		{"no pools", func(t *testing.T) *Snapshot { s := full(t); s.MACs, s.WWNs = nil, nil; return s }},
+		{"empty snapshot", func(*testing.T) *Snapshot { return &Snapshot{} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.snap(t)
+			var seq, par bytes.Buffer
+			require.NoError(t, writeCanonical(&seq, s, ^uint64(0)))
+			require.NoError(t, writeCanonical(&par, s, 0))
+			assert.Equal(t, canonicalBytes(t, s), seq.Bytes())
+			assert.Equal(t, seq.Bytes(), par.Bytes())
+		})
+	}
+	t.Run("a failing writer", func(t *testing.T) {
+		err := writeCanonical(&failingWriter{after: 1}, full(t), 0)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "disk full")
+	})
+}

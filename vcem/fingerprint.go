@@ -1,25 +1,74 @@
 package vcem
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 )
+
+// parallelPoolEntries is the number of In use and External addresses from
+// which [Snapshot.Fingerprint] encodes the pools on a second goroutine. The
+// pools' cost is one owner lookup per In use address; below this it is not
+// worth a goroutine and a buffer.
+const parallelPoolEntries = 1 << 14
+
+// poolEntryBytes sizes the pools' buffer: an In use entry is 10 bytes plus
+// its owner's ID.
+const poolEntryBytes = 24
 
 // Fingerprint returns the hex SHA-256 of the snapshot's canonical binary
 // encoding (see [FingerprintVersion]), streamed into the hash without
-// building the encoding in memory. Equal snapshots (as [Snapshot.Equal]
-// defines it) have equal fingerprints and, barring a SHA-256 collision,
-// unequal ones differ — so a plan can record what it was computed from and
-// refuse to run on a state that moved.
+// building the models' encoding in memory. Equal snapshots (as
+// [Snapshot.Equal] defines it) have equal fingerprints and, barring a
+// SHA-256 collision, unequal ones differ — so a plan can record what it was
+// computed from and refuse to run on a state that moved.
+//
+// On a large snapshot the pools are encoded into a buffer by a second
+// goroutine while the groups, domains and profiles are hashed; the bytes
+// hashed are the same either way.
 //
 // Fingerprint only reads s; it may run concurrently with other readers of
 // s, not with a writer. The error is non-nil only if hashing fails, which
 // SHA-256 never does; it is kept so that the signature can stay stable.
 func (s *Snapshot) Fingerprint() (string, error) {
 	h := sha256.New()
-	if err := newCanonEncoder(h).snapshot(s); err != nil {
+	if err := writeCanonical(h, s, parallelPoolEntries); err != nil {
 		return "", fmt.Errorf("vcem: snapshot fingerprint: %w", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeCanonical writes the canonical encoding of s to w, encoding the pools
+// concurrently when they hold at least parallelAt In use or External
+// addresses.
+func writeCanonical(w io.Writer, s *Snapshot, parallelAt uint64) error {
+	e := newCanonEncoder(w)
+	var inUse, entries uint64
+	if s != nil && s.MACs != nil {
+		c := s.MACs.Counts()
+		inUse, entries = inUse+c.InUse, entries+c.InUse+c.External
+	}
+	if s != nil && s.WWNs != nil {
+		c := s.WWNs.Counts()
+		inUse, entries = inUse+c.InUse, entries+c.InUse+c.External
+	}
+	if s == nil || entries < parallelAt {
+		return e.snapshot(s)
+	}
+	var pools bytes.Buffer
+	pools.Grow(int(min(inUse, 1<<24))*poolEntryBytes + 4096) // External runs are few bytes; it grows if need be
+	done := make(chan error, 1)
+	go func() {
+		pe := newCanonEncoder(&pools)
+		encodePool(pe, s.MACs)
+		encodePool(pe, s.WWNs)
+		done <- pe.flush()
+	}()
+	e.models(s)
+	if err := <-done; err != nil {
+		return err
+	}
+	return e.raw(pools.Bytes())
 }
