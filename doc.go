@@ -17,7 +17,11 @@
 // that returns findings with stable codes, each carrying the changes that
 // would repair it. Changes are plain, JSON-serialisable data, applied by the
 // same code to an in-memory snapshot (for a dry run that predicts every
-// later phase, and in the fakes) and through a port (for real).
+// later phase, and in the fakes) and through a port (for real). What the
+// products do by themselves during a restore — VCEM's domain resync, SPM's
+// Internal Recovery — is predicted as changes too (vcem.PredictResync,
+// spm.PredictInternalRecovery), so the storage section is analysed on the
+// state the earlier sections will leave.
 //
 // # Map
 //
@@ -33,5 +37,6 @@
 //
 // Each domain package has a test sub-package (vcemtest, spmtest,
 // matrixoetest) with in-memory fakes of its ports, so callers can test their
-// tools without hardware.
+// tools without hardware. The fakes share one fault-rule type, so a single
+// seeded rule set can make any of them fail, stall or panic.
 package mxsync
