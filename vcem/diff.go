@@ -2,7 +2,6 @@ package vcem
 
 import (
 	"maps"
-	"reflect"
 	"slices"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -49,7 +48,8 @@ func (d SnapshotDiff) Empty() bool {
 	return d.Groups.Empty() && d.Domains.Empty() && d.Profiles.Empty() && len(d.PoolsReshaped) == 0 && len(d.Addresses) == 0
 }
 
-// Diff compares from and to. Addresses are compared where either side has
+// Diff compares from and to, field by field as [Snapshot.Equal] does: the
+// diff is empty exactly when the two are Equal. Addresses are compared where either side has
 // them In use or External, so the cost follows the addresses in use, not the
 // size of the ranges.
 func Diff(from, to *Snapshot) SnapshotDiff {
@@ -60,9 +60,9 @@ func Diff(from, to *Snapshot) SnapshotDiff {
 		to = &Snapshot{}
 	}
 	d := SnapshotDiff{
-		Groups:   diffMaps(from.Groups, to.Groups),
-		Domains:  diffMaps(from.Domains, to.Domains),
-		Profiles: diffMaps(from.Profiles, to.Profiles),
+		Groups:   diffMaps(from.Groups, to.Groups, func(a, b DomainGroup) bool { return a == b }),
+		Domains:  diffMaps(from.Domains, to.Domains, Domain.equal),
+		Profiles: diffMaps(from.Profiles, to.Profiles, Profile.equal),
 	}
 	if diffPool(&d, FamilyMAC, from.MACs, to.MACs) {
 		d.PoolsReshaped = append(d.PoolsReshaped, FamilyMAC)
@@ -73,14 +73,17 @@ func Diff(from, to *Snapshot) SnapshotDiff {
 	return d
 }
 
-func diffMaps[T any](a, b map[string]T) IDDiff {
+// diffMaps compares with the same field-wise equality as [Snapshot.Equal]
+// (a nil slice equals an empty one), so Diff is empty exactly when Equal
+// holds.
+func diffMaps[T any](a, b map[string]T, equal func(T, T) bool) IDDiff {
 	var d IDDiff
 	for _, k := range slices.Sorted(maps.Keys(a)) {
 		bv, ok := b[k]
 		switch {
 		case !ok:
 			d.Removed = append(d.Removed, k)
-		case !reflect.DeepEqual(a[k], bv):
+		case !equal(a[k], bv):
 			d.Changed = append(d.Changed, k)
 		}
 	}

@@ -23,9 +23,15 @@ type CredentialedDomain struct {
 // does not know).
 // An entry with zero Credentials names a domain without credentials: it is
 // reported unreachable, so analysis asks for them.
-// A read failure other than inaccessibility is returned as an error naming the
-// domain: analysis on a partial read would be wrong.
+// A read failure other than inaccessibility through VCEM is returned as an
+// error naming the domain: analysis on a partial read would be wrong. So is
+// any failure of a read with credentials (rejected, or no VC Manager answers
+// at the target): the caller supplied them and must correct them.
+// A domain VCEM returns under another ID than the one asked for is an error.
 func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[string]CredentialedDomain) ([]LiveDomain, error) {
+	if live == nil {
+		return nil, errors.New("vcem: gather live: Live port is nil")
+	}
 	if restored == nil {
 		return nil, errors.New("vcem: gather live: restored snapshot is nil")
 	}
@@ -38,6 +44,9 @@ func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[st
 		ld, err := live.ReadDomain(ctx, id)
 		switch {
 		case err == nil:
+			if ld.Domain.ID != id {
+				return nil, fmt.Errorf("vcem: gather live: read domain %q: %w: the answer is for domain %q", id, ErrInvalidLive, ld.Domain.ID)
+			}
 			out = append(out, ld)
 			continue
 		case !errors.Is(err, ErrDomainInaccessible) && !errors.Is(err, ErrUnknownDomain):

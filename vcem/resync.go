@@ -165,10 +165,18 @@ func ResyncDomains(ctx context.Context, m Manager, domainIDs []string, opts ...R
 // error, a failed job, a cancelled ctx or a panic — it cancels maintenance
 // with a fresh context (context.WithoutCancel(ctx) bounded by the cleanup
 // timeout, retried a few times), so the domain is not left in maintenance.
+// An invalid option, a nil manager or an empty domain ID is reported
+// not-started before any request is made.
 func ResyncDomain(ctx context.Context, m Manager, domainID string, opts ...ResyncOption) DomainResult {
 	cfg, err := newResyncConfig(opts)
 	if err != nil {
 		return DomainResult{DomainID: domainID, Outcome: OutcomeNotStarted, Err: err}
+	}
+	if m == nil {
+		return DomainResult{DomainID: domainID, Outcome: OutcomeNotStarted, Err: errors.New("vcem: resync: manager is nil")}
+	}
+	if domainID == "" {
+		return DomainResult{Outcome: OutcomeNotStarted, Err: errors.New("vcem: resync: domain ID is empty")}
 	}
 	return resyncOne(ctx, m, domainID, cfg)
 }

@@ -29,9 +29,9 @@ const (
 // Count times, first waiting Delay (honouring the call's context), then
 // panicking with Panic if set, then returning Err (nil for a delay-only
 // rule). For the vcem fakes the Target is the domain ID; for OpApply it is
-// the profile ID of a DeleteProfile or the address (canonical text) of a
-// MarkExternalMAC / MarkExternalWWN; OpSnapshot, OpListDomains and OpJob
-// have no target. "" matches any.
+// the change's Kind ("vcem.DeleteProfile") or its Target ("profile P1",
+// "MAC 00-17-A4-77-00-00"), either matches; OpSnapshot, OpListDomains and
+// OpJob have no target. "" matches any.
 type Fault = faultrule.Rule
 
 // Faults is a set of fault rules that any number of fakes — of this package

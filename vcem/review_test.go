@@ -1,0 +1,117 @@
+package vcem_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/mxsync-go/mxsync/vcem/vcemtest"
+)
+
+// TestDiffAgreesWithEqual: Diff is empty exactly when Equal holds, also for
+// the nil-versus-empty slices a JSON round trip produces (omitempty).
+func TestDiffAgreesWithEqual(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(s *vcem.Snapshot)
+		equal bool
+	}{
+		{"nothing", func(*vcem.Snapshot) {}, true},
+		{"empty FC slice instead of nil", func(s *vcem.Snapshot) {
+			p := s.Profiles["d3:x"]
+			require.Nil(t, p.FC)
+			p.FC = []vcem.FCConnection{}
+			s.Profiles["d3:x"] = p
+		}, true},
+		{"empty modules instead of nil", func(s *vcem.Snapshot) {
+			d := s.Domains["d3"]
+			d.Modules, d.Enclosures = []vcem.Module{}, []string{}
+			s.Domains["d3"] = d
+		}, false}, // d3 has modules and enclosures: emptying them is a change
+		{"bay changed", func(s *vcem.Snapshot) {
+			require.NoError(t, vcem.Apply(s, vcem.SetProfileBay{ProfileID: "d3:x", Bay: "enc3:9"}))
+		}, false},
+		{"group renamed", func(s *vcem.Snapshot) {
+			g := s.Groups["g1"]
+			g.Name = "other"
+			s.Groups["g1"] = g
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := baseSnapshot(t)
+			b := a.Clone()
+			tt.edit(b)
+			assert.Equal(t, tt.equal, a.Equal(b))
+			assert.Equal(t, tt.equal, vcem.Diff(a, b).Empty(), "diff: %+v", vcem.Diff(a, b))
+		})
+	}
+}
+
+// answersAs is a Live whose ReadDomain answers for another domain than the
+// one asked for (a broken adapter).
+type answersAs struct {
+	vcem.Live
+	id string
+}
+
+func (a answersAs) ReadDomain(ctx context.Context, domainID string) (vcem.LiveDomain, error) {
+	ld, err := a.Live.ReadDomain(ctx, domainID)
+	if domainID == "d2" {
+		ld.Domain.ID = a.id
+	}
+	return ld, err
+}
+
+func TestGatherLiveRejectsBadPorts(t *testing.T) {
+	restored := baseSnapshot(t)
+	live, err := vcemtest.NewLive(restored)
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		live   vcem.Live
+		errHas string
+	}{
+		{"nil port", nil, "Live port is nil"},
+		{"answer for another domain", answersAs{live, "d1"}, `read domain "d2": invalid live domain data: the answer is for domain "d1"`},
+		{"answer with no ID", answersAs{live, ""}, `the answer is for domain ""`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lds, err := vcem.GatherLive(context.Background(), tt.live, restored, nil)
+			require.Error(t, err)
+			assert.Nil(t, lds)
+			assert.Contains(t, err.Error(), tt.errHas)
+		})
+	}
+}
+
+// TestResyncDomainRejectsBadInputBeforeAnyRequest: a nil manager or an empty
+// ID is not-started (it was a recovered nil-pointer panic reported as
+// left-in-maintenance after three panicking cancel attempts).
+func TestResyncDomainRejectsBadInputBeforeAnyRequest(t *testing.T) {
+	m := vcemtest.NewManager()
+	require.NoError(t, m.AddDomain("d1", false))
+	tests := []struct {
+		name   string
+		m      vcem.Manager
+		id     string
+		errHas string
+	}{
+		{"nil manager", nil, "d1", "manager is nil"},
+		{"empty domain ID", m, "", "domain ID is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := vcem.ResyncDomain(context.Background(), tt.m, tt.id)
+			assert.Equal(t, vcem.OutcomeNotStarted, r.Outcome)
+			require.Error(t, r.Err)
+			assert.Contains(t, r.Err.Error(), tt.errHas)
+			assert.NoError(t, r.CleanupErr)
+			assert.Empty(t, m.Calls())
+		})
+	}
+}
