@@ -38,6 +38,7 @@ type ParseError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *ParseError) Error() string {
 	if e.Pos > 0 {
 		return fmt.Sprintf("addrpool: parse %s %q: %s at position %d", e.Kind, e.Input, e.Reason, e.Pos)
@@ -316,6 +317,7 @@ const (
 // NAA returns the WWN's Network Address Authority nibble.
 func (w WWN) NAA() NAA { return NAA(w >> 60) }
 
+// String names the NAA format.
 func (n NAA) String() string {
 	switch n {
 	case NAAIEEE:

@@ -18,6 +18,7 @@ const (
 
 var deltaNames = [...]string{"", "only live", "only restored", "same owner", "different owner"}
 
+// String names the outcome, e.g. "only live".
 func (k DeltaKind) String() string {
 	if int(k) < len(deltaNames) && k != 0 {
 		return deltaNames[k]
@@ -42,6 +43,7 @@ type DuplicateError struct {
 	Owners [2]string
 }
 
+// Error implements error.
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("addrpool: diff: %s address %s is assigned twice (owners %q and %q)", e.Side, e.Addr, e.Owners[0], e.Owners[1])
 }

@@ -25,6 +25,7 @@ const (
 
 var stateNames = [...]string{"Free", "In use", "External", "Excluded"}
 
+// String returns the name VCEM shows for the state.
 func (s State) String() string {
 	if int(s) < len(stateNames) {
 		return stateNames[s]
