@@ -16,12 +16,17 @@ const (
 	DifferentOwner                      // both hold it, for different owners
 )
 
-var deltaNames = [...]string{"", "only live", "only restored", "same owner", "different owner"}
-
 // String names the outcome, e.g. "only live".
 func (k DeltaKind) String() string {
-	if int(k) < len(deltaNames) && k != 0 {
-		return deltaNames[k]
+	switch k {
+	case OnlyLive:
+		return "only live"
+	case OnlyRestored:
+		return "only restored"
+	case SameOwner:
+		return "same owner"
+	case DifferentOwner:
+		return "different owner"
 	}
 	return fmt.Sprintf("DeltaKind(%d)", k)
 }

@@ -23,19 +23,32 @@ const (
 	Excluded              // inside an exclusion range; never allocated
 )
 
-var stateNames = [...]string{"Free", "In use", "External", "Excluded"}
+// stateName returns the VCEM name of a state, or "" for an unknown one.
+func stateName(s State) string {
+	switch s {
+	case Free:
+		return "Free"
+	case InUse:
+		return "In use"
+	case External:
+		return "External"
+	case Excluded:
+		return "Excluded"
+	}
+	return ""
+}
 
 // String returns the name VCEM shows for the state.
 func (s State) String() string {
-	if int(s) < len(stateNames) {
-		return stateNames[s]
+	if n := stateName(s); n != "" {
+		return n
 	}
 	return fmt.Sprintf("State(%d)", s)
 }
 
 // MarshalText writes the state's name.
 func (s State) MarshalText() ([]byte, error) {
-	if int(s) >= len(stateNames) {
+	if stateName(s) == "" {
 		return nil, fmt.Errorf("addrpool: unknown state %d", s)
 	}
 	return []byte(s.String()), nil
@@ -43,13 +56,13 @@ func (s State) MarshalText() ([]byte, error) {
 
 // UnmarshalText reads a state's name as written by MarshalText.
 func (s *State) UnmarshalText(b []byte) error {
-	for i, n := range stateNames {
-		if n == string(b) {
-			*s = State(i)
+	for st := Free; st <= Excluded; st++ {
+		if stateName(st) == string(b) {
+			*s = st
 			return nil
 		}
 	}
-	return fmt.Errorf("addrpool: unknown address state %q (want one of %q)", b, stateNames)
+	return fmt.Errorf("addrpool: unknown address state %q (want Free, In use, External or Excluded)", b)
 }
 
 // Sentinel errors of [Pool] operations; the returned errors wrap them and
