@@ -1,0 +1,122 @@
+package vcem_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/mxsync-go/mxsync/vcem/vcemtest"
+)
+
+// lossyManager wraps the fake manager: some requests take effect but their
+// answer is lost (the call returns an error after the state changed), and
+// the caller's context is cancelled at the n-th call.
+type lossyManager struct {
+	*vcemtest.Manager
+	loseStart, loseComplete map[string]bool
+	calls                   atomic.Int64
+	cancelAt                int64
+	cancel                  context.CancelFunc
+}
+
+func (m *lossyManager) tick() {
+	if m.calls.Add(1) == m.cancelAt {
+		m.cancel()
+	}
+}
+
+func (m *lossyManager) StartMaintenance(ctx context.Context, id string) error {
+	m.tick()
+	if err := m.Manager.StartMaintenance(ctx, id); err != nil || !m.loseStart[id] {
+		return err
+	}
+	return errors.New("answer lost after maintenance started")
+}
+
+func (m *lossyManager) CheckInSync(ctx context.Context, id string) (bool, error) {
+	m.tick()
+	return m.Manager.CheckInSync(ctx, id)
+}
+
+func (m *lossyManager) CompleteMaintenance(ctx context.Context, id string) error {
+	m.tick()
+	if err := m.Manager.CompleteMaintenance(ctx, id); err != nil || !m.loseComplete[id] {
+		return err
+	}
+	return errors.New("answer lost after maintenance completed")
+}
+
+// TestResyncRandomFaultsNeverLeaveMaintenanceUnreported: with seeded random
+// errors and panics on every manager operation, failed jobs, lost answers,
+// a context cancelled at a random call and random concurrency, a domain the
+// fake still has in maintenance afterwards is always one whose result says
+// left-in-maintenance, a completed domain is in sync, and the joined error
+// is nil exactly when every domain completed.
+func TestResyncRandomFaultsNeverLeaveMaintenanceUnreported(t *testing.T) {
+	ops := []string{vcemtest.OpStartMaintenance, vcemtest.OpCheckInSync, vcemtest.OpResync, vcemtest.OpWaitJob,
+		vcemtest.OpCompleteMaintenance, vcemtest.OpCancelMaintenance, vcemtest.OpJobRun}
+	for seed := range uint64(200) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			f := vcemtest.NewFaults(seed)
+			var ids []string
+			for i := range 1 + rng.IntN(6) {
+				ids = append(ids, fmt.Sprintf("d%d", i))
+			}
+			for range rng.IntN(5) {
+				r := vcemtest.Fault{Op: ops[rng.IntN(len(ops))], Target: ids[rng.IntN(len(ids))], Probability: 0.5, Count: rng.IntN(4)}
+				if rng.IntN(4) == 0 && r.Op != vcemtest.OpJobRun {
+					r.Panic = "fault panic"
+				} else {
+					r.Err = fmt.Errorf("fault on %s", r.Op)
+				}
+				require.NoError(t, f.Add(r))
+			}
+			fake := vcemtest.NewManager(vcemtest.WithFaults(f))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			m := &lossyManager{Manager: fake, loseStart: map[string]bool{}, loseComplete: map[string]bool{}, cancel: cancel}
+			if rng.IntN(3) == 0 {
+				m.cancelAt = 1 + rng.Int64N(int64(3*len(ids)))
+			}
+			for _, id := range ids {
+				require.NoError(t, fake.AddDomain(id, rng.IntN(2) == 0))
+				m.loseStart[id] = rng.IntN(8) == 0
+				m.loseComplete[id] = rng.IntN(8) == 0
+			}
+
+			res, err := vcem.ResyncDomains(ctx, m, ids, vcem.WithConcurrency(1+rng.IntN(3)))
+			require.Len(t, res, len(ids))
+			allCompleted := true
+			var left []string
+			for i, r := range res {
+				assert.Equal(t, ids[i], r.DomainID)
+				assert.Contains(t, []vcem.Outcome{vcem.OutcomeCompleted, vcem.OutcomeCancelled, vcem.OutcomeNotStarted, vcem.OutcomeLeftInMaintenance}, r.Outcome)
+				assert.Equal(t, r.Outcome == vcem.OutcomeCompleted, r.Err == nil, "%s: %s, err %v", r.DomainID, r.Outcome, r.Err)
+				assert.Equal(t, r.Outcome == vcem.OutcomeLeftInMaintenance, r.CleanupErr != nil, "%s: %s", r.DomainID, r.Outcome)
+				if r.Outcome == vcem.OutcomeLeftInMaintenance {
+					left = append(left, r.DomainID)
+				}
+				if r.Outcome != vcem.OutcomeCompleted {
+					allCompleted = false
+					continue
+				}
+				inSync, err := fake.InSync(r.DomainID)
+				require.NoError(t, err)
+				assert.True(t, inSync, "%s completed but the fake says it is out of sync", r.DomainID)
+			}
+			for _, id := range fake.InMaintenance() {
+				assert.True(t, slices.Contains(left, id), "domain %s is still in maintenance but its result says %v", id, res)
+			}
+			assert.Equal(t, allCompleted, err == nil, "joined error: %v", err)
+		})
+	}
+}
