@@ -94,14 +94,22 @@ func (p *Profile) eachAddr(fn func(profileAddr)) {
 	}
 }
 
-// checkNodeWWNs applies [CheckNodeWWN] to every FC and FCoE connection of p.
+// checkNodeWWNs applies [CheckNodeWWN] to every FC and FCoE connection of p
+// whose address type VC pairs that way ([nodeWWNRuleApplies]): a
+// factory-default or user-defined pair is the HBA's or the operator's.
 func (p *Profile) checkNodeWWNs(fn func(s slot, err error)) {
 	for i, c := range p.FCoE {
+		if !nodeWWNRuleApplies(c.AddressType) {
+			continue
+		}
 		if err := CheckNodeWWN(c.PortWWN, c.NodeWWN); err != nil {
 			fn(slot{"fcoe", i, "nodeWWN"}, err)
 		}
 	}
 	for i, c := range p.FC {
+		if !nodeWWNRuleApplies(c.AddressType) {
+			continue
+		}
 		if err := CheckNodeWWN(c.PortWWN, c.NodeWWN); err != nil {
 			fn(slot{"fc", i, "nodeWWN"}, err)
 		}

@@ -15,6 +15,19 @@ import "fmt"
 // say how VCEM counts them.
 const nodeWWNHeldInPool = true
 
+// nodeWWNRuleApplies reports whether a connection of address type t must
+// have node WWN = port WWN + 1, as Validate and the live-data checks demand.
+// FOUND (VC-SI p89): VC gives the WWNs it assigns that pairing, and VCEM-pool
+// WWNs are assigned that way. Not the others: a factory-default pair is the
+// HBA's own (FOUND, reference/vc-cli.md §1.4: "FC ports on non-VC modules
+// keep their factory WWNs"; RECALL,
+// unverified: factory HBAs commonly pair e.g. port 21:00:… with node
+// 20:00:…, not port + 1), and a user-defined connection's port and node WWNs
+// are set separately (INFER from the VC CLI grammar, reference/vc-cli.md
+// §1.4, itself INFERRED). The check only rejects data, so where the rule is
+// not known to hold it is not applied.
+func nodeWWNRuleApplies(t AddressType) bool { return t == AddressVCEMPool }
+
 // heldInPool reports whether an address of the given connection type and
 // field is expected In use by its profile in the restored VCEM pools.
 func heldInPool(a profileAddr) bool {

@@ -41,10 +41,13 @@
 // choice. A domain read with credentials gets the ID the caller gives it
 // ([DomainTarget]): the restored ID for a domain removed from a group.
 //
-// Node WWN. Virtual Connect sets node WWN = port WWN + 1 (FOUND, VC setup
-// guide p89). [NodeWWNFor] and [CheckNodeWWN] are the only code that knows
-// it; Validate and live-data checks use them. That a VCEM-pool FC port holds
-// both WWNs in the WWN pool is an inference kept in assumptions.go.
+// Node WWN. Virtual Connect sets node WWN = port WWN + 1 on the WWNs it
+// assigns (FOUND, VC setup guide p89). [NodeWWNFor] and [CheckNodeWWN] are
+// the only code that knows it; Validate and live-data checks apply it to
+// VCEM-pool connections only — a factory-default or user-defined pair is
+// not VC's to pair (see nodeWWNRuleApplies in assumptions.go). That a
+// VCEM-pool FC port holds both WWNs in the WWN pool is an inference kept
+// there too.
 //
 // Which live addresses count. Every live MAC and WWN (any address type) is
 // compared with the restored pools; addresses outside every range are not

@@ -41,7 +41,8 @@ type DomainTarget struct {
 
 // checkLive reports malformed live input: empty or repeated domain IDs,
 // profiles without a name, named twice in one domain or placed in another
-// domain, unknown address types and node WWNs that break the VC rule.
+// domain, unknown address types and VCEM-pool node WWNs that break the VC
+// rule.
 func checkLive(live []LiveDomain) error {
 	var errs []string
 	seen := make(map[string]bool, len(live))

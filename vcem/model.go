@@ -31,7 +31,8 @@ type ISCSIConnection struct {
 }
 
 // FCConnection is a profile's Fibre Channel HBA port. Virtual Connect sets
-// NodeWWN = PortWWN + 1; see [CheckNodeWWN].
+// NodeWWN = PortWWN + 1 on the WWNs it assigns (VCEM-pool connections); see
+// [CheckNodeWWN].
 type FCConnection struct {
 	Port        int          `json:"port"`
 	Fabric      string       `json:"fabric,omitempty"`
