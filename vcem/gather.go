@@ -27,7 +27,8 @@ type CredentialedDomain struct {
 // error naming the domain: analysis on a partial read would be wrong. So is
 // any failure of a read with credentials (rejected, or no VC Manager answers
 // at the target): the caller supplied them and must correct them.
-// A domain VCEM returns under another ID than the one asked for is an error.
+// A domain VCEM returns under another ID than the one asked for is an error,
+// and so are two domains read from one VC Manager address.
 func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[string]CredentialedDomain) ([]LiveDomain, error) {
 	if live == nil {
 		return nil, errors.New("vcem: gather live: Live port is nil")
@@ -78,7 +79,29 @@ func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[st
 		}
 		out = append(out, ld)
 	}
+	if err := checkManagersDistinct(out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// checkManagersDistinct reports two reachable entries read from the same VC
+// Manager address — one domain read twice, e.g. credentials given under a new
+// ID for a domain VCEM also read: analysis would see every one of its
+// addresses live twice and report them all as conflicts.
+func checkManagersDistinct(lds []LiveDomain) error {
+	seen := make(map[string]string, len(lds))
+	for _, ld := range lds {
+		m := ld.Domain.Manager
+		if !ld.Reachable || m == "" {
+			continue
+		}
+		if other, dup := seen[m]; dup {
+			return fmt.Errorf("vcem: gather live: %w: domains %q and %q were both read from VC Manager %s (one domain under two IDs?)", ErrInvalidLive, other, ld.Domain.ID, m)
+		}
+		seen[m] = ld.Domain.ID
+	}
+	return nil
 }
 
 func readWithCreds(ctx context.Context, live Live, id string, cd CredentialedDomain) (LiveDomain, error) {

@@ -174,3 +174,19 @@ func TestNodeWWNRuleOnlyForVCEMPoolConnections(t *testing.T) {
 		})
 	}
 }
+
+// TestGatherLiveRejectsOneDomainUnderTwoIDs: credentials given under a new
+// ID for the VC Manager of a domain VCEM reads too would make every address
+// of that domain a conflict.
+func TestGatherLiveRejectsOneDomainUnderTwoIDs(t *testing.T) {
+	restored := baseSnapshot(t)
+	live, err := vcemtest.NewLive(restored)
+	require.NoError(t, err)
+	require.NoError(t, live.SetCredentials("d1", labCredentials()))
+	live.RestoreVCEM("d1", "d2", "d3")
+	lds, err := vcem.GatherLive(context.Background(), live, restored, credsFor("new", "d1.vcm.example"))
+	require.Error(t, err)
+	assert.Nil(t, lds)
+	assert.ErrorIs(t, err, vcem.ErrInvalidLive)
+	assert.Contains(t, err.Error(), `domains "d1" and "new" were both read from VC Manager d1.vcm.example`)
+}
