@@ -294,3 +294,16 @@ func TestLiveCreateProfileIsAllOrNothing(t *testing.T) {
 	assert.ErrorIs(t, l.UnassignProfile("d1", "zz"), vcem.ErrUnknownProfile)
 	assert.ErrorContains(t, l.AssignProfile("d1", "small", ""), "empty bay")
 }
+
+func TestLiveDomainInspectionShowsReachability(t *testing.T) {
+	l, err := vcemtest.NewLive(estate(t))
+	require.NoError(t, err)
+	for _, reachable := range []bool{false, true} {
+		require.NoError(t, l.SetReachable("d1", reachable))
+		ld, ok := l.Domain("d1")
+		require.True(t, ok)
+		assert.Equal(t, reachable, ld.Reachable)
+		_, err := l.ReadDomain(context.Background(), "d1")
+		assert.Equal(t, reachable, err == nil, "ReadDomain agrees: %v", err)
+	}
+}

@@ -447,7 +447,8 @@ func (l *Live) RestoreVCEM(domainIDs ...string) {
 	}
 }
 
-// Domain returns a domain's current state for inspection (no faults apply).
+// Domain returns a domain's current state for inspection (no faults apply);
+// Reachable says whether its VC Manager answers now ([Live.SetReachable]).
 func (l *Live) Domain(domainID string) (vcem.LiveDomain, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -455,7 +456,9 @@ func (l *Live) Domain(domainID string) (vcem.LiveDomain, bool) {
 	if !ok {
 		return vcem.LiveDomain{}, false
 	}
-	return d.read(), true
+	ld := d.read()
+	ld.Reachable = d.reachable
+	return ld, true
 }
 
 func (d *liveDomain) read() vcem.LiveDomain {
