@@ -84,6 +84,8 @@
 // retried; a panic is recovered and returned as a [*PanicError] (not
 // re-panicked, because resyncs run on worker goroutines). Only when
 // cancelling fails too is the domain reported [OutcomeLeftInMaintenance].
+// A domain already in maintenance before the request ([ErrInMaintenance])
+// is someone else's and is left alone, reported not-started.
 //
 // Unverified facts (RECALL / INFER / GAP) and the SDK's own choices in their
 // place are all in assumptions.go.

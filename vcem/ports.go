@@ -38,7 +38,10 @@ type Job struct {
 // [ResyncDomains] combines them so that no domain is left in maintenance.
 type Manager interface {
 	// StartMaintenance puts a domain into VCEM maintenance (VCEMCLI
-	// -startvcdmaint).
+	// -startvcdmaint). A domain already in maintenance wraps
+	// [ErrInMaintenance]; [ResyncDomain] then leaves it alone. Adapters
+	// must not retry this request: a retry of one that took effect would
+	// answer ErrInMaintenance and the domain would stay in maintenance.
 	StartMaintenance(ctx context.Context, domainID string) error
 	// CheckInSync reports whether a domain in maintenance agrees with VCEM.
 	CheckInSync(ctx context.Context, domainID string) (bool, error)

@@ -19,7 +19,10 @@ const (
 	// OutcomeCancelled: something failed; maintenance was cancelled (or was
 	// confirmed not to be active).
 	OutcomeCancelled Outcome = "cancelled"
-	// OutcomeNotStarted: the context ended before maintenance was requested.
+	// OutcomeNotStarted: the context ended before maintenance was requested,
+	// or the request failed and left the domain out of maintenance, or the
+	// domain was already in maintenance (the error wraps [ErrInMaintenance]):
+	// that maintenance is someone else's and is left alone.
 	OutcomeNotStarted Outcome = "not-started"
 	// OutcomeLeftInMaintenance: something failed AND cancelling maintenance
 	// failed too; the domain MAY still be in maintenance (see CleanupErr).
@@ -165,6 +168,10 @@ func ResyncDomains(ctx context.Context, m Manager, domainIDs []string, opts ...R
 // error, a failed job, a cancelled ctx or a panic — it cancels maintenance
 // with a fresh context (context.WithoutCancel(ctx) bounded by the cleanup
 // timeout, retried a few times), so the domain is not left in maintenance.
+// A domain already in maintenance when asked (StartMaintenance wraps
+// [ErrInMaintenance]) is not touched: that maintenance belongs to someone
+// else (another run, an operator), and cancelling it would discard their
+// work; the result is not-started.
 // An invalid option, a nil manager or an empty domain ID is reported
 // not-started before any request is made.
 func ResyncDomain(ctx context.Context, m Manager, domainID string, opts ...ResyncOption) DomainResult {
@@ -214,6 +221,11 @@ func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res
 	// reports an error (the answer may be what failed).
 	mayBeInMaintenance = true
 	if err := m.StartMaintenance(ctx, id); err != nil {
+		if errors.Is(err, ErrInMaintenance) {
+			// In maintenance before this request: someone else's (another
+			// run, an operator). Cancelling it would discard their work.
+			mayBeInMaintenance = false
+		}
 		res.Err = fmt.Errorf("vcem: start maintenance of %q: %w", id, err)
 		return res
 	}

@@ -190,3 +190,28 @@ func TestGatherLiveRejectsOneDomainUnderTwoIDs(t *testing.T) {
 	assert.ErrorIs(t, err, vcem.ErrInvalidLive)
 	assert.Contains(t, err.Error(), `domains "d1" and "new" were both read from VC Manager d1.vcm.example`)
 }
+
+// TestResyncLeavesSomeoneElsesMaintenanceAlone: a domain already in
+// maintenance (another run, an operator) is not cancelled — that would
+// discard their work — and is reported not-started; the other domains go on.
+func TestResyncLeavesSomeoneElsesMaintenanceAlone(t *testing.T) {
+	m := vcemtest.NewManager()
+	for _, id := range []string{"d1", "d2"} {
+		require.NoError(t, m.AddDomain(id, false))
+	}
+	ctx := context.Background()
+	require.NoError(t, m.StartMaintenance(ctx, "d1")) // the other holder
+
+	res, err := vcem.ResyncDomains(ctx, m, []string{"d1", "d2"})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, vcem.ErrInMaintenance)
+	require.Len(t, res, 2)
+	assert.Equal(t, vcem.OutcomeNotStarted, res[0].Outcome)
+	assert.ErrorIs(t, res[0].Err, vcem.ErrInMaintenance)
+	assert.NoError(t, res[0].CleanupErr)
+	assert.Equal(t, vcem.OutcomeCompleted, res[1].Outcome)
+	assert.Equal(t, []string{"d1"}, m.InMaintenance(), "the other holder's maintenance is still there")
+	for _, c := range m.Calls() {
+		assert.False(t, c.Op == vcemtest.OpCancelMaintenance && c.DomainID == "d1", "d1's maintenance was cancelled: %+v", c)
+	}
+}
