@@ -307,3 +307,26 @@ func TestLiveDomainInspectionShowsReachability(t *testing.T) {
 		assert.Equal(t, reachable, err == nil, "ReadDomain agrees: %v", err)
 	}
 }
+
+// TestStoreFaultByKind: an OpApply rule whose Target is a change kind fires
+// for every change of that kind and no other, and a failed Apply changes
+// nothing.
+func TestStoreFaultByKind(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	boom := errors.New("boom")
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpApply, Target: vcem.KindDeleteProfile, Err: boom}))
+	st, err := vcemtest.NewStore(estate(t), vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	ctx := context.Background()
+	before, err := st.Snapshot(ctx)
+	require.NoError(t, err)
+	for _, id := range []string{"d1:a", "d2:b"} {
+		assert.ErrorIs(t, st.Apply(ctx, vcem.DeleteProfile{ProfileID: id}), boom)
+	}
+	after, err := st.Snapshot(ctx)
+	require.NoError(t, err)
+	assert.True(t, before.Equal(after))
+	assert.NoError(t, st.Apply(ctx, vcem.MarkExternalMAC{MAC: 0x00215A9B0081}))
+	assert.NoError(t, st.Apply(ctx, vcem.SetProfileBay{ProfileID: "d2:b", Bay: "4"}))
+	assert.Len(t, st.Applied(), 2)
+}
