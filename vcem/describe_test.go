@@ -24,3 +24,11 @@ func TestChangeTargetAndString(t *testing.T) {
 		})
 	}
 }
+
+func TestNilSnapshotAndQuotedIssueIDs(t *testing.T) {
+	var s *Snapshot
+	assert.Nil(t, s.Clone())
+	assert.Nil(t, s.DomainProfiles("d1"))
+	e := &ValidationIssue{Code: "id-mismatch", IDs: []string{"a", ""}, Field: "id", Message: "m"}
+	assert.Contains(t, e.Error(), `"a", ""`, "an empty ID stays visible")
+}

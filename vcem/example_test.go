@@ -163,8 +163,8 @@ func ExampleSnapshot_Validate() {
 		fmt.Println(is)
 	}
 	// Output:
-	// vcem: invalid snapshot: unknown-group: d1, g7 field groupId: domain "d1" is in group "g7", which the snapshot does not hold
-	// vcem: invalid snapshot: unknown-domain: d2:db, d9 field domainId: profile "d2:db" is in domain "d9", which the snapshot does not hold
+	// vcem: invalid snapshot: unknown-group: "d1", "g7" field groupId: domain "d1" is in group "g7", which the snapshot does not hold
+	// vcem: invalid snapshot: unknown-domain: "d2:db", "d9" field domainId: profile "d2:db" is in domain "d9", which the snapshot does not hold
 }
 
 // VC's node WWN is the port WWN plus one.

@@ -28,6 +28,9 @@ type Snapshot struct {
 
 // Clone returns an independent copy of s.
 func (s *Snapshot) Clone() *Snapshot {
+	if s == nil {
+		return nil
+	}
 	c := &Snapshot{
 		Groups:   maps.Clone(s.Groups),
 		Domains:  maps.Clone(s.Domains),
@@ -64,6 +67,9 @@ func NewSnapshot(macRanges, macExclusions []addrpool.Range[addrpool.MAC], wwnRan
 
 // DomainProfiles returns the profiles of one domain sorted by name.
 func (s *Snapshot) DomainProfiles(domainID string) []Profile {
+	if s == nil {
+		return nil
+	}
 	var out []Profile
 	for _, p := range s.Profiles {
 		if p.DomainID == domainID {

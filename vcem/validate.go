@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -45,7 +46,11 @@ type ValidationIssue struct {
 // Error names the code, the IDs, the field and the address.
 func (e *ValidationIssue) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "vcem: invalid snapshot: %s: %s", e.Code, strings.Join(e.IDs, ", "))
+	ids := make([]string, len(e.IDs))
+	for i, id := range e.IDs {
+		ids[i] = strconv.Quote(id) // an empty or odd ID stays visible
+	}
+	fmt.Fprintf(&b, "vcem: invalid snapshot: %s: %s", e.Code, strings.Join(ids, ", "))
 	if e.Field != "" {
 		fmt.Fprintf(&b, " field %s", e.Field)
 	}
