@@ -1,10 +1,13 @@
 package vcem
 
 import (
+	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestChangeTargetAndString(t *testing.T) {
@@ -31,4 +34,17 @@ func TestNilSnapshotAndQuotedIssueIDs(t *testing.T) {
 	assert.Nil(t, s.DomainProfiles("d1"))
 	e := &ValidationIssue{Code: "id-mismatch", IDs: []string{"a", ""}, Field: "id", Message: "m"}
 	assert.Contains(t, e.Error(), `"a", ""`, "an empty ID stays visible")
+}
+
+func TestDomainResultJSONKeepsErrors(t *testing.T) {
+	r := DomainResult{DomainID: "d1", Outcome: OutcomeLeftInMaintenance,
+		Err: errors.New("resync failed"), CleanupErr: errors.New("cancel refused")}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"domainId":"d1"`)
+	assert.Contains(t, string(b), `"error":"resync failed"`)
+	assert.Contains(t, string(b), `"cleanupError":"cancel refused"`)
+	b, err = json.Marshal(DomainResult{DomainID: "d2", Outcome: OutcomeCompleted})
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "error")
 }

@@ -2,6 +2,7 @@ package vcem
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -40,6 +41,25 @@ type DomainResult struct {
 	Job        *Job    `json:"job,omitempty"`
 	Err        error   `json:"-"` // why it did not complete; nil when Outcome is completed
 	CleanupErr error   `json:"-"` // why maintenance could not be cancelled
+}
+
+// MarshalJSON writes the result with its errors as text ("error",
+// "cleanupError"), so a saved report or journal keeps the reason. The texts
+// are what Error returns; vcem errors never carry credentials.
+func (r DomainResult) MarshalJSON() ([]byte, error) {
+	type plain DomainResult
+	out := struct {
+		plain
+		Error        string `json:"error,omitempty"`
+		CleanupError string `json:"cleanupError,omitempty"`
+	}{plain: plain(r)}
+	if r.Err != nil {
+		out.Error = r.Err.Error()
+	}
+	if r.CleanupErr != nil {
+		out.CleanupError = r.CleanupErr.Error()
+	}
+	return json.Marshal(out)
 }
 
 // PanicError is a panic raised while resyncing a domain (by the Manager or
