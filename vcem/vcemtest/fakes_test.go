@@ -330,3 +330,18 @@ func TestStoreFaultByKind(t *testing.T) {
 	assert.NoError(t, st.Apply(ctx, vcem.SetProfileBay{ProfileID: "d2:b", Bay: "4"}))
 	assert.Len(t, st.Applied(), 2)
 }
+
+func TestLivePutProfileFreesReplacedPoolAddresses(t *testing.T) {
+	l, err := vcemtest.NewLive(estate(t))
+	require.NoError(t, err)
+	first, err := l.CreateProfile("d1", vcemtest.ProfileSpec{Name: "web", Ethernet: 1})
+	require.NoError(t, err)
+	freed := first.Ethernet[0].MAC
+
+	// Replace it by hand with a profile that carries no pool address.
+	require.NoError(t, l.PutProfile("d1", vcem.Profile{Name: "web"}))
+
+	next, err := l.CreateProfile("d1", vcemtest.ProfileSpec{Name: "app", Ethernet: 1})
+	require.NoError(t, err)
+	assert.Equal(t, freed, next.Ethernet[0].MAC, "the replaced profile's pool address is free again")
+}

@@ -270,7 +270,8 @@ func allocatePair(pool *addrpool.Pool[addrpool.WWN], owner string) (addrpool.WWN
 // PutProfile places a profile with the addresses it carries on a domain, as
 // if an operator had set them by hand in the VC Manager: the live pools are
 // not touched, and duplicate addresses are allowed (to script conflicts).
-// A profile of the same name is replaced.
+// A profile of the same name is replaced, and the live pool addresses that
+// CreateProfile had allocated for it are freed.
 func (l *Live) PutProfile(domainID string, p vcem.Profile) error {
 	if p.Name == "" {
 		return fmt.Errorf("vcemtest: live: put profile in %q: empty name", domainID)
@@ -282,6 +283,9 @@ func (l *Live) PutProfile(domainID string, p vcem.Profile) error {
 		return err
 	}
 	p.ID, p.DomainID = "", domainID
+	if old, ok := d.profiles[p.Name]; ok {
+		l.releaseOwned(old)
+	}
 	d.profiles[p.Name] = cloneProfile(p)
 	return nil
 }
@@ -307,6 +311,14 @@ func (l *Live) DeleteProfile(domainID, name string) error {
 	if !ok {
 		return fmt.Errorf("vcemtest: live: delete profile %q in %q: %w", name, domainID, vcem.ErrUnknownProfile)
 	}
+	l.releaseOwned(p)
+	delete(d.profiles, name)
+	return nil
+}
+
+// releaseOwned frees the live pool addresses that p holds in its own name
+// (those CreateProfile allocated for it). Caller holds l.mu.
+func (l *Live) releaseOwned(p vcem.Profile) {
 	key := p.Key().String()
 	for _, a := range p.Addresses() {
 		switch a.Address.Family {
@@ -322,8 +334,6 @@ func (l *Live) DeleteProfile(domainID, name string) error {
 			}
 		}
 	}
-	delete(d.profiles, name)
-	return nil
 }
 
 // AssignProfile assigns a profile to a server bay.
