@@ -169,14 +169,10 @@ func (l *Live) AddDomain(d vcem.Domain, creds vcem.Credentials) error {
 
 // SetCredentials sets the VC Manager credentials of a domain.
 func (l *Live) SetCredentials(domainID string, creds vcem.Credentials) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	d.creds = creds
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		d.creds = creds
+		return nil
+	})
 }
 
 // CreateProfile creates a profile on a domain, its connections numbered from
@@ -276,18 +272,14 @@ func (l *Live) PutProfile(domainID string, p vcem.Profile) error {
 	if p.Name == "" {
 		return fmt.Errorf("vcemtest: live: put profile in %q: empty name", domainID)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	p.ID, p.DomainID = "", domainID
-	if old, ok := d.profiles[p.Name]; ok {
-		l.releaseOwned(old)
-	}
-	d.profiles[p.Name] = cloneProfile(p)
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		p.ID, p.DomainID = "", domainID
+		if old, ok := d.profiles[p.Name]; ok {
+			l.releaseOwned(old)
+		}
+		d.profiles[p.Name] = cloneProfile(p)
+		return nil
+	})
 }
 
 func cloneProfile(p vcem.Profile) vcem.Profile {
@@ -301,19 +293,15 @@ func cloneProfile(p vcem.Profile) vcem.Profile {
 // DeleteProfile deletes a profile from a domain and frees the live pool
 // addresses it held.
 func (l *Live) DeleteProfile(domainID, name string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	p, ok := d.profiles[name]
-	if !ok {
-		return fmt.Errorf("vcemtest: live: delete profile %q in %q: %w", name, domainID, vcem.ErrUnknownProfile)
-	}
-	l.releaseOwned(p)
-	delete(d.profiles, name)
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		p, ok := d.profiles[name]
+		if !ok {
+			return fmt.Errorf("vcemtest: live: delete profile %q in %q: %w", name, domainID, vcem.ErrUnknownProfile)
+		}
+		l.releaseOwned(p)
+		delete(d.profiles, name)
+		return nil
+	})
 }
 
 // releaseOwned frees the live pool addresses that p holds in its own name
@@ -336,6 +324,18 @@ func (l *Live) releaseOwned(p vcem.Profile) {
 	}
 }
 
+// editDomain runs fn on a domain under the lock; an unknown domain is an
+// error.
+func (l *Live) editDomain(domainID string, fn func(d *liveDomain) error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d, err := l.domain(domainID)
+	if err != nil {
+		return err
+	}
+	return fn(d)
+}
+
 // AssignProfile assigns a profile to a server bay.
 func (l *Live) AssignProfile(domainID, name, bay string) error {
 	if bay == "" {
@@ -350,19 +350,15 @@ func (l *Live) UnassignProfile(domainID, name string) error {
 }
 
 func (l *Live) editProfile(domainID, name string, fn func(*vcem.Profile)) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	p, ok := d.profiles[name]
-	if !ok {
-		return fmt.Errorf("vcemtest: live: profile %q in %q: %w", name, domainID, vcem.ErrUnknownProfile)
-	}
-	fn(&p)
-	d.profiles[name] = p
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		p, ok := d.profiles[name]
+		if !ok {
+			return fmt.Errorf("vcemtest: live: profile %q in %q: %w", name, domainID, vcem.ErrUnknownProfile)
+		}
+		fn(&p)
+		d.profiles[name] = p
+		return nil
+	})
 }
 
 // AddToGroup puts a domain into a VC Domain Group: it comes under the live
@@ -371,79 +367,59 @@ func (l *Live) AddToGroup(domainID, groupID string) error {
 	if groupID == "" {
 		return fmt.Errorf("vcemtest: live: add %q to group: empty group ID", domainID)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	d.domain.GroupID = groupID
-	d.managed = true
-	l.vcemKnows[domainID] = true
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		d.domain.GroupID = groupID
+		d.managed = true
+		l.vcemKnows[domainID] = true
+		return nil
+	})
 }
 
 // RemoveFromGroup takes a domain out of its group: VCEM releases it to its
 // VC Manager and forgets it.
 func (l *Live) RemoveFromGroup(domainID string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	if d.domain.GroupID == "" {
-		return fmt.Errorf("vcemtest: live: remove %q from group: it is in none", domainID)
-	}
-	d.domain.GroupID = ""
-	d.managed = false
-	delete(l.vcemKnows, domainID)
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		if d.domain.GroupID == "" {
+			return fmt.Errorf("vcemtest: live: remove %q from group: it is in none", domainID)
+		}
+		d.domain.GroupID = ""
+		d.managed = false
+		delete(l.vcemKnows, domainID)
+		return nil
+	})
 }
 
 // AddModule adds a VC module to a domain.
 func (l *Live) AddModule(domainID string, m vcem.Module) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	for _, x := range d.domain.Modules {
-		if x.Enclosure == m.Enclosure && x.Bay == m.Bay {
-			return fmt.Errorf("vcemtest: live: add module to %q: enclosure %q bay %d is taken", domainID, m.Enclosure, m.Bay)
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		for _, x := range d.domain.Modules {
+			if x.Enclosure == m.Enclosure && x.Bay == m.Bay {
+				return fmt.Errorf("vcemtest: live: add module to %q: enclosure %q bay %d is taken", domainID, m.Enclosure, m.Bay)
+			}
 		}
-	}
-	d.domain.Modules = append(d.domain.Modules, m)
-	return nil
+		d.domain.Modules = append(d.domain.Modules, m)
+		return nil
+	})
 }
 
 // RemoveModule removes the VC module in an enclosure bay of a domain.
 func (l *Live) RemoveModule(domainID, enclosure string, bay int) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(d.domain.Modules, func(x vcem.Module) bool { return x.Enclosure == enclosure && x.Bay == bay })
-	if i < 0 {
-		return fmt.Errorf("vcemtest: live: remove module from %q: no module in enclosure %q bay %d", domainID, enclosure, bay)
-	}
-	d.domain.Modules = slices.Delete(d.domain.Modules, i, i+1)
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		i := slices.IndexFunc(d.domain.Modules, func(x vcem.Module) bool { return x.Enclosure == enclosure && x.Bay == bay })
+		if i < 0 {
+			return fmt.Errorf("vcemtest: live: remove module from %q: no module in enclosure %q bay %d", domainID, enclosure, bay)
+		}
+		d.domain.Modules = slices.Delete(d.domain.Modules, i, i+1)
+		return nil
+	})
 }
 
 // SetReachable makes a domain's VC Manager answer or not (network down).
 func (l *Live) SetReachable(domainID string, reachable bool) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, err := l.domain(domainID)
-	if err != nil {
-		return err
-	}
-	d.reachable = reachable
-	return nil
+	return l.editDomain(domainID, func(d *liveDomain) error {
+		d.reachable = reachable
+		return nil
+	})
 }
 
 // RestoreVCEM simulates restoring the CMS: VCEM's database now knows exactly
