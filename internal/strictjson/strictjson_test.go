@@ -1,0 +1,239 @@
+package strictjson
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hexByte decodes itself from text; it refuses anything but two hex digits.
+type hexByte byte
+
+var errBadHex = errors.New("bad hex")
+
+func (h *hexByte) UnmarshalText(b []byte) error {
+	var v byte
+	if _, err := fmt.Sscanf(string(b), "%02x", &v); err != nil || len(b) != 2 {
+		return fmt.Errorf("%q: %w", b, errBadHex)
+	}
+	*h = hexByte(v)
+	return nil
+}
+
+type conn struct {
+	Port int     `json:"port"`
+	MAC  hexByte `json:"mac"`
+	Net  string  `json:"network,omitempty"`
+}
+
+type profile struct {
+	Name     string `json:"name"`
+	Ethernet []conn `json:"ethernet,omitempty"`
+}
+
+type doc struct {
+	Version  int                `json:"version"`
+	Profiles map[string]profile `json:"profiles"`
+	Nested   *nested            `json:"nested,omitempty"`
+	Any      any                `json:"any,omitempty"`
+}
+
+type nested struct {
+	embedded
+	Own string `json:"own"`
+}
+
+type embedded struct {
+	Deep  uint8 `json:"deep"`
+	Opt   bool  `json:"opt,omitzero"`
+	Count int   `json:"count,string,omitempty"`
+}
+
+// selfDecoder has its own UnmarshalJSON that is strict itself.
+type selfDecoder struct{ V string }
+
+func (s *selfDecoder) UnmarshalJSON(b []byte) error {
+	var shape struct {
+		V string `json:"v"`
+	}
+	if err := Unmarshal(b, &shape); err != nil {
+		return err
+	}
+	s.V = shape.V
+	return nil
+}
+
+type withSelf struct {
+	Items []selfDecoder `json:"items"`
+}
+
+// shaped exposes its shape so the walk does not decode it twice.
+type shaped struct{ n int }
+
+type shapedJSON struct {
+	N int `json:"n"`
+}
+
+func (*shaped) JSONShape() any { return (*shapedJSON)(nil) }
+
+func (s *shaped) UnmarshalJSON(b []byte) error {
+	var v shapedJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	s.n = v.N
+	return nil
+}
+
+func TestUnmarshalAccepts(t *testing.T) {
+	in := `{"version":1,"profiles":{"d1:web":{"name":"web","ethernet":[{"port":1,"mac":"0a"}]}},
+	        "nested":{"deep":3,"own":"x","count":"7"},"any":{"free":[1,{"form":null}]}}`
+	var d doc
+	require.NoError(t, Unmarshal([]byte(in), &d))
+	assert.Equal(t, hexByte(0x0a), d.Profiles["d1:web"].Ethernet[0].MAC)
+	assert.Equal(t, uint8(3), d.Nested.Deep)
+	assert.Equal(t, 7, d.Nested.Count)
+
+	var w withSelf
+	require.NoError(t, Unmarshal([]byte(`{"items":[{"v":"a"},{"v":"b"}]}`), &w))
+	assert.Equal(t, "b", w.Items[1].V)
+
+	var s struct {
+		S shaped `json:"s"`
+	}
+	require.NoError(t, Unmarshal([]byte(`{"s":{"n":4}}`), &s))
+	assert.Equal(t, 4, s.S.n)
+}
+
+func TestUnmarshalRefuses(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string // substrings of the error, in order of problems
+	}{
+		{"unknown field deep", `{"version":1,"profiles":{"p":{"name":"a","ethernet":[{"port":1,"mac":"0a","netwrk":"x"}]}}}`,
+			[]string{`profiles["p"].ethernet[0].netwrk: unknown field "netwrk"`}},
+		{"case folded key", `{"version":1,"PROFILES":{}}`,
+			[]string{`PROFILES: unknown field "PROFILES" (field names are case-sensitive: did you mean "profiles"?)`, `missing field "profiles"`}},
+		{"repeated key", `{"version":1,"version":2,"profiles":{}}`,
+			[]string{`version: key "version" repeated`}},
+		{"repeated map key escaped", `{"version":1,"profiles":{"a":{"name":"x"},"\u0061":{"name":"y"}}}`,
+			[]string{`profiles["a"]: key "a" repeated`}},
+		{"missing field", `{"version":1,"profiles":{"p":{}}}`,
+			[]string{`profiles["p"].name: missing field "name"`}},
+		{"bad leaf with path", `{"version":1,"profiles":{"p":{"name":"a","ethernet":[{"port":1,"mac":"0a"},{"port":2,"mac":"zz"}]}}}`,
+			[]string{`profiles["p"].ethernet[1].mac: "zz": bad hex`}},
+		{"null not allowed", `{"version":null,"profiles":{}}`,
+			[]string{`version: null is not allowed here: want a number`}},
+		{"wrong type", `{"version":"1","profiles":[]}`,
+			[]string{`version: want a number, have string "1"`, `profiles: want an object, have an array`}},
+		{"negative uint", `{"version":1,"profiles":{},"nested":{"deep":-1,"own":""}}`,
+			[]string{`nested.deep: want a non-negative integer that fits uint8, have "-1"`}},
+		{"trailing data", `{"version":1,"profiles":{}} {}`,
+			[]string{`unexpected data after the JSON value`}},
+		{"syntax", `{"version":1,"profiles":{]`,
+			[]string{`profiles: want an object key`}},
+		{"self decoder path", `{"items":[{"v":"a"},{"v":"b","w":1}]}`,
+			[]string{`items[1].w: unknown field "w"`}},
+		{"empty", ``, []string{"empty input"}},
+		{"invalid utf8", "{\"version\":1,\"profiles\":{\"\xff\":{}}}", []string{"invalid UTF-8"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var target any = &doc{Version: 99}
+			if strings.HasPrefix(tt.in, `{"items"`) {
+				target = &withSelf{}
+			}
+			err := Unmarshal([]byte(tt.in), target)
+			require.Error(t, err)
+			var se *Error
+			require.ErrorAs(t, err, &se)
+			require.GreaterOrEqual(t, len(se.Problems), len(tt.want), err.Error())
+			for i, w := range tt.want {
+				assert.Contains(t, se.Problems[i].Error(), w)
+			}
+			if d, ok := target.(*doc); ok {
+				assert.Equal(t, 99, d.Version, "target untouched on error")
+			}
+		})
+	}
+}
+
+func TestProblemsLocatedAndWrapped(t *testing.T) {
+	in := "{\n  \"version\": 1,\n  \"profiles\": {\"p\": {\"name\": \"a\", \"ethernet\": [{\"port\": 1, \"mac\": \"zz\"}]}}\n}"
+	err := Unmarshal([]byte(in), &doc{})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, errBadHex, "the leaf's own error is reachable")
+	var se *Error
+	require.ErrorAs(t, err, &se)
+	p := se.Problems[0]
+	assert.Equal(t, 3, p.Line)
+	assert.Equal(t, `"zz"`, in[p.Offset:p.Offset+4])
+	assert.Contains(t, err.Error(), "(line 3, column ")
+}
+
+func TestEveryProblemAtOnceBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"version":1,"profiles":{`)
+	for i := range 100 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"p%d":{"name":"a","bogus":1}`, i)
+	}
+	b.WriteString(`}}`)
+	err := Unmarshal([]byte(b.String()), &doc{})
+	var se *Error
+	require.ErrorAs(t, err, &se)
+	assert.Len(t, se.Problems, MaxProblems)
+	assert.Equal(t, 100-MaxProblems, se.More)
+	assert.Contains(t, err.Error(), "and 80 more problems")
+}
+
+func TestHugeValueQuotedShort(t *testing.T) {
+	huge := strings.Repeat("Z", 1<<20)
+	err := Unmarshal([]byte(`{"version":"`+huge+`","profiles":{}}`), &doc{})
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 400, "a huge value is quoted by a prefix")
+	assert.Contains(t, err.Error(), "(1048576 bytes)")
+}
+
+func TestDepthBounded(t *testing.T) {
+	in := strings.Repeat("[", MaxDepth+5) + strings.Repeat("]", MaxDepth+5)
+	var v any
+	err := Unmarshal([]byte(in), &v)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nesting deeper than")
+	require.NoError(t, Validate([]byte(strings.Repeat("[", 10)+strings.Repeat("]", 10))))
+}
+
+func TestCheckNeedsPointer(t *testing.T) {
+	assert.Error(t, Check([]byte(`{}`), doc{}))
+	assert.Error(t, Check([]byte(`{}`), (*doc)(nil)))
+}
+
+func FuzzUnmarshal(f *testing.F) {
+	f.Add([]byte(`{"version":1,"profiles":{"p":{"name":"a","ethernet":[{"port":1,"mac":"0a"}]}}}`))
+	f.Add([]byte(`{"version":1,"version":1}`))
+	f.Add([]byte(`[1,2,{"a":"\u0061"}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d doc
+		err := Unmarshal(b, &d)
+		if err == nil {
+			// What the strict decoder accepts, the standard one accepts too.
+			var d2 doc
+			if err := json.Unmarshal(b, &d2); err != nil {
+				t.Fatalf("strict accepted what encoding/json refuses: %v", err)
+			}
+		}
+		var v any
+		if Validate(b) == nil && json.Unmarshal(b, &v) != nil {
+			t.Fatalf("Validate accepted invalid JSON %q", b)
+		}
+	})
+}
