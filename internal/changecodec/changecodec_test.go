@@ -122,7 +122,6 @@ func TestMarshalRefusesNil(t *testing.T) {
 	assert.ErrorIs(t, err, errInvalid)
 }
 
-
 func TestMarshalPointer(t *testing.T) {
 	b, err := codec.Marshal(&drop{ID: "p"})
 	require.NoError(t, err)

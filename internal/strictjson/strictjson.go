@@ -174,22 +174,22 @@ func decodeChecked(data []byte, v any) error {
 type kind uint8
 
 const (
-	kAny       kind = iota // interface or unknown: anything, checked for syntax
-	kRaw                   // json.RawMessage
-	kDecoder               // json.Unmarshaler: decoded on a scratch value
-	kText                  // encoding.TextUnmarshaler: a string, decoded on a scratch value
-	kStruct                // struct decoded by encoding/json
-	kMap                   // map
-	kSlice                 // slice (not []byte)
-	kArray                 // fixed array
-	kBytes                 // []byte: a base64 string
-	kPtr                   // pointer: null or the element
-	kString                // string kind
-	kBool                  // bool kind
-	kInt                   // signed integer kinds
-	kUint                  // unsigned integer kinds
-	kFloat                 // float kinds
-	kBad                   // a type encoding/json cannot decode into (chan, func, ...)
+	kAny     kind = iota // interface or unknown: anything, checked for syntax
+	kRaw                 // json.RawMessage
+	kDecoder             // json.Unmarshaler: decoded on a scratch value
+	kText                // encoding.TextUnmarshaler: a string, decoded on a scratch value
+	kStruct              // struct decoded by encoding/json
+	kMap                 // map
+	kSlice               // slice (not []byte)
+	kArray               // fixed array
+	kBytes               // []byte: a base64 string
+	kPtr                 // pointer: null or the element
+	kString              // string kind
+	kBool                // bool kind
+	kInt                 // signed integer kinds
+	kUint                // unsigned integer kinds
+	kFloat               // float kinds
+	kBad                 // a type encoding/json cannot decode into (chan, func, ...)
 )
 
 type typeInfo struct {
