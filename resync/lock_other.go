@@ -8,7 +8,9 @@ import (
 )
 
 // lockFile refuses: without a lock, two executes could share a journal.
-func lockFile(*os.File) error   { return errors.New("resync: journal locking is not supported on this platform") }
+func lockFile(*os.File) error {
+	return errors.New("resync: journal locking is not supported on this platform")
+}
 func unlockFile(*os.File) error { return nil }
 
 func syncDir(string) error { return nil }
