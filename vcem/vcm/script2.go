@@ -34,7 +34,7 @@ type Table struct {
 	Line    int // line number of the header, 1-based
 	Header  []string
 	Rows    []Row
-	cols    map[string]int // lower-case column name -> index
+	cols    map[string]int // column name, as printed and lower-cased -> index
 }
 
 // Row is one data row; Values has one entry per header column.
@@ -52,10 +52,23 @@ func (o *Output) Tables() []*Table {
 	return out
 }
 
+// col returns the index of a column (case-insensitive), trying the name as
+// given first: the dialect's names usually match the device's case.
+func (t *Table) col(name string) (int, bool) {
+	if name == "" {
+		return 0, false
+	}
+	if i, ok := t.cols[name]; ok {
+		return i, true
+	}
+	i, ok := t.cols[strings.ToLower(name)]
+	return i, ok
+}
+
 // Has reports whether the table has the column (case-insensitive).
 func (t *Table) Has(name string) bool {
-	_, ok := t.cols[strings.ToLower(name)]
-	return name != "" && ok
+	_, ok := t.col(name)
+	return ok
 }
 
 // HasAll reports whether the table has every named column.
@@ -86,8 +99,8 @@ func (t *Table) Require(names ...string) error {
 // Value returns the row's value in the named column, or "" when the table
 // has no such column.
 func (t *Table) Value(r Row, name string) string {
-	i, ok := t.cols[strings.ToLower(name)]
-	if !ok || name == "" || i >= len(r.Values) {
+	i, ok := t.col(name)
+	if !ok || i >= len(r.Values) {
 		return ""
 	}
 	return r.Values[i]
@@ -308,17 +321,21 @@ func (p *parser) header(n int, fields []string) error {
 	if len(fields) > 1 && fields[len(fields)-1] == "" {
 		fields = fields[:len(fields)-1]
 	}
-	t := &Table{Command: p.out.Command, Line: n, Header: fields, cols: make(map[string]int, len(fields))}
+	t := &Table{Command: p.out.Command, Line: n, Header: fields, cols: make(map[string]int, 2*len(fields))}
+	lower := make([]string, len(fields))
 	for i, f := range fields {
 		if f == "" {
 			return &ParseError{Command: p.out.Command, Line: n, Column: "#" + strconv.Itoa(i+1), Msg: "empty column name in header"}
 		}
-		k := strings.ToLower(f)
-		if j, dup := t.cols[k]; dup {
+		lower[i] = strings.ToLower(f)
+		if j, dup := t.cols[lower[i]]; dup {
 			return &ParseError{Command: p.out.Command, Line: n, Column: strconv.Quote(f),
 				Msg: fmt.Sprintf("column name repeats column #%d", j+1)}
 		}
-		t.cols[k] = i
+		t.cols[lower[i]] = i
+	}
+	for i, f := range fields {
+		t.cols[f] = i // the name as printed, for lookups that skip lower-casing
 	}
 	if p.block == nil {
 		p.block = &Block{Line: n}
