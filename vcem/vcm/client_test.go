@@ -563,7 +563,7 @@ func startFakeAt(t *testing.T, old *fakeVCM) *fakeVCM {
 		time.Sleep(20 * time.Millisecond)
 	}
 	require.NoError(t, err)
-	f := &fakeVCM{t: t, ln: ln, hostKey: old.hostKey, user: old.user, password: old.password,
+	f := &fakeVCM{ln: ln, hostKey: old.hostKey, user: old.user, password: old.password,
 		answers: scenario(t, "lab"), execs: map[string]int{}, inflight: new(atomic.Int32), maxIn: new(atomic.Int32)}
 	go f.serve()
 	t.Cleanup(f.stop)

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -32,7 +33,6 @@ type answer struct {
 // command per session. It checks a password (or a public key), counts
 // connections, logins and commands, and can drop connections or stall.
 type fakeVCM struct {
-	t        *testing.T
 	ln       net.Listener
 	hostKey  ssh.Signer
 	user     string
@@ -84,14 +84,23 @@ func newHostKey(t testing.TB) ssh.Signer {
 	return s
 }
 
-// startFake starts a server answering the given commands.
-// Options run before the server starts, so that they race with nothing.
-func startFake(t *testing.T, answers map[string]*answer, opts ...func(*fakeVCM)) *fakeVCM {
-	t.Helper()
+// newFake starts a server answering the given commands. Options run
+// before it starts, so that they race with nothing.
+func newFake(answers map[string]*answer, opts ...func(*fakeVCM)) (*fakeVCM, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
+	if err != nil {
+		return nil, err
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	hostKey, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		return nil, err
+	}
 	f := &fakeVCM{
-		t: t, ln: ln, hostKey: newHostKey(t), user: "Administrator", password: "vc-Secr3t!",
+		ln: ln, hostKey: hostKey, user: "Administrator", password: "vc-Secr3t!",
 		answers: answers, execs: map[string]int{},
 		inflight: new(atomic.Int32), maxIn: new(atomic.Int32),
 	}
@@ -99,6 +108,14 @@ func startFake(t *testing.T, answers map[string]*answer, opts ...func(*fakeVCM))
 		o(f)
 	}
 	go f.serve()
+	return f, nil
+}
+
+// startFake is newFake for a test, stopped when it ends.
+func startFake(t *testing.T, answers map[string]*answer, opts ...func(*fakeVCM)) *fakeVCM {
+	t.Helper()
+	f, err := newFake(answers, opts...)
+	require.NoError(t, err)
 	t.Cleanup(f.stop)
 	return f
 }
@@ -274,6 +291,12 @@ func (f *fakeVCM) exec(nc net.Conn, ch ssh.Channel, cmd string, closed <-chan st
 // profile.txt); a missing file leaves the command unanswered (an ERROR).
 func scenario(t testing.TB, dir string) map[string]*answer {
 	t.Helper()
+	out, err := loadScenario(dir)
+	require.NoError(t, err)
+	return out
+}
+
+func loadScenario(dir string) (map[string]*answer, error) {
 	d := DefaultDialect()
 	files := map[string]string{
 		"domain.txt":       d.ShowDomain,
@@ -289,12 +312,16 @@ func scenario(t testing.TB, dir string) map[string]*answer {
 		if os.IsNotExist(err) {
 			continue
 		}
-		require.NoError(t, err)
+		if err != nil {
+			return nil, err
+		}
 		out[cmd] = &answer{stdout: b}
 		found++
 	}
-	require.NotZero(t, found, "scenario %s has no files", dir)
-	return out
+	if found == 0 {
+		return nil, fmt.Errorf("scenario %s has no files", dir)
+	}
+	return out, nil
 }
 
 // withFile returns answers with one command's answer replaced by a file of
