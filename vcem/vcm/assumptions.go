@@ -20,7 +20,9 @@ import (
 // Dialect is the VC Manager CLI as the adapter speaks it: the commands it
 // runs, the messages it recognises and the script2 columns it reads. Column
 // names are matched case-insensitively; a column a table lacks is an error
-// only where a field says it is required.
+// only where a field says it is required. A Dialect is only read: Parse and
+// a Client may use one from many goroutines, as long as nobody changes it
+// (the maps and slices of DefaultDialect's result are the caller's own).
 type Dialect struct {
 	// Commands, one SSH exec each. -output=script2 is FOUND [VCCLI-UG p76];
 	// `show profile * -output=script2` is FOUND [kanopya]; the other

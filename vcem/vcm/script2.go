@@ -212,15 +212,9 @@ func (d Dialect) Parse(command string, out []byte) (*Output, error) {
 		return nil, err
 	}
 	p := parser{d: &d, out: &Output{Command: command}}
-	n := 0
-	for rest := out; len(rest) > 0; {
+	for n, rest := 1, out; len(rest) > 0; n++ {
 		var line []byte
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			line, rest = rest, nil
-		}
-		n++
+		line, rest = cutLine(rest)
 		if err := p.line(n, string(bytes.TrimSuffix(line, []byte{'\r'}))); err != nil {
 			return nil, err
 		}
@@ -229,20 +223,48 @@ func (d Dialect) Parse(command string, out []byte) (*Output, error) {
 	return p.out, nil
 }
 
+// cutLine splits off the first line of rest (without its '\n').
+func cutLine(rest []byte) (line, tail []byte) {
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		return rest[:i], rest[i+1:]
+	}
+	return rest, nil
+}
+
 // messages finds the whole-output answers: a redirect, the unreachable text,
 // ERROR: lines.
 func (d Dialect) messages(command string, out []byte) error {
 	var dev *DeviceError
-	n := 0
-	for rest := out; len(rest) > 0; {
-		var line []byte
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			line, rest = rest, nil
+	// A cheap test lets most data lines pass without a conversion: a message
+	// starts with the error or redirect prefix or holds an unreachable text.
+	prefixes := [][]byte{[]byte(d.ErrorPrefix), []byte(d.RedirectPrefix)}
+	var texts [][]byte
+	for _, u := range d.UnreachableTexts {
+		if u != "" {
+			texts = append(texts, []byte(u))
 		}
-		n++
-		s := strings.TrimSpace(string(line))
+	}
+	maybe := func(b []byte) bool {
+		for _, p := range prefixes {
+			if len(p) > 0 && bytes.HasPrefix(b, p) {
+				return true
+			}
+		}
+		for _, u := range texts {
+			if bytes.Contains(b, u) {
+				return true
+			}
+		}
+		return false
+	}
+	for n, rest := 1, out; len(rest) > 0; n++ {
+		var line []byte
+		line, rest = cutLine(rest)
+		b := bytes.TrimSpace(line)
+		if !maybe(b) {
+			continue
+		}
+		s := string(b)
 		if d.RedirectPrefix != "" && strings.HasPrefix(s, d.RedirectPrefix) {
 			to := strings.TrimRight(strings.TrimSpace(strings.TrimPrefix(s, d.RedirectPrefix)), ".")
 			if net.ParseIP(to) == nil {
