@@ -270,14 +270,17 @@ func (f *fakeVCM) exec(nc net.Conn, ch ssh.Channel, cmd string, closed <-chan st
 			break
 		}
 	}
-	defer f.inflight.Add(-1)
 	if a.delay > 0 {
 		select {
 		case <-time.After(a.delay):
 		case <-closed:
+			f.inflight.Add(-1)
 			return
 		}
 	}
+	// Out of flight before the answer: the client cannot start its next
+	// command before this point, so the count never exceeds the client's.
+	f.inflight.Add(-1)
 	_, _ = ch.Write(a.stdout)
 	_, _ = ch.Stderr().Write(a.stderr)
 	if !a.noExitStatus {
