@@ -299,8 +299,13 @@ func TestClientCredentials(t *testing.T) {
 		_, err := c.ReadDomainWithCredentials(context.Background(), target, vcem.NewCredentials(f.user, secret))
 		require.ErrorIs(t, err, vcem.ErrCredentialsRejected)
 		assert.NotErrorIs(t, err, vcem.ErrDomainInaccessible)
-		for _, s := range []string{fmt.Sprint(err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
-			assert.NotContains(t, s, secret)
+		wrapped := fmt.Errorf("gather: %w", err)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+			for _, e := range []error{err, wrapped} {
+				s := fmt.Sprintf(verb, e)
+				assert.NotContains(t, s, secret, verb)
+				assert.NotContains(t, s, fmt.Sprintf("%x", secret), verb)
+			}
 		}
 	})
 	t.Run("accepted", func(t *testing.T) {

@@ -50,6 +50,8 @@ func TestClientHostKeys(t *testing.T) {
 	}
 	good := writeKnownHosts("good", f.hostKey.PublicKey())
 	bad := writeKnownHosts("bad", other.PublicKey())
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
 	noPin := func() DomainConfig { d := domainFor(f, "d1"); d.HostKeys = nil; return d }
 
 	for _, tc := range []struct {
@@ -74,6 +76,11 @@ func TestClientHostKeys(t *testing.T) {
 			var ke *knownhosts.KeyError
 			require.ErrorAs(t, err, &ke)
 			assert.NotEmpty(t, ke.Want, "the host is known with another key")
+		}},
+		{"known_hosts lacks the host", noPin(), []Option{WithKnownHosts(empty)}, func(t *testing.T, err error) {
+			var ke *knownhosts.KeyError
+			require.ErrorAs(t, err, &ke)
+			assert.Empty(t, ke.Want, "an unknown host is refused too")
 		}},
 		{"address pin", noPin(), []Option{WithHostKey(f.addr(), f.fingerprint())}, func(t *testing.T, err error) { assert.NoError(t, err) }},
 		{"insecure", noPin(), []Option{WithInsecureIgnoreHostKey()}, func(t *testing.T, err error) { assert.NoError(t, err) }},
