@@ -62,6 +62,7 @@ type Client struct {
 	pool     *pool
 	log      *slog.Logger
 	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
+	algos    ssh.Algorithms
 
 	concurrency    int
 	commandTimeout time.Duration
@@ -107,6 +108,7 @@ type config struct {
 	dialTimeout    time.Duration
 	maxOutput      int64
 	dial           func(ctx context.Context, network, addr string) (net.Conn, error)
+	algorithms     ssh.Algorithms
 }
 
 // WithDialect replaces [DefaultDialect], e.g. with column names taken from
@@ -232,6 +234,17 @@ func WithMaxOutput(n int64) Option {
 	}
 }
 
+// WithAlgorithms sets the SSH key exchanges, ciphers, MACs and host-key
+// algorithms offered (an empty list keeps x/crypto's default). Older VC
+// firmware may only speak algorithms x/crypto leaves out by default (see
+// ssh.InsecureAlgorithms); which ones is not verified.
+func WithAlgorithms(a ssh.Algorithms) Option {
+	return func(c *config) error {
+		c.algorithms = a
+		return nil
+	}
+}
+
 // WithDialer replaces the TCP dialer (a net.Dialer's DialContext by
 // default), e.g. to reach the VC Managers through a jump host. The host-key
 // check still uses the configured address.
@@ -274,6 +287,7 @@ func New(domains []DomainConfig, opts ...Option) (*Client, error) {
 		hostKeys:       hostKeys{pins: cfg.pins, insecure: cfg.insecure},
 		log:            cfg.log,
 		dial:           cfg.dial,
+		algos:          cfg.algorithms,
 		concurrency:    cfg.concurrency,
 		commandTimeout: cfg.commandTimeout,
 		dialTimeout:    cfg.dialTimeout,
@@ -651,9 +665,15 @@ func (c *Client) connect(ctx context.Context, t target, addr string, via []strin
 	stop := context.AfterFunc(dctx, func() { _ = nc.Close() })
 	var banner strings.Builder
 	cfg := &ssh.ClientConfig{
-		User:            t.auth.user,
-		Auth:            t.auth.methods(),
-		HostKeyCallback: c.hostKeys.callback(addr, t.pins),
+		Config: ssh.Config{
+			KeyExchanges: c.algos.KeyExchanges,
+			Ciphers:      c.algos.Ciphers,
+			MACs:         c.algos.MACs,
+		},
+		HostKeyAlgorithms: c.algos.HostKeys,
+		User:              t.auth.user,
+		Auth:              t.auth.methods(),
+		HostKeyCallback:   c.hostKeys.callback(addr, t.pins),
 		BannerCallback: func(msg string) error {
 			if banner.Len() < maxDeviceText {
 				banner.WriteString(short(msg, maxDeviceText))

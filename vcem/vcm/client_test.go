@@ -447,3 +447,17 @@ func TestClientInvalidLive(t *testing.T) {
 	assert.ErrorContains(t, err, `domain "d1"`)
 	assert.ErrorContains(t, err, `profile "lab1" field fc[0].nodeWWN`)
 }
+
+// A device that speaks only a cipher x/crypto does not offer by
+// default is inaccessible until WithAlgorithms offers it.
+func TestClientAlgorithms(t *testing.T) {
+	f := startFake(t, scenario(t, "lab"), func(f *fakeVCM) { f.ciphers = []string{"aes128-cbc"} })
+	c := newClient(t, []DomainConfig{domainFor(f, "d1")})
+	_, err := c.ReadDomain(context.Background(), "d1")
+	assert.ErrorIs(t, err, vcem.ErrDomainInaccessible)
+	assert.ErrorContains(t, err, "no common algorithm")
+
+	c2 := newClient(t, []DomainConfig{domainFor(f, "d1")}, WithAlgorithms(ssh.Algorithms{Ciphers: []string{"aes128-ctr", "aes128-cbc"}}))
+	_, err = c2.ReadDomain(context.Background(), "d1")
+	assert.NoError(t, err)
+}

@@ -67,7 +67,8 @@
 // per-address pins ([WithHostKey]), OpenSSH known_hosts files
 // ([WithKnownHosts]), or the explicit [WithInsecureIgnoreHostKey], which is
 // never the default and cannot be mixed with the others. Pins, where given,
-// decide; otherwise known_hosts.
+// decide; otherwise known_hosts. Older VC firmware may need SSH algorithms
+// x/crypto does not offer by default: [WithAlgorithms] (unverified which).
 //
 // # Connections, limits, concurrency
 //

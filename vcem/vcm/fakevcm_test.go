@@ -39,6 +39,7 @@ type fakeVCM struct {
 	password string
 	authKey  ssh.PublicKey
 	banner   string
+	ciphers  []string // offered by the server; nil for x/crypto's defaults
 	inflight *atomic.Int32 // shared by servers to measure parallel commands
 	maxIn    *atomic.Int32
 
@@ -174,6 +175,7 @@ func (f *fakeVCM) serve() {
 		},
 		BannerCallback: func(ssh.ConnMetadata) string { return f.banner },
 	}
+	cfg.Ciphers = f.ciphers
 	cfg.AddHostKey(f.hostKey)
 	for {
 		nc, err := f.ln.Accept()

@@ -99,3 +99,4 @@ func TestClientHostKeys(t *testing.T) {
 		})
 	}
 }
+
