@@ -39,7 +39,7 @@ type fakeVCM struct {
 	password string
 	authKey  ssh.PublicKey
 	banner   string
-	ciphers  []string // offered by the server; nil for x/crypto's defaults
+	ciphers  []string      // offered by the server; nil for x/crypto's defaults
 	inflight *atomic.Int32 // shared by servers to measure parallel commands
 	maxIn    *atomic.Int32
 

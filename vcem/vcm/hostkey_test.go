@@ -99,4 +99,3 @@ func TestClientHostKeys(t *testing.T) {
 		})
 	}
 }
-
