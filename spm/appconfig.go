@@ -102,10 +102,9 @@ func ReadConfig(ctx context.Context, path string) (*AppConfig, error) {
 
 // span is where RecoveryMode's value sits in the file's bytes.
 type span struct {
-	open, close   int    // value bytes are data[open:close] (white space trimmed)
-	selfClosing   bool   // <RecoveryMode/>: open is the offset of "/>"
-	name          string // element name as written (with prefix)
-	contentLength int
+	open, close int    // value bytes are data[open:close] (white space trimmed)
+	selfClosing bool   // <RecoveryMode/>: open is the offset of "/>"
+	name        string // element name as written (with prefix)
 }
 
 func parseConfig(path string, data []byte) (*AppConfig, span, error) {

@@ -299,7 +299,6 @@ type pollState struct {
 	lastStatus int
 	lastErr    error
 	matched    bool
-	body       []byte
 }
 
 type pollKey struct{}
