@@ -53,7 +53,8 @@ func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
 		fmt.Println(err)
 		return
 	}
-	recovered, _ := spm.ApplyAll(restored, recovery)
+	recovered := restored.Clone()
+	_ = spm.ApplyAll(recovered, recovery...)
 
 	// Matrix OE at backup time: one catalog-based SPE per presented volume,
 	// SPE7 (Volume7) belonging to IO service S2.

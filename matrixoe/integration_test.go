@@ -249,16 +249,16 @@ func spmPhase1(t *testing.T, restored *spm.Snapshot, arrays *spmtest.Arrays) (*s
 	recovery, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
 	require.NoError(t, err)
 	require.NotEmpty(t, recovery)
-	recovered, err := spm.ApplyAll(restored, recovery)
-	require.NoError(t, err)
+	recovered := restored.Clone()
+	require.NoError(t, spm.ApplyAll(recovered, recovery...))
 	fs, err := spm.Analyze(recovered, live)
 	require.NoError(t, err)
 	var operator []spm.Change
 	for _, f := range fs {
 		operator = append(operator, f.Changes...)
 	}
-	current, err := spm.ApplyAll(recovered, operator)
-	require.NoError(t, err)
+	current := recovered.Clone()
+	require.NoError(t, spm.ApplyAll(current, operator...))
 	require.NoError(t, current.Validate())
 	return current, recovery
 }
@@ -274,8 +274,8 @@ func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, k
 			part = append(part, c)
 		}
 	}
-	out, err := spm.ApplyAll(s, part)
-	require.NoError(t, err)
+	out := s.Clone()
+	require.NoError(t, spm.ApplyAll(out, part...))
 	return out
 }
 

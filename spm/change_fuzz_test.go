@@ -1,6 +1,8 @@
 package spm_test
 
 import (
+	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/spm"
@@ -24,15 +26,18 @@ func FuzzDecodeApplyChange(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := spm.UnmarshalChange(data)
+		c, err := spm.DecodeChange(data)
 		if err != nil {
+			if !errors.Is(err, spm.ErrInvalid) && !errors.Is(err, spm.ErrUnknownChange) {
+				t.Fatalf("decode error wraps neither ErrInvalid nor ErrUnknownChange: %v", err)
+			}
 			return
 		}
-		b, err := spm.MarshalChange(c)
+		b, err := json.Marshal(c)
 		if err != nil {
 			t.Fatalf("marshal %#v: %v", c, err)
 		}
-		back, err := spm.UnmarshalChange(b)
+		back, err := spm.DecodeChange(b)
 		if err != nil {
 			t.Fatalf("re-decode %s: %v", b, err)
 		}
@@ -40,9 +45,9 @@ func FuzzDecodeApplyChange(f *testing.F) {
 			t.Fatalf("round trip changed %v into %v", c, back)
 		}
 		s := spmtest.Sample()
-		before := s.Fingerprint()
+		before, _ := s.Fingerprint()
 		if err := spm.Apply(s, c); err != nil {
-			if s.Fingerprint() != before {
+			if after, _ := s.Fingerprint(); after != before || !spmtest.Sample().Equal(s) {
 				t.Fatalf("failed %v changed the catalog: %v", c, err)
 			}
 			return

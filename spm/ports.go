@@ -2,10 +2,12 @@ package spm
 
 import "context"
 
-// RestoredCatalog is the port to the restored SPM catalog. Apply applies one
-// change with the semantics of [Apply]. Implementations are safe for
-// concurrent use.
-type RestoredCatalog interface {
+// RestoredStore is the port to the restored SPM catalog (the same name in
+// vcem, spm and matrixoe): one change per Apply call, so that the resync
+// engine writes one journal record per change. Apply has the semantics of
+// [Apply] on the store's snapshot, atomic per change. Implementations are
+// safe for concurrent use.
+type RestoredStore interface {
 	// Snapshot returns an independent copy of the catalog's content.
 	Snapshot(ctx context.Context) (*Snapshot, error)
 	// Apply applies one change; on error nothing was changed.

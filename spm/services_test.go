@@ -259,3 +259,14 @@ func TestStartServiceFromEveryState(t *testing.T) {
 		})
 	}
 }
+
+func TestServicesNilControl(t *testing.T) {
+	ctx := context.Background()
+	require.NotPanics(t, func() {
+		err := spm.StartServices(ctx, nil, []string{"HP X"})
+		var se *spm.ServiceError
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, "HP X", se.Service)
+		assert.Error(t, spm.StopService(ctx, nil, "S"))
+	})
+}

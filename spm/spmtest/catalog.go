@@ -19,7 +19,7 @@ type Catalog struct {
 	Faults *Faults
 }
 
-var _ spm.RestoredCatalog = (*Catalog)(nil)
+var _ spm.RestoredStore = (*Catalog)(nil)
 
 // NewCatalog returns a catalog holding a copy of s, which must validate.
 func NewCatalog(s *spm.Snapshot) (*Catalog, error) {
@@ -32,7 +32,7 @@ func NewCatalog(s *spm.Snapshot) (*Catalog, error) {
 	return &Catalog{snap: s.Clone(), Faults: NewFaults(1)}, nil
 }
 
-// Snapshot implements spm.RestoredCatalog.
+// Snapshot implements spm.RestoredStore.
 func (c *Catalog) Snapshot(ctx context.Context) (*spm.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (c *Catalog) catalogID() string {
 	return c.snap.CatalogID
 }
 
-// Apply implements spm.RestoredCatalog with spm.Apply. A fault rule on
+// Apply implements spm.RestoredStore with spm.Apply. A fault rule on
 // OpApply matches the change's Kind ("spm.Quarantine") or Target
 // ("volume V1").
 func (c *Catalog) Apply(ctx context.Context, ch spm.Change) error {
@@ -97,11 +97,9 @@ func (c *Catalog) RunInternalRecovery(ctx context.Context, arrays spm.LiveArrays
 	if err != nil {
 		return err
 	}
-	next, err := spm.ApplyAll(c.snap, changes)
-	if err != nil {
+	if err := spm.ApplyAll(c.snap, changes...); err != nil {
 		return err
 	}
-	c.snap = next
 	c.applied = append(c.applied, changes...)
 	return nil
 }

@@ -1,0 +1,58 @@
+package spm
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The sentinels of the contract the three domain packages share (vcem, spm,
+// matrixoe), so that the resync engine can tell failures apart without
+// knowing the section. Every [Apply] and [ApplyAll] error wraps exactly one
+// of ErrNotFound, ErrConflict, ErrInvalid and ErrUnknownChange; every
+// [Snapshot.Validate] and [Live.Validate] error wraps ErrInvalidSnapshot.
+// The package's own sentinels (ErrElementNotFound, ErrServiceNotFound, …)
+// wrap the general one they are a case of.
+var (
+	// ErrNotFound: the change's target (or the named item) does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the state forbids the change or the step (e.g. a
+	// Signature State other than "Not present" on an XP array, a running
+	// SPM service, a RecoveryMode that changed since it was set).
+	ErrConflict = errors.New("conflict")
+	// ErrInvalid: a malformed change or input value.
+	ErrInvalid = errors.New("invalid")
+	// ErrUnknownChange: a change of a kind this package does not know
+	// (including a nil change).
+	ErrUnknownChange = errors.New("unknown change kind")
+	// ErrInvalidSnapshot: a snapshot (or live side) that is inconsistent.
+	ErrInvalidSnapshot = errors.New("invalid spm snapshot")
+)
+
+// kindError is a package sentinel that is a case of a general one: its
+// message reads on its own and errors.Is sees the general sentinel too.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// ChangeError is the failure of one change of [ApplyAll]: which change (its
+// position and what it is) and why. ApplyAll left the snapshot as it was.
+type ChangeError struct {
+	Index        int    // position in the list given to ApplyAll
+	Kind, Target string // of the failing change ("" for a nil change)
+	Err          error  // wraps one of ErrNotFound, ErrConflict, ErrInvalid, ErrUnknownChange
+}
+
+// Error renders "spm: change 3 (spm.Quarantine, volume V1): <Err>".
+func (e *ChangeError) Error() string {
+	if e.Kind == "" {
+		return fmt.Sprintf("spm: change %d (nil change): %v", e.Index, e.Err)
+	}
+	return fmt.Sprintf("spm: change %d (%s, %s): %v", e.Index, e.Kind, e.Target, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ChangeError) Unwrap() error { return e.Err }
