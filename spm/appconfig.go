@@ -33,8 +33,8 @@ const (
 const maxTimespanMinutes = int64(math.MaxInt64 / time.Minute)
 
 // ErrElementNotFound is wrapped by a *ConfigError when the file has no
-// RecoveryMode element.
-var ErrElementNotFound = errors.New("element not found")
+// RecoveryMode element. It wraps [ErrNotFound].
+var ErrElementNotFound error = &kindError{"element not found", ErrNotFound}
 
 // ConfigPath returns <SPM>\state\ApplicationConfig.xml for an SPM install
 // folder, with the separators of the platform the SDK runs on.

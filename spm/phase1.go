@@ -9,8 +9,8 @@ import (
 
 // ErrSPMRunning is returned by [Phase1.Run] when the SPM service already
 // runs: it reads RecoveryMode only when it starts, so editing the file under
-// it would have no effect.
-var ErrSPMRunning = errors.New("the SPM service is running; stop it before setting RecoveryMode")
+// it would have no effect. It wraps [ErrConflict].
+var ErrSPMRunning error = &kindError{"the SPM service is running; stop it before setting RecoveryMode", ErrConflict}
 
 // Phase1 is the start-up part of storage phase 1 (FOUND [BR70 p41]): start
 // the prerequisite services in order, set RecoveryMode to InternalRecovery,

@@ -270,3 +270,22 @@ func TestServicesNilControl(t *testing.T) {
 		assert.Error(t, spm.StopService(ctx, nil, "S"))
 	})
 }
+
+// The package's sentinels are cases of the shared ones.
+func TestSentinelsWrapTheGeneralOnes(t *testing.T) {
+	for _, tc := range []struct {
+		err, general error
+		msg          string
+	}{
+		{spm.ErrServiceNotFound, spm.ErrNotFound, "service not found"},
+		{spm.ErrElementNotFound, spm.ErrNotFound, "element not found"},
+		{spm.ErrServicePaused, spm.ErrConflict, "service is paused; continue it (or stop it) first"},
+		{spm.ErrSPMRunning, spm.ErrConflict, "the SPM service is running; stop it before setting RecoveryMode"},
+		{spmtest.ErrDependency, spm.ErrConflict, "dependency order violated: conflict"},
+	} {
+		t.Run(tc.msg, func(t *testing.T) {
+			assert.ErrorIs(t, tc.err, tc.general)
+			assert.Equal(t, tc.msg, tc.err.Error())
+		})
+	}
+}

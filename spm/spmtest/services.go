@@ -11,8 +11,9 @@ import (
 )
 
 // ErrDependency is wrapped when a service is started before a service it
-// depends on runs, or stopped while a service that depends on it runs.
-var ErrDependency = errors.New("dependency order violated")
+// depends on runs, or stopped while a service that depends on it runs. It
+// wraps [spm.ErrConflict].
+var ErrDependency = fmt.Errorf("dependency order violated: %w", spm.ErrConflict)
 
 // Services is an in-memory Service Control Manager. Each service has a state
 // and the services it depends on; Start refuses a service whose
