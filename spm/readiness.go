@@ -232,8 +232,8 @@ func (r *Readiness) String() string {
 
 // ReadyResult is what a successful Wait saw.
 type ReadyResult struct {
-	Polls  int // requests made
-	Status int // HTTP status of the page that matched
+	Polls  int `json:"polls"`  // requests made
+	Status int `json:"status"` // HTTP status of the page that matched
 }
 
 // StatusError is a terminal HTTP answer (see [Readiness] for which).
