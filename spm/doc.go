@@ -85,11 +85,25 @@
 //
 // # ApplicationConfig.xml
 //
-// [SetRecoveryMode] changes only the bytes of the value: comments, the
-// declaration, indentation, line endings and attribute order stay as they
-// were. etree parses and validates the file; the edit itself replaces the
-// value at its exact byte offset, because no XML writer round-trips every
-// byte. The original is copied to <file>.mxsync-<UTC time>.bak first, the
-// new content is written to a temporary file in the same folder, flushed and
-// renamed over the original.
+// [SetRecoveryMode] changes only the bytes of the RecoveryMode element:
+// comments, the declaration, the byte order mark, indentation, line endings
+// and attribute order stay as they were. The file must be well-formed XML
+// 1.0 in UTF-8 — a NUL byte or invalid UTF-8 anywhere (comments included),
+// text outside the root element, an XML declaration anywhere but at the
+// start, a DOCTYPE after the root, an attribute given twice are refused
+// with a [*ConfigError] naming the file and the line — because SPM would
+// otherwise be started on a broken configuration. etree and encoding/xml
+// parse and validate the file; the edit itself replaces the element at its
+// exact byte offsets, because no XML writer round-trips every byte. The
+// original is copied to <file>.mxsync-<UTC time>.bak first, the new content
+// is written to a temporary file in the same folder, flushed and renamed
+// over the original; a read-only file is refused ([ErrReadOnly]) on every
+// platform, as Windows refuses to replace it. A symbolic link is followed:
+// the file it resolves to is edited, with its backup and temporary file
+// beside it, so the link stays a link.
+//
+// [RestoreRecoveryMode] puts the element's original bytes back (an empty
+// <RecoveryMode/> stays self-closing) from the [ModeChange] alone, so from
+// a journal record after a crash; it refuses ([ErrModeChanged]) when the
+// value changed since, because only a person can tell which value is right.
 package spm

@@ -1,12 +1,15 @@
 package spm_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -384,4 +387,52 @@ func checkFindings(t *testing.T, fs []spm.Finding) {
 			t.Errorf("%s: unknown severity", f)
 		}
 	}
+}
+
+// writeConfig puts content into <dir>/state/ApplicationConfig.xml and
+// returns the path.
+func writeConfig(t *testing.T, content []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	p := spm.ConfigPath(dir)
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, content, 0o644))
+	return p
+}
+
+func fixture(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "ApplicationConfig.xml"))
+	require.NoError(t, err)
+	require.True(t, bytes.Contains(b, []byte("\r\n")), "fixture must keep CRLF line endings")
+	return b
+}
+
+// dirEntries lists the names in the folder of path.
+func dirEntries(t *testing.T, path string) []string {
+	t.Helper()
+	es, err := os.ReadDir(filepath.Dir(path))
+	require.NoError(t, err)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// assertFile checks the bytes of the file at path.
+func assertFile(t *testing.T, path, want string) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, want, string(got))
+}
+
+// phase1Fakes returns the services of storage phase 1, stopped, and a
+// RecoveryMode store holding "Previous".
+func phase1Fakes(t *testing.T) (*spmtest.Services, *spmtest.RecoveryMode) {
+	t.Helper()
+	sc, err := spmtest.NewPhase1Services(spm.DefaultServiceNames())
+	require.NoError(t, err)
+	return sc, spmtest.NewRecoveryMode("Previous")
 }
