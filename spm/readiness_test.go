@@ -310,3 +310,45 @@ func TestTLSDefaultVerifies(t *testing.T) {
 	_, err := tls.Dial("tcp", srv.Listener.Addr().String(), &tls.Config{MinVersion: tls.VersionTLS12})
 	require.Error(t, err, "sanity: the test server is self-signed")
 }
+
+// wrapVerbExt is a variable so that vet lets the test misuse %w on purpose.
+var wrapVerbExt = "%w"
+
+// The readiness password, held by a Readiness and by a caller's struct in
+// every way a caller could hold it, is printed by no fmt verb (bad ones,
+// %w and %T included) and by neither slog handler.
+func TestReadinessPasswordReachesNoPrinter(t *testing.T) {
+	const pass = "XyZZy-hunter2-SECRET"
+	opt := spm.WithBasicAuth("spmadmin", pass)
+	r, err := spm.NewReadiness("https://cms.example:8000/", opt)
+	require.NoError(t, err)
+	type callerConfig struct {
+		r      *spm.Readiness
+		R      *spm.Readiness
+		v      spm.Readiness
+		V      spm.Readiness
+		opt    spm.ReadinessOption
+		Waiter spm.ReadinessWaiter
+	}
+	c := callerConfig{r: r, R: r, v: *r, V: *r, opt: opt, Waiter: r}
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", "%z", "%p", "%10.4s", "% x", "%U", "%t"} {
+		for _, arg := range []any{r, *r, c, &c, opt, []any{r, c}} {
+			outs = append(outs, fmt.Sprintf(verb, arg))
+		}
+	}
+	outs = append(outs, fmt.Errorf(wrapVerbExt, r).Error(), fmt.Errorf(wrapVerbExt, c).Error(), fmt.Sprint(r, c), r.String())
+	var text, js bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewTextHandler(&text, nil), slog.NewJSONHandler(&js, nil)} {
+		slog.New(h).Info("waiting", "readiness", r, "caller", c, slog.Any("ptr", &c), slog.Any("value", *r))
+	}
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	outs = append(outs, text.String(), js.String(), string(b))
+	for _, out := range outs {
+		assert.NotContains(t, out, pass)
+		assert.NotContains(t, out, fmt.Sprintf("%x", pass))
+		assert.NotContains(t, out, fmt.Sprintf("%X", pass))
+	}
+	assert.Contains(t, text.String(), "spmadmin", "the user name is not secret")
+}
