@@ -43,7 +43,8 @@ func ExampleApply_reapply() {
 // lsmanalyzer removes Volume7 from its SPE; the other volumes are conformant.
 func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
 	restored := spmtest.Sample()
-	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, _ := spmtest.LiveFromSnapshot(restored)
+	arrays, _ := spmtest.NewArrays(matching)
 	for _, n := range []int{7, 8} {
 		_ = arrays.Unpresent(spmtest.Array3PAR, restored.Volumes["vol7"].WWN, spmtest.SampleWWN("initiator", n))
 	}

@@ -287,7 +287,9 @@ func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, k
 // entry's WWPNs, which only a human can sort out.
 func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 	restored := spmtest.Sample()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, err := spmtest.LiveFromSnapshot(restored)
+	require.NoError(t, err)
+	arrays, err := spmtest.NewArrays(matching)
 	require.NoError(t, err)
 	require.NoError(t, arrays.DeleteVolume(spmtest.Array3PAR, restored.Volumes["spm1"].WWN))
 	ms := spmMatrixOE(t)
@@ -324,7 +326,9 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 // human can decide.
 func TestPredictedSPMTable15Volume7(t *testing.T) {
 	restored := spmtest.Sample()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, err := spmtest.LiveFromSnapshot(restored)
+	require.NoError(t, err)
+	arrays, err := spmtest.NewArrays(matching)
 	require.NoError(t, err)
 	w7 := restored.Volumes["vol7"].WWN
 	for _, n := range []int{7, 8} {

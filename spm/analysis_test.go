@@ -354,7 +354,7 @@ func TestPredictInternalRecovery(t *testing.T) {
 	require.NoError(t, a.SetSignature(spmtest.Array3PAR, spmtest.SampleWWN("volume", 3), spm.Signature{Present: true, Corrupt: true}))
 	cat, err := spmtest.NewCatalog(s)
 	require.NoError(t, err)
-	require.NoError(t, cat.RunInternalRecovery(context.Background(), a))
+	require.NoError(t, cat.RunInternalRecovery(context.Background(), a, spm.DefaultSignatureRules()))
 	after, err := cat.Snapshot(context.Background())
 	require.NoError(t, err)
 	for id, v := range after.Volumes {

@@ -17,7 +17,8 @@ import (
 // unpresented from one host after the backup (the white paper's Table 15).
 func ExampleAnalyze() {
 	restored := spmtest.Sample()
-	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, _ := spmtest.LiveFromSnapshot(restored)
+	arrays, _ := spmtest.NewArrays(matching)
 	_ = arrays.Unpresent(spmtest.Array3PAR, spmtest.SampleWWN("volume", 7), spmtest.SampleWWN("initiator", 8))
 	live, _ := arrays.Live(context.Background())
 
@@ -149,7 +150,8 @@ func ExampleDeriveSignatureState() {
 // array. Predicting again on the result changes nothing.
 func ExamplePredictInternalRecovery() {
 	restored := spmtest.Sample()
-	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, _ := spmtest.LiveFromSnapshot(restored)
+	arrays, _ := spmtest.NewArrays(matching)
 	_ = arrays.Unpresent(spmtest.Array3PAR, spmtest.SampleWWN("volume", 7), spmtest.SampleWWN("initiator", 8))
 	live, _ := arrays.Live(context.Background())
 

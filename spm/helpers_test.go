@@ -108,7 +108,7 @@ func assertOneSentinel(t *testing.T, err error, want error) {
 // otherwise, and such a step is skipped).
 func scramble(t *testing.T, s *spm.Snapshot, seed uint64) *spm.Live {
 	t.Helper()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(s))
+	arrays, err := spmtest.NewArrays(liveOf(t, s))
 	require.NoError(t, err)
 	r := rand.New(rand.NewPCG(seed, 7))
 	vols := sortedVolumes(s)
@@ -209,7 +209,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // liveOf returns the live side that matches s exactly.
 func liveOf(t testing.TB, s *spm.Snapshot) *spm.Live {
 	t.Helper()
-	return spmtest.LiveFromSnapshot(s)
+	l, err := spmtest.LiveFromSnapshot(s)
+	require.NoError(t, err)
+	return l
 }
 
 // randomSnapshot returns a small random snapshot, valid or not (keys that

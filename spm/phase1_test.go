@@ -55,7 +55,7 @@ func TestPhase1Failures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sc, rm := phase1Fakes(t)
-			require.NoError(t, sc.Faults.Add(tt.rule))
+			require.NoError(t, sc.Faults().Add(tt.rule))
 			res, err := spm.Phase1{Services: sc, Config: rm}.Run(context.Background())
 			require.Error(t, err)
 			var se *spm.ServiceError
@@ -211,8 +211,11 @@ func TestPhase1HookFailurePutsTheValueBack(t *testing.T) {
 		assert.NotContains(t, sc.Events(), "start "+n.SPM)
 	})
 	t.Run("the restore fails too: both errors, Mode kept", func(t *testing.T) {
-		sc, rm := phase1Fakes(t)
-		require.NoError(t, rm.Faults.Add(spmtest.Fault{Op: spmtest.OpRecoveryMode, Target: "restore", Err: spmtest.ErrInjected}))
+		faults := spmtest.NewFaults(1)
+		require.NoError(t, faults.Add(spmtest.Fault{Op: spmtest.OpRecoveryMode, Target: "restore", Err: spmtest.ErrInjected}))
+		sc, err := spmtest.NewPhase1Services(n)
+		require.NoError(t, err)
+		rm := spmtest.NewRecoveryMode("Previous", spmtest.WithFaults(faults))
 		res, err := spm.Phase1{Services: sc, Config: rm, OnRecoveryModeSet: func(context.Context, *spm.ModeChange) error { return journalDown }}.Run(context.Background())
 		assert.ErrorIs(t, err, journalDown)
 		assert.ErrorIs(t, err, spmtest.ErrInjected)

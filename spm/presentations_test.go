@@ -258,7 +258,7 @@ func TestRunInternalRecoveryPresentations(t *testing.T) {
 	require.NoError(t, a.Unpresent(spmtest.Array3PAR, w7, spmtest.SampleWWN("initiator", 8)))
 	cat, err := spmtest.NewCatalog(s)
 	require.NoError(t, err)
-	require.NoError(t, cat.RunInternalRecovery(context.Background(), a))
+	require.NoError(t, cat.RunInternalRecovery(context.Background(), a, spm.DefaultSignatureRules()))
 	after, err := cat.Snapshot(context.Background())
 	require.NoError(t, err)
 	assert.Empty(t, presentationsOf(after, "vol7"), "vol7 is presented to nothing on its array")
@@ -266,7 +266,7 @@ func TestRunInternalRecoveryPresentations(t *testing.T) {
 	assert.Contains(t, cat.Applied(), spm.Change(spm.SetPresentations{VolumeID: "vol7", Presentations: []spm.Presentation{}}))
 
 	n := len(cat.Applied())
-	require.NoError(t, cat.RunInternalRecovery(context.Background(), a))
+	require.NoError(t, cat.RunInternalRecovery(context.Background(), a, spm.DefaultSignatureRules()))
 	assert.Len(t, cat.Applied(), n, "a second Internal Recovery has nothing to change")
 	again, err := cat.Snapshot(context.Background())
 	require.NoError(t, err)

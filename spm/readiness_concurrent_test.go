@@ -21,7 +21,7 @@ func TestReadinessConcurrentWaits(t *testing.T) {
 	defer ui.Close()
 	// Every request to /fail answers 503; the page itself shows Manual
 	// Recovery Mode once switched on below.
-	require.NoError(t, ui.Faults.Add(spmtest.Fault{Op: spmtest.OpUIGet, Target: "/fail", Err: spmtest.HTTPError{Status: 503}}))
+	require.NoError(t, ui.Faults().Add(spmtest.Fault{Op: spmtest.OpUIGet, Target: "/fail", Err: spmtest.HTTPError{Status: 503}}))
 	good, err := spm.NewReadiness(ui.URL(), spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, tiny))
 	require.NoError(t, err)
 	bad, err := spm.NewReadiness(ui.URL()+"fail", spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, tiny), spm.WithMaxPolls(3))

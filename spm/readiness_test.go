@@ -140,7 +140,7 @@ func TestReadinessStatusHandling(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ui := spmtest.NewUI(1)
 			defer ui.Close()
-			require.NoError(t, ui.Faults.Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: tt.status}, Count: tt.failures}))
+			require.NoError(t, ui.Faults().Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: tt.status}, Count: tt.failures}))
 			r, err := spm.NewReadiness(ui.URL(), spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, tiny))
 			require.NoError(t, err)
 			res, err := r.Wait(context.Background())
@@ -160,7 +160,7 @@ func TestReadinessStatusHandling(t *testing.T) {
 func TestReadinessDeadlineAndCancel(t *testing.T) {
 	ui := spmtest.NewUI(0)
 	defer ui.Close()
-	require.NoError(t, ui.Faults.Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: 503}}))
+	require.NoError(t, ui.Faults().Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: 503}}))
 	r, err := spm.NewReadiness(ui.URL(), spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, 2*tiny))
 	require.NoError(t, err)
 

@@ -13,56 +13,6 @@ import (
 	"github.com/mxsync-go/mxsync/spm/spmtest"
 )
 
-func TestFakeServicesDependencyOrder(t *testing.T) {
-	ctx := context.Background()
-	n := spm.DefaultServiceNames()
-	sc, _ := phase1Fakes(t)
-	err := sc.Start(ctx, n.SPM)
-	require.ErrorIs(t, err, spmtest.ErrDependency)
-	assert.Contains(t, err.Error(), n.Prerequisites[0])
-
-	err = spm.StartServices(ctx, sc, []string{n.Prerequisites[1], n.Prerequisites[0]})
-	var se *spm.ServiceError
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, n.Prerequisites[1], se.Service)
-
-	require.NoError(t, spm.StartServices(ctx, sc, append(n.Prerequisites, n.SPM)))
-	err = spm.StopService(ctx, sc, n.Prerequisites[0])
-	require.ErrorIs(t, err, spmtest.ErrDependency, "a running dependent blocks the stop")
-	require.NoError(t, spm.StopService(ctx, sc, n.SPM))
-	st, err := sc.Status(ctx, n.SPM)
-	require.NoError(t, err)
-	assert.Equal(t, spm.ServiceStopped, st)
-
-	_, err = sc.Status(ctx, "HP Nothing")
-	assert.ErrorIs(t, err, spm.ErrServiceNotFound)
-}
-
-func TestFakeServicesWaitForHonoursContext(t *testing.T) {
-	sc, _ := phase1Fakes(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- sc.WaitFor(ctx, spm.DefaultServiceNames().SPM, spm.ServiceRunning) }()
-	cancel()
-	err := <-done
-	assert.ErrorIs(t, err, context.Canceled)
-}
-
-func TestFakeServicesWaitForWakesOnStart(t *testing.T) {
-	ctx := context.Background()
-	sc := spmtest.NewServices()
-	require.NoError(t, sc.Define("svc", spm.ServiceStopped))
-	started := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		close(started)
-		done <- sc.WaitFor(ctx, "svc", spm.ServiceRunning)
-	}()
-	<-started
-	require.NoError(t, sc.Start(ctx, "svc"))
-	assert.NoError(t, <-done)
-}
-
 func TestServiceErrorUnwraps(t *testing.T) {
 	cause := errors.New("access denied")
 	err := error(&spm.ServiceError{Service: "X", Op: "start", Err: cause})

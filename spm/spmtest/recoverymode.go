@@ -10,12 +10,12 @@ import (
 
 // RecoveryMode is an in-memory spm.RecoveryModeStore: the RecoveryMode
 // value without the file. Faults are checked with op [OpRecoveryMode] and
-// target "get" or "set".
+// target "get", "set" or "restore".
 type RecoveryMode struct {
 	mu     sync.Mutex
 	value  string
 	writes int
-	Faults *Faults
+	faults *Faults
 }
 
 var _ spm.RecoveryModeStore = (*RecoveryMode)(nil)
@@ -24,13 +24,44 @@ var _ spm.RecoveryModeStore = (*RecoveryMode)(nil)
 const memoryPath = "memory"
 
 // NewRecoveryMode returns a store holding initial.
-func NewRecoveryMode(initial string) *RecoveryMode {
-	return &RecoveryMode{value: initial, Faults: NewFaults(5)}
+func NewRecoveryMode(initial string, opts ...Option) *RecoveryMode {
+	return &RecoveryMode{value: initial, faults: buildOptions(opts).faults}
 }
+
+// RecoveryModeData is the whole state of a [RecoveryMode] as plain,
+// JSON-able data.
+type RecoveryModeData struct {
+	Value  string `json:"value"`
+	Writes int    `json:"writes"`
+}
+
+// Data returns the store's state.
+func (r *RecoveryMode) Data() RecoveryModeData {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return RecoveryModeData{Value: r.value, Writes: r.writes}
+}
+
+// NewRecoveryModeFromData rebuilds a store from [RecoveryMode.Data]; a
+// negative write count is refused.
+func NewRecoveryModeFromData(d RecoveryModeData, opts ...Option) (*RecoveryMode, error) {
+	if d.Writes < 0 {
+		return nil, fmt.Errorf("spmtest: recovery mode data: negative write count %d: %w", d.Writes, spm.ErrInvalid)
+	}
+	r := NewRecoveryMode(d.Value, opts...)
+	r.writes = d.Writes
+	return r, nil
+}
+
+// Faults returns the rule set the store consults (see [WithFaults]).
+func (r *RecoveryMode) Faults() *Faults { return r.faults }
 
 // RecoveryMode implements spm.RecoveryModeStore.
 func (r *RecoveryMode) RecoveryMode(ctx context.Context) (string, error) {
-	if err := r.Faults.Check(ctx, OpRecoveryMode, "get"); err != nil {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := r.faults.Check(ctx, OpRecoveryMode, "get"); err != nil {
 		return "", err
 	}
 	r.mu.Lock()
@@ -43,7 +74,7 @@ func (r *RecoveryMode) SetRecoveryMode(ctx context.Context, value string) (*spm.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := r.Faults.Check(ctx, OpRecoveryMode, "set"); err != nil {
+	if err := r.faults.Check(ctx, OpRecoveryMode, "set"); err != nil {
 		return nil, err
 	}
 	r.mu.Lock()
@@ -72,7 +103,7 @@ func (r *RecoveryMode) RestoreRecoveryMode(ctx context.Context, mc *spm.ModeChan
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := r.Faults.Check(ctx, OpRecoveryMode, "restore"); err != nil {
+	if err := r.faults.Check(ctx, OpRecoveryMode, "restore"); err != nil {
 		return nil, err
 	}
 	if mc == nil {
