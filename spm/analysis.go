@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 type advice struct {
@@ -84,7 +85,12 @@ func ManualReentryChecklist() []string {
 //  7. signature bound to another service: Service Mismatch;
 //  8. another activation level: Service Activation Level Mismatch;
 //  9. otherwise Valid.
+//
+// When rules.Derive is set, it decides instead (see [SignatureRules]).
 func DeriveSignatureState(t ArrayType, catalogID string, v Volume, lv LiveVolume, rules SignatureRules) SignatureState {
+	if rules.Derive != nil {
+		return rules.Derive(t, catalogID, v, lv)
+	}
 	sig := lv.Signature
 	switch {
 	case !t.SupportsSignatures():
@@ -173,8 +179,13 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 		state := v.Signature
 		predicted := false
 		if state == "" {
-			state = DeriveSignatureState(restored.Arrays[v.ArrayID].Type, restored.CatalogID, v, lv, rules)
+			t := restored.Arrays[v.ArrayID].Type
+			state = DeriveSignatureState(t, restored.CatalogID, v, lv, rules)
 			predicted = true
+			if state == "" || !state.Valid() || !t.SupportsSignatures() && state != SignatureNotPresent {
+				return nil, fmt.Errorf("spm: analyze: volume %q: the signature rules gave %s, not a state SPM can set on a %s volume: %w",
+					id, strictjson.QuoteShort(string(state)), t, ErrInvalid)
+			}
 		}
 		out = append(out, signatureFinding(restored.Arrays[v.ArrayID].Type, v, state, predicted))
 	}

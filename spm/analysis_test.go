@@ -442,3 +442,34 @@ func TestAnalyzeNilInputs(t *testing.T) {
 		})
 	}
 }
+
+// The signature inference is the caller's to replace.
+func TestSignatureRulesDeriveOverrides(t *testing.T) {
+	s, a := estate(t)
+	live, err := a.Live(context.Background())
+	require.NoError(t, err)
+	rules := spm.SignatureRules{Derive: func(t spm.ArrayType, _ string, v spm.Volume, _ spm.LiveVolume) spm.SignatureState {
+		if !t.SupportsSignatures() {
+			return spm.SignatureNotPresent
+		}
+		if v.ID == "vol5" {
+			return spm.SignatureCorrupt
+		}
+		return spm.SignatureValid
+	}}
+	fs, err := spm.AnalyzeWith(s, live, rules)
+	require.NoError(t, err)
+	checkFindings(t, fs)
+	got := withCode(fs, spm.CodeSignatureCorrupt)
+	require.Len(t, got, 1)
+	assert.Equal(t, "vol5", got[0].Subject.VolumeID)
+	cs, err := spm.PredictInternalRecovery(s, live, rules)
+	require.NoError(t, err)
+	assert.Contains(t, cs, spm.Change(spm.SetSignatureState{VolumeID: "vol5", State: spm.SignatureCorrupt}))
+
+	for _, bad := range []spm.SignatureState{"", "Shiny", spm.SignatureValid} {
+		rules.Derive = func(spm.ArrayType, string, spm.Volume, spm.LiveVolume) spm.SignatureState { return bad }
+		_, err := spm.AnalyzeWith(s, live, rules)
+		assert.ErrorIs(t, err, spm.ErrInvalid, "state %q (Valid is impossible on XP)", bad)
+	}
+}

@@ -20,15 +20,6 @@ import (
 	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
-// Element names in ApplicationConfig.xml. RecoveryMode is FOUND [BR70 p41],
-// ResourceOutOfDateTimespan FOUND [SPM23 p54]; where in the file they sit
-// is a GAP, so the SDK looks for each one anywhere and requires it to be
-// unique.
-const (
-	ElemRecoveryMode              = "RecoveryMode"
-	ElemResourceOutOfDateTimespan = "ResourceOutOfDateTimespan"
-)
-
 // maxTimespanMinutes is the largest ResourceOutOfDateTimespan that
 // [AppConfig.ResyncInterval] can express as a time.Duration (about 292
 // years); a larger value is refused rather than silently overflowed.
@@ -37,12 +28,6 @@ const maxTimespanMinutes = int64(math.MaxInt64 / time.Minute)
 // ErrElementNotFound is wrapped by a *ConfigError when the file has no
 // RecoveryMode element. It wraps [ErrNotFound].
 var ErrElementNotFound error = &kindError{"element not found", ErrNotFound}
-
-// ConfigPath returns <SPM>\state\ApplicationConfig.xml for an SPM install
-// folder, with the separators of the platform the SDK runs on.
-func ConfigPath(spmInstallDir string) string {
-	return filepath.Join(spmInstallDir, "state", "ApplicationConfig.xml")
-}
 
 // ConfigError reports a problem with ApplicationConfig.xml. It names the file
 // and, when known, the line (1-based; 0 when unknown). The file was not

@@ -77,9 +77,12 @@
 //
 // # What is not known
 //
-// Every unverified assumption lives in guesses.go: the services' key names
-// (display names are used and resolved), the readiness label's markup, the
-// signature rules. The normal value of RecoveryMode is not known: the SDK
+// Every fact the SDK relies on, and every unverified assumption, lives in
+// assumptions.go, tagged FOUND, INFER, RECALL or GAP with its source, and
+// each guess can be overridden by the caller: the services' key names
+// ([ServiceNames]; display names are used and resolved), the readiness
+// label's markup ([WithMatcher]), the signature rules ([SignatureRules]),
+// the spelling of InternalRecovery ([Phase1].RecoveryMode). The normal value of RecoveryMode is not known: the SDK
 // never writes one of its own; [SetRecoveryMode] returns the value it found
 // in a [ModeChange] and [RestoreRecoveryMode] writes exactly that back.
 //
