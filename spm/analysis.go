@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 type advice struct {
@@ -183,8 +182,8 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 			state = DeriveSignatureState(t, restored.CatalogID, v, lv, rules)
 			predicted = true
 			if state == "" || !state.Valid() || !t.SupportsSignatures() && state != SignatureNotPresent {
-				return nil, fmt.Errorf("spm: analyze: volume %q: the signature rules gave %s, not a state SPM can set on a %s volume: %w",
-					id, strictjson.QuoteShort(string(state)), t, ErrInvalid)
+				return nil, errorf("spm: analyze: volume %q: the signature rules gave %q, not a state SPM can set on a %s volume: %w",
+					id, state, t, ErrInvalid)
 			}
 		}
 		out = append(out, signatureFinding(restored.Arrays[v.ArrayID].Type, v, state, predicted))

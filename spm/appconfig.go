@@ -260,7 +260,7 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
 		return in, nil
 	}
-	return nil, fmt.Errorf("encoding %q is not supported (UTF-8 only)", label)
+	return nil, errorf("encoding %q is not supported (UTF-8 only)", label)
 }
 
 func uniqueElement(doc *etree.Document, name string) (*etree.Element, error) {

@@ -206,7 +206,7 @@ func Apply(s *Snapshot, c Change) error {
 	}
 	if err := apply(s, directPresentations{s}, c); err != nil {
 		if kind, target, ok := describe(c); ok {
-			return fmt.Errorf("spm: apply %s (%s): %w", kind, target, err)
+			return errorf("spm: apply %s (%s): %w", kind, target, err)
 		}
 		return fmt.Errorf("spm: apply: %w", err)
 	}
@@ -251,7 +251,7 @@ func describe(c Change) (kind, target string, ok bool) {
 	return "", "", false
 }
 
-func notFound(what, id string) error { return fmt.Errorf("%s %q %w", what, id, ErrNotFound) }
+func notFound(what, id string) error { return errorf("%s %q %w", what, id, ErrNotFound) }
 
 // apply checks c against s, then applies it; ps holds s's presentations
 // (directly, or indexed for a batch).
@@ -284,7 +284,7 @@ func apply(s *Snapshot, ps presentationStore, c Change) error {
 			return fmt.Errorf("signature state %s is not one of the nine states: %w", strictjson.QuoteShort(string(c.State)), ErrInvalid)
 		}
 		if a, ok := s.Arrays[v.ArrayID]; ok && !a.Type.SupportsSignatures() && c.State != SignatureNotPresent {
-			return fmt.Errorf("volume %q is on %s array %q, which holds no signatures; only %q is possible: %w",
+			return errorf("volume %q is on %s array %q, which holds no signatures; only %q is possible: %w",
 				c.VolumeID, a.Type, a.ID, SignatureNotPresent, ErrConflict)
 		}
 		v.Signature = c.State
@@ -300,7 +300,7 @@ func apply(s *Snapshot, ps presentationStore, c Change) error {
 	case nil:
 		return fmt.Errorf("nil change: %w", ErrUnknownChange)
 	default:
-		return fmt.Errorf("change type %T is not an spm change: %w", c, ErrUnknownChange)
+		return fmt.Errorf("change type %T is not an spm change: %w", c, ErrUnknownChange) // %T: bounded
 	}
 	return nil
 }
@@ -316,7 +316,7 @@ func setPresentations(s *Snapshot, ps presentationStore, c SetPresentations) err
 	for i, p := range c.Presentations {
 		switch {
 		case p.VolumeID != c.VolumeID:
-			return fmt.Errorf("presentations[%d] names volume %s, not %q: %w", i, strictjson.QuoteShort(p.VolumeID), c.VolumeID, ErrInvalid)
+			return errorf("presentations[%d] names volume %q, not %q: %w", i, p.VolumeID, c.VolumeID, ErrInvalid)
 		case p.LUN < 0:
 			return fmt.Errorf("presentations[%d] has negative LUN %d: %w", i, p.LUN, ErrInvalid)
 		}

@@ -114,6 +114,8 @@ func TestApplyErrors(t *testing.T) {
 		{"empty state", spm.SetSignatureState{VolumeID: "vol3"}, spm.ErrInvalid, `"" is not one of the nine states`},
 		{"huge state is quoted short", spm.SetSignatureState{VolumeID: "vol3", State: spm.SignatureState(strings.Repeat("x", 1<<20))}, spm.ErrInvalid, "(1048576 bytes)"},
 		{"Valid on XP", spm.SetSignatureState{VolumeID: "volxp", State: spm.SignatureValid}, spm.ErrConflict, "holds no signatures"},
+		{"huge volume ID is quoted short", spm.RemoveVolume{VolumeID: strings.Repeat("v", 1<<20)}, spm.ErrNotFound, "(1048576 bytes)"},
+		{"huge presentation volume is quoted short", spm.SetPresentations{VolumeID: "vol7", Presentations: []spm.Presentation{{VolumeID: strings.Repeat("w", 1<<20)}}}, spm.ErrInvalid, "(1048576 bytes)"},
 		{"nil", nil, spm.ErrUnknownChange, "nil change"},
 		{"nil pointer to a change", nilPointer, spm.ErrUnknownChange, "*spm.Quarantine is not an spm change"},
 		{"pointer to a change", &spm.Quarantine{VolumeID: "vol3"}, spm.ErrUnknownChange, "*spm.Quarantine"},
@@ -169,6 +171,10 @@ func TestApplyAllAtomicAtEveryIndex(t *testing.T) {
 	s := restored.Clone()
 	require.NoError(t, spm.ApplyAll(s, good...))
 	assert.False(t, s.Equal(restored), "in place")
+
+	err = spm.ApplyAll(s, spm.Quarantine{VolumeID: strings.Repeat("q", 1<<20)})
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 512, "the change's target is bounded too")
 	assert.NoError(t, s.Validate())
 }
 

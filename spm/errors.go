@@ -3,6 +3,11 @@ package spm
 import (
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
+	"unicode/utf8"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // The sentinels of the contract the three domain packages share (vcem, spm,
@@ -46,13 +51,56 @@ type ChangeError struct {
 	Err          error  // wraps one of ErrNotFound, ErrConflict, ErrInvalid, ErrUnknownChange
 }
 
-// Error renders "spm: change 3 (spm.Quarantine, volume V1): <Err>".
+// Error renders "spm: change 3 (spm.Quarantine, volume V1): <Err>" (the
+// target cut to a bounded prefix).
 func (e *ChangeError) Error() string {
 	if e.Kind == "" {
 		return fmt.Sprintf("spm: change %d (nil change): %v", e.Index, e.Err)
 	}
-	return fmt.Sprintf("spm: change %d (%s, %s): %v", e.Index, e.Kind, e.Target, e.Err)
+	return fmt.Sprintf("spm: change %d (%s, %s): %v", e.Index, e.Kind, short(e.Target), e.Err)
 }
 
 // Unwrap returns the cause.
 func (e *ChangeError) Unwrap() error { return e.Err }
+
+// short is a string argument of an error message, printed bounded: %q as
+// strictjson.QuoteShort, other verbs as the same prefix unquoted, so that
+// a huge bad value never makes a huge error.
+type short string
+
+// Format implements fmt.Formatter.
+func (s short) Format(f fmt.State, verb rune) {
+	q := strictjson.QuoteShort(string(s))
+	if verb == 'q' {
+		_, _ = io.WriteString(f, q)
+		return
+	}
+	if len(s) <= maxShort {
+		_, _ = io.WriteString(f, string(s))
+		return
+	}
+	cut := maxShort
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	_, _ = fmt.Fprintf(f, "%s… (%d bytes)", s[:cut], len(s))
+}
+
+// maxShort is the longest unquoted prefix short prints.
+const maxShort = 64
+
+// boundArgs replaces every string-kinded argument with a short, for
+// messages that quote input.
+func boundArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if v := reflect.ValueOf(a); v.IsValid() && v.Kind() == reflect.String {
+			a = short(v.String())
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// errorf is fmt.Errorf with every string argument bounded.
+func errorf(format string, args ...any) error { return fmt.Errorf(format, boundArgs(args)...) }

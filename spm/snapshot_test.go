@@ -2,9 +2,11 @@ package spm_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -297,6 +299,23 @@ func TestRemoveLastPresentedVolumeEqualsFreshCatalog(t *testing.T) {
 	fresh := spm.NewSnapshot("c")
 	fresh.Arrays["A"] = s.Arrays["A"]
 	assert.True(t, got.Equal(fresh), "diff: %v", spm.Diff(got, fresh))
+}
+
+// Every problem is listed, each bounded: a huge ID cannot make a huge error.
+func TestValidateErrorsAreBounded(t *testing.T) {
+	s := spmtest.Sample()
+	huge := strings.Repeat("x", 1<<20)
+	s.Arrays[huge] = spm.Array{ID: huge + "y", Type: "MSA"}
+	for i := range 30 {
+		s.Presentations = append(s.Presentations, spm.Presentation{VolumeID: fmt.Sprint("ghost", i)})
+	}
+	err := s.Validate()
+	var ve *spm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Len(t, ve.Problems, 32, "every problem at once")
+	assert.Less(t, len(err.Error()), 4096)
+	assert.Contains(t, err.Error(), "… and 12 more")
+	assert.Contains(t, ve.Problems[0], "(1048576 bytes)")
 }
 
 func TestNilSnapshot(t *testing.T) {

@@ -36,7 +36,10 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidSnapshot }
 
 type problems []string
 
-func (p *problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+// addf adds a problem; string arguments (IDs from the input) are bounded.
+func (p *problems) addf(format string, args ...any) {
+	*p = append(*p, fmt.Sprintf(format, boundArgs(args)...))
+}
 
 func (p problems) err(what string) error {
 	if len(p) == 0 {
