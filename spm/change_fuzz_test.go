@@ -9,9 +9,10 @@ import (
 	"github.com/mxsync-go/mxsync/spm/spmtest"
 )
 
-// FuzzDecodeApplyChange: any bytes either fail to decode or give a change
-// whose JSON form decodes to the same change; applied to the valid sample
-// catalog, it either fails and changes nothing, or succeeds and leaves the
+// FuzzDecodeApplyChange: any bytes either fail to decode (wrapping
+// ErrInvalid or ErrUnknownChange) or give a change whose JSON form decodes
+// to the same change; applied to the valid sample catalog, it either fails
+// with exactly one sentinel and changes nothing, or succeeds and leaves the
 // catalog valid.
 func FuzzDecodeApplyChange(f *testing.F) {
 	for _, seed := range []string{
@@ -47,6 +48,15 @@ func FuzzDecodeApplyChange(f *testing.F) {
 		s := spmtest.Sample()
 		before, _ := s.Fingerprint()
 		if err := spm.Apply(s, c); err != nil {
+			n := 0
+			for _, sentinel := range []error{spm.ErrNotFound, spm.ErrConflict, spm.ErrInvalid, spm.ErrUnknownChange} {
+				if errors.Is(err, sentinel) {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("apply error wraps %d sentinels, want exactly 1: %v", n, err)
+			}
 			if after, _ := s.Fingerprint(); after != before || !spmtest.Sample().Equal(s) {
 				t.Fatalf("failed %v changed the catalog: %v", c, err)
 			}
