@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -437,4 +438,16 @@ func phase1Fakes(t *testing.T) (*spmtest.Services, *spmtest.RecoveryMode) {
 	sc, err := spmtest.NewPhase1Services(spm.DefaultServiceNames())
 	require.NoError(t, err)
 	return sc, spmtest.NewRecoveryMode("Previous")
+}
+
+// replaceInFile replaces the first old in the file at path with new, as
+// someone editing it by hand, and returns the new content.
+func replaceInFile(t *testing.T, path, old, new string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(b), old)
+	out := strings.Replace(string(b), old, new, 1)
+	require.NoError(t, os.WriteFile(path, []byte(out), 0o644))
+	return out
 }
