@@ -40,7 +40,10 @@ type kindError struct {
 	kind error
 }
 
+// Error returns the sentinel's own message.
 func (e *kindError) Error() string { return e.msg }
+
+// Unwrap returns the general sentinel.
 func (e *kindError) Unwrap() error { return e.kind }
 
 // ChangeError is the failure of one change of [ApplyAll]: which change (its
