@@ -144,7 +144,7 @@ func parseConfig(path string, data []byte) (*AppConfig, span, error) {
 
 // utf8BOM may start the file; it is the only text allowed outside the root
 // element, and the XML declaration may follow it.
-var utf8BOM = []byte("\xef\xbb\xbf")
+const utf8BOM = "\xef\xbb\xbf"
 
 // wellFormed checks the whole document: every character an XML 1.0 Char
 // in valid UTF-8 (encoding/xml lets a NUL byte or invalid UTF-8 through in
@@ -163,7 +163,7 @@ func wellFormed(data []byte) error {
 		return &xml.SyntaxError{Msg: fmt.Sprintf(format, args...), Line: lineAt(data, off)}
 	}
 	docStart := 0
-	if bytes.HasPrefix(data, utf8BOM) {
+	if bytes.HasPrefix(data, []byte(utf8BOM)) {
 		docStart = len(utf8BOM)
 	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
@@ -204,7 +204,7 @@ func wellFormed(data []byte) error {
 			if depth == 0 {
 				text := []byte(t)
 				if off == 0 {
-					text = bytes.TrimPrefix(text, utf8BOM)
+					text = bytes.TrimPrefix(text, []byte(utf8BOM))
 				}
 				if len(bytes.Trim(text, " \t\r\n")) > 0 {
 					where := "before"

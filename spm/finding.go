@@ -2,7 +2,6 @@ package spm
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -141,37 +140,42 @@ type CodeInfo struct {
 	Resolution string   `json:"resolution"` // one line: the change kinds, or the manual step
 }
 
-// codeInfos is the code catalog, in the order of the package doc's table
-// (a test checks that the table and every Code constant match it). It is
-// never modified; Codes returns a copy.
-var codeInfos = [...]CodeInfo{
-	{CodePresentedAfterBackup, "storage", 1, SeverityWarning, "spm.Quarantine: the array presents the volume to an initiator the catalog does not know"},
-	{CodeUnpresentedAfterBackup, "storage", 1, SeverityWarning, "spm.Quarantine (+ spm.MarkServiceNonConformant for a conformant bound service): a catalog presentation is gone from the array"},
-	{CodePresentationChanged, "storage", 1, SeverityWarning, "spm.Quarantine: same initiator, other host/host group or LUN"},
-	{CodeSignatureValid, "storage", 1, SeverityWarning, "manual: unchanged since the backup, safe to take out of quarantine (Change Quarantine)"},
-	{CodeSignatureUnsupportedVersion, "storage", 1, SeverityWarning, "manual: remove from the catalog or rewrite the signature"},
-	{CodeSignatureCorrupt, "storage", 1, SeverityError, "manual: troubleshoot before taking out of quarantine"},
-	{CodeSignatureNotPresent, "storage", 1, SeverityWarning, "manual: usable, ownership unprovable (XP/P9000: always; restore by hand)"},
-	{CodeSignatureNotPresentChanged, "storage", 1, SeverityWarning, "manual: as above, and the volume changed since the backup"},
-	{CodeSignatureOwningCatalogMismatch, "storage", 1, SeverityWarning, "manual: owned by another SPM; normally do not import"},
-	{CodeSignatureUnexpectedServiceBinding, "storage", 1, SeverityWarning, "manual: e.g. deactivate the bound service"},
-	{CodeSignatureActivationLevelMismatch, "storage", 1, SeverityWarning, "manual: run Matrix lsmanalyser, else fix by hand and rewrite the signature"},
-	{CodeSignatureServiceMismatch, "storage", 1, SeverityWarning, "manual: e.g. deactivate the current service"},
-	{CodeOfflineVolume, "storage", 1, SeverityWarning, "manual removal in SPM (+ spm.RemoveVolume): an SPM_ volume the array no longer holds"},
-	{CodeVolumeMissing, "storage", 1, SeverityError, "manual: a catalog volume (not SPM_) the array no longer holds"},
-	{CodeVolumeNotInCatalog, "storage", 1, SeverityWarning, "manual re-import: the array holds a volume signed by this catalog that the catalog lacks"},
-	{CodeArrayUnreachable, "storage", 1, SeverityError, "manual: make reachable (or evict) an array the live side does not report"},
-	{CodeManualReentry, "storage", 1, SeverityWarning, "manual: the re-entry checklist (users, certificates, roles, security groups, templates, resources)"},
+// codeInfos returns the code catalog, in the order of the package doc's
+// table (a test checks that the table and every Code constant match it): a
+// function returning an array value, so that no caller can change it.
+func codeInfos() [17]CodeInfo {
+	return [...]CodeInfo{
+		{CodePresentedAfterBackup, "storage", 1, SeverityWarning, "spm.Quarantine: the array presents the volume to an initiator the catalog does not know"},
+		{CodeUnpresentedAfterBackup, "storage", 1, SeverityWarning, "spm.Quarantine (+ spm.MarkServiceNonConformant for a conformant bound service): a catalog presentation is gone from the array"},
+		{CodePresentationChanged, "storage", 1, SeverityWarning, "spm.Quarantine: same initiator, other host/host group or LUN"},
+		{CodeSignatureValid, "storage", 1, SeverityWarning, "manual: unchanged since the backup, safe to take out of quarantine (Change Quarantine)"},
+		{CodeSignatureUnsupportedVersion, "storage", 1, SeverityWarning, "manual: remove from the catalog or rewrite the signature"},
+		{CodeSignatureCorrupt, "storage", 1, SeverityError, "manual: troubleshoot before taking out of quarantine"},
+		{CodeSignatureNotPresent, "storage", 1, SeverityWarning, "manual: usable, ownership unprovable (XP/P9000: always; restore by hand)"},
+		{CodeSignatureNotPresentChanged, "storage", 1, SeverityWarning, "manual: as above, and the volume changed since the backup"},
+		{CodeSignatureOwningCatalogMismatch, "storage", 1, SeverityWarning, "manual: owned by another SPM; normally do not import"},
+		{CodeSignatureUnexpectedServiceBinding, "storage", 1, SeverityWarning, "manual: e.g. deactivate the bound service"},
+		{CodeSignatureActivationLevelMismatch, "storage", 1, SeverityWarning, "manual: run Matrix lsmanalyser, else fix by hand and rewrite the signature"},
+		{CodeSignatureServiceMismatch, "storage", 1, SeverityWarning, "manual: e.g. deactivate the current service"},
+		{CodeOfflineVolume, "storage", 1, SeverityWarning, "manual removal in SPM (+ spm.RemoveVolume): an SPM_ volume the array no longer holds"},
+		{CodeVolumeMissing, "storage", 1, SeverityError, "manual: a catalog volume (not SPM_) the array no longer holds"},
+		{CodeVolumeNotInCatalog, "storage", 1, SeverityWarning, "manual re-import: the array holds a volume signed by this catalog that the catalog lacks"},
+		{CodeArrayUnreachable, "storage", 1, SeverityError, "manual: make reachable (or evict) an array the live side does not report"},
+		{CodeManualReentry, "storage", 1, SeverityWarning, "manual: the re-entry checklist (users, certificates, roles, security groups, templates, resources)"},
+	}
 }
 
 // Codes returns every finding code of the package with its section, phase,
 // severity and resolution, in the order of the package doc's table.
-func Codes() []CodeInfo { return slices.Clone(codeInfos[:]) }
+func Codes() []CodeInfo {
+	cs := codeInfos()
+	return cs[:]
+}
 
 // severityOf is the severity Codes gives c; every finding takes its
 // severity from there, so the two cannot disagree.
 func severityOf(c Code) Severity {
-	for _, ci := range codeInfos {
+	for _, ci := range codeInfos() {
 		if ci.Code == c {
 			return ci.Severity
 		}

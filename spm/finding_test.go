@@ -168,3 +168,21 @@ func TestFindingJSONRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, fs, back)
 }
+
+// The package doc's table of what applying a change again does lists
+// every change kind once.
+func TestDocReapplyTableListsEveryKind(t *testing.T) {
+	fset, files := parsePackage(t)
+	p, err := doc.NewFromFiles(fset, files, "github.com/mxsync-go/mxsync/spm")
+	require.NoError(t, err)
+	row := regexp.MustCompile(`(?m)^\s+(spm\.[A-Za-z]+)\s{2,}\S`)
+	count := map[string]int{}
+	for _, m := range row.FindAllStringSubmatch(p.Doc, -1) {
+		count[m[1]]++
+	}
+	want := map[string]int{}
+	for _, c := range oneOfEachKind() {
+		want[c.Kind()] = 1
+	}
+	assert.Equal(t, want, count)
+}
