@@ -401,7 +401,8 @@ var ErrModeChanged error = &kindError{"RecoveryMode changed since it was set", E
 // When path is a symbolic link, the file it resolves to is edited (and the
 // backup and temporary file are made beside that file), so the link stays
 // a link; the ModeChange records the target in Resolved. A read-only file
-// is refused ([ErrReadOnly]), as Windows would. A file that is not
+// is refused ([ErrReadOnly]), as Windows would — even when it already holds
+// value, since the value found must be written back at the end. A file that is not
 // well-formed XML is refused with the line (see [ReadConfig]): SPM would
 // otherwise be started on a broken configuration.
 //
