@@ -354,7 +354,8 @@ func elementLine(data []byte, name string) int {
 // decoded), so a journal can keep it across a crash: RestoreRecoveryMode
 // works from a decoded ModeChange in another process.
 type ModeChange struct {
-	// Path is the file as the caller named it.
+	// Path is the file as the caller named it (give an absolute path when
+	// another process may restore from this record).
 	Path     string `json:"path"`
 	Previous string `json:"previous"`
 	Value    string `json:"value"`

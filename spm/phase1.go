@@ -57,7 +57,7 @@ type Phase1Result struct {
 func (p Phase1) Run(ctx context.Context) (Phase1Result, error) {
 	var res Phase1Result
 	if p.Services == nil || p.Config == nil {
-		return res, errors.New("spm: phase 1: Services and Config are required")
+		return res, fmt.Errorf("spm: phase 1: Services and Config are required: %w", ErrInvalid)
 	}
 	names := p.Names
 	if names.SPM == "" && len(names.Prerequisites) == 0 {
@@ -91,6 +91,9 @@ func (p Phase1) Run(ctx context.Context) (Phase1Result, error) {
 	mc, err := p.Config.SetRecoveryMode(ctx, value)
 	if err != nil {
 		return res, fmt.Errorf("spm: phase 1: set RecoveryMode: %w", err)
+	}
+	if mc == nil {
+		return res, fmt.Errorf("spm: phase 1: set RecoveryMode: the store reported no change record: %w", ErrInvalid)
 	}
 	res.Mode = mc
 	if err := p.report(ctx, mc); err != nil {
