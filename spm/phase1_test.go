@@ -253,3 +253,19 @@ func TestPhase1RecoveryModeOverride(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Internal_Recovery", res.Mode.Value)
 }
+
+// silentStore is a RecoveryModeStore that reports no change record.
+type silentStore struct{ spm.RecoveryModeStore }
+
+func (silentStore) SetRecoveryMode(context.Context, string) (*spm.ModeChange, error) { return nil, nil }
+
+func TestPhase1CarelessPorts(t *testing.T) {
+	sc, _ := phase1Fakes(t)
+	require.NotPanics(t, func() {
+		_, err := spm.Phase1{Services: sc, Config: silentStore{spmtest.NewRecoveryMode("")}}.Run(context.Background())
+		assert.ErrorIs(t, err, spm.ErrInvalid)
+		assert.NotContains(t, sc.Events(), "start "+spm.DefaultServiceNames().SPM)
+		_, err = spm.Phase1{Services: sc}.Run(context.Background())
+		assert.ErrorIs(t, err, spm.ErrInvalid)
+	})
+}
