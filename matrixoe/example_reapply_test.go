@@ -43,7 +43,8 @@ func ExampleApply_reapply() {
 // lsmanalyzer removes Volume7 from its SPE; the other volumes are conformant.
 func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
 	restored := spmtest.Sample()
-	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, _ := spmtest.LiveFromSnapshot(restored)
+	arrays, _ := spmtest.NewArrays(matching)
 	for _, n := range []int{7, 8} {
 		_ = arrays.Unpresent(spmtest.Array3PAR, restored.Volumes["vol7"].WWN, spmtest.SampleWWN("initiator", n))
 	}
@@ -53,7 +54,8 @@ func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
 		fmt.Println(err)
 		return
 	}
-	recovered, _ := spm.ApplyAll(restored, recovery)
+	recovered := restored.Clone()
+	_ = spm.ApplyAll(recovered, recovery...)
 
 	// Matrix OE at backup time: one catalog-based SPE per presented volume,
 	// SPE7 (Volume7) belonging to IO service S2.

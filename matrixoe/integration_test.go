@@ -249,16 +249,16 @@ func spmPhase1(t *testing.T, restored *spm.Snapshot, arrays *spmtest.Arrays) (*s
 	recovery, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
 	require.NoError(t, err)
 	require.NotEmpty(t, recovery)
-	recovered, err := spm.ApplyAll(restored, recovery)
-	require.NoError(t, err)
+	recovered := restored.Clone()
+	require.NoError(t, spm.ApplyAll(recovered, recovery...))
 	fs, err := spm.Analyze(recovered, live)
 	require.NoError(t, err)
 	var operator []spm.Change
 	for _, f := range fs {
 		operator = append(operator, f.Changes...)
 	}
-	current, err := spm.ApplyAll(recovered, operator)
-	require.NoError(t, err)
+	current := recovered.Clone()
+	require.NoError(t, spm.ApplyAll(current, operator...))
 	require.NoError(t, current.Validate())
 	return current, recovery
 }
@@ -274,8 +274,8 @@ func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, k
 			part = append(part, c)
 		}
 	}
-	out, err := spm.ApplyAll(s, part)
-	require.NoError(t, err)
+	out := s.Clone()
+	require.NoError(t, spm.ApplyAll(out, part...))
 	return out
 }
 
@@ -287,7 +287,9 @@ func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, k
 // entry's WWPNs, which only a human can sort out.
 func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 	restored := spmtest.Sample()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, err := spmtest.LiveFromSnapshot(restored)
+	require.NoError(t, err)
+	arrays, err := spmtest.NewArrays(matching)
 	require.NoError(t, err)
 	require.NoError(t, arrays.DeleteVolume(spmtest.Array3PAR, restored.Volumes["spm1"].WWN))
 	ms := spmMatrixOE(t)
@@ -324,7 +326,9 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 // human can decide.
 func TestPredictedSPMTable15Volume7(t *testing.T) {
 	restored := spmtest.Sample()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, err := spmtest.LiveFromSnapshot(restored)
+	require.NoError(t, err)
+	arrays, err := spmtest.NewArrays(matching)
 	require.NoError(t, err)
 	w7 := restored.Volumes["vol7"].WWN
 	for _, n := range []int{7, 8} {

@@ -10,43 +10,42 @@ import (
 )
 
 type advice struct {
-	code     Code
-	severity Severity
-	manual   string
+	code   Code
+	manual string
 }
 
-// signatureAdvice returns, for each Signature State, its finding's code,
-// severity and the suggested action of the SPM 2.2 user guide (FOUND [SPM22
+// signatureAdvice returns, for each Signature State, its finding's code
+// and the suggested action of the SPM 2.2 user guide (FOUND [SPM22
 // p20], reworded). The SDK never releases quarantine itself: only an
 // administrator does ("Change Quarantine", FOUND [SPM21 p50]).
 func signatureAdvice(s SignatureState) (advice, bool) {
 	switch s {
 	case SignatureValid:
-		return advice{CodeSignatureValid, SeverityInfo,
+		return advice{CodeSignatureValid,
 			"Unchanged since the backup: safe to take out of quarantine (Change Quarantine)."}, true
 	case SignatureUnsupportedVersion:
-		return advice{CodeSignatureUnsupportedVersion, SeverityWarning,
+		return advice{CodeSignatureUnsupportedVersion,
 			"Signature written by a newer SPM: remove the volume from the catalog, or rewrite the signature to claim ownership."}, true
 	case SignatureCorrupt:
-		return advice{CodeSignatureCorrupt, SeverityError,
+		return advice{CodeSignatureCorrupt,
 			"Signature damaged: troubleshoot before taking the volume out of quarantine."}, true
 	case SignatureNotPresent:
-		return advice{CodeSignatureNotPresent, SeverityWarning,
+		return advice{CodeSignatureNotPresent,
 			"No signature: the volume is usable, but SPM cannot prove that no other SPM owns it; check, then take it out of quarantine."}, true
 	case SignatureNotPresentChanged:
-		return advice{CodeSignatureNotPresentChanged, SeverityWarning,
+		return advice{CodeSignatureNotPresentChanged,
 			"No signature and the volume changed since the backup: usable, but SPM cannot prove that no other SPM owns it; check its properties, then take it out of quarantine."}, true
 	case SignatureOwningCatalogMismatch:
-		return advice{CodeSignatureOwningCatalogMismatch, SeverityWarning,
+		return advice{CodeSignatureOwningCatalogMismatch,
 			"Last imported by another SPM: normally do not import it here; a forced import is possible."}, true
 	case SignatureUnexpectedServiceBinding:
-		return advice{CodeSignatureUnexpectedServiceBinding, SeverityWarning,
+		return advice{CodeSignatureUnexpectedServiceBinding,
 			"The catalog binds the volume to a service the signature does not (service deactivated after the backup?): resolve it, e.g. deactivate the bound service."}, true
 	case SignatureActivationLevelMismatch:
-		return advice{CodeSignatureActivationLevelMismatch, SeverityWarning,
+		return advice{CodeSignatureActivationLevelMismatch,
 			"The signature shows another activation than the catalog: run Matrix lsmanalyser; if that fails, fix the requirements by hand, rewrite the signature, then take the volume out of quarantine."}, true
 	case SignatureServiceMismatch:
-		return advice{CodeSignatureServiceMismatch, SeverityWarning,
+		return advice{CodeSignatureServiceMismatch,
 			"The signature says another service uses the volume: resolve it, e.g. deactivate the current service."}, true
 	}
 	return advice{}, false
@@ -85,7 +84,12 @@ func ManualReentryChecklist() []string {
 //  7. signature bound to another service: Service Mismatch;
 //  8. another activation level: Service Activation Level Mismatch;
 //  9. otherwise Valid.
+//
+// When rules.Derive is set, it decides instead (see [SignatureRules]).
 func DeriveSignatureState(t ArrayType, catalogID string, v Volume, lv LiveVolume, rules SignatureRules) SignatureState {
+	if rules.Derive != nil {
+		return rules.Derive(t, catalogID, v, lv)
+	}
 	sig := lv.Signature
 	switch {
 	case !t.SupportsSignatures():
@@ -131,7 +135,7 @@ func Analyze(restored *Snapshot, live *Live) ([]Finding, error) {
 // its inputs. Both inputs must validate.
 func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Finding, error) {
 	if restored == nil || live == nil {
-		return nil, fmt.Errorf("spm: analyze: nil snapshot (restored %t, live %t)", restored == nil, live == nil)
+		return nil, fmt.Errorf("spm: analyze: nil input (restored %t, live %t): %w", restored == nil, live == nil, ErrInvalid)
 	}
 	if err := restored.Validate(); err != nil {
 		return nil, fmt.Errorf("spm: analyze: restored catalog: %w", err)
@@ -143,7 +147,7 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 	for _, id := range sortedKeys(restored.Arrays) {
 		if _, ok := live.Arrays[id]; !ok {
 			out = append(out, Finding{
-				Code: CodeArrayUnreachable, Severity: SeverityError, Subject: Subject{ArrayID: id},
+				Code: CodeArrayUnreachable, Severity: severityOf(CodeArrayUnreachable), Subject: Subject{ArrayID: id},
 				Message: fmt.Sprintf("array %q (%s) is in the restored catalog but the live side does not report it; its volumes were not checked", id, restored.Arrays[id].Name),
 				Manual:  "Make the array reachable (or evict it from SPM if it was removed after the backup), then analyse again.",
 			})
@@ -174,8 +178,13 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 		state := v.Signature
 		predicted := false
 		if state == "" {
-			state = DeriveSignatureState(restored.Arrays[v.ArrayID].Type, restored.CatalogID, v, lv, rules)
+			t := restored.Arrays[v.ArrayID].Type
+			state = DeriveSignatureState(t, restored.CatalogID, v, lv, rules)
 			predicted = true
+			if state == "" || !state.Valid() || !t.SupportsSignatures() && state != SignatureNotPresent {
+				return nil, errorf("spm: analyze: volume %q: the signature rules gave %q, not a state SPM can set on a %s volume: %w",
+					id, state, t, ErrInvalid)
+			}
 		}
 		out = append(out, signatureFinding(restored.Arrays[v.ArrayID].Type, v, state, predicted))
 	}
@@ -185,7 +194,7 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 				continue
 			}
 			out = append(out, Finding{
-				Code: CodeVolumeNotInCatalog, Severity: SeverityWarning,
+				Code: CodeVolumeNotInCatalog, Severity: severityOf(CodeVolumeNotInCatalog),
 				Subject: Subject{ArrayID: aid, VolumeWWN: lv.WWN},
 				Message: fmt.Sprintf("volume %q (%s) on array %q carries this catalog's signature but the restored catalog does not know it: it was imported after the backup", lv.Name, lv.WWN, aid),
 				Manual:  "Import the volume into SPM again once Internal Recovery has finished (manual re-entry).",
@@ -193,7 +202,7 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 		}
 	}
 	out = append(out, Finding{
-		Code: CodeManualReentry, Severity: SeverityWarning,
+		Code: CodeManualReentry, Severity: severityOf(CodeManualReentry),
 		Message: "Re-enter by hand every SPM change made after the backup: " + strings.Join(ManualReentryChecklist(), "; ") + ".",
 		Manual:  "In the SPM UI, once it shows Manual Recovery Mode, re-create: " + strings.Join(ManualReentryChecklist(), "; ") + ".",
 	})
@@ -225,14 +234,14 @@ func missingVolume(v Volume) Finding {
 	s := Subject{ArrayID: v.ArrayID, VolumeID: v.ID, VolumeWWN: v.WWN, ServiceID: v.ServiceID}
 	if strings.HasPrefix(v.Name, OfflineVolumePrefix) {
 		return Finding{
-			Code: CodeOfflineVolume, Severity: SeverityWarning, Subject: s,
+			Code: CodeOfflineVolume, Severity: severityOf(CodeOfflineVolume), Subject: s,
 			Message: fmt.Sprintf("volume %q (%s, WWN %s) no longer exists on array %q: deleted by auto-provisioning after the backup; SPM shows it offline", v.ID, v.Name, v.WWN, v.ArrayID),
 			Manual:  fmt.Sprintf("Remove volume %q from SPM (it shows offline).", v.Name),
 			Changes: Changes{RemoveVolume{VolumeID: v.ID}},
 		}
 	}
 	return Finding{
-		Code: CodeVolumeMissing, Severity: SeverityError, Subject: s,
+		Code: CodeVolumeMissing, Severity: severityOf(CodeVolumeMissing), Subject: s,
 		Message: fmt.Sprintf("volume %q (%s, WWN %s) is in the restored catalog but array %q does not hold it", v.ID, v.Name, v.WWN, v.ArrayID),
 		Manual:  fmt.Sprintf("Find out what happened to volume %q after the backup; evict it from SPM if it was deleted on purpose.", v.Name),
 	}
@@ -277,7 +286,7 @@ func presentationFindings(restored *Snapshot, v Volume, want []Presentation, hav
 	if len(added) > 0 {
 		if cs := quarantine(); cs != nil {
 			out = append(out, Finding{
-				Code: CodePresentedAfterBackup, Severity: SeverityWarning, Subject: subject, Changes: cs,
+				Code: CodePresentedAfterBackup, Severity: severityOf(CodePresentedAfterBackup), Subject: subject, Changes: cs,
 				Message: fmt.Sprintf("volume %q (%s) is presented on array %q to %s, which the restored catalog does not know: presented after the backup", v.ID, v.Name, v.ArrayID, strings.Join(added, ", ")),
 			})
 		}
@@ -289,7 +298,7 @@ func presentationFindings(restored *Snapshot, v Volume, want []Presentation, hav
 		}
 		if cs != nil {
 			out = append(out, Finding{
-				Code: CodeUnpresentedAfterBackup, Severity: SeverityWarning, Subject: subject, Changes: cs,
+				Code: CodeUnpresentedAfterBackup, Severity: severityOf(CodeUnpresentedAfterBackup), Subject: subject, Changes: cs,
 				Message: fmt.Sprintf("volume %q (%s) is no longer presented on array %q to %s: unpresented after the backup", v.ID, v.Name, v.ArrayID, strings.Join(removed, ", ")),
 			})
 		}
@@ -297,7 +306,7 @@ func presentationFindings(restored *Snapshot, v Volume, want []Presentation, hav
 	if len(changed) > 0 {
 		if cs := quarantine(); cs != nil {
 			out = append(out, Finding{
-				Code: CodePresentationChanged, Severity: SeverityWarning, Subject: subject, Changes: cs,
+				Code: CodePresentationChanged, Severity: severityOf(CodePresentationChanged), Subject: subject, Changes: cs,
 				Message: fmt.Sprintf("volume %q (%s) is presented differently on array %q: %s", v.ID, v.Name, v.ArrayID, strings.Join(changed, "; ")),
 			})
 		}
@@ -312,7 +321,7 @@ func signatureFinding(t ArrayType, v Volume, state SignatureState, predicted boo
 		how = "predicted"
 	}
 	f := Finding{
-		Code: a.code, Severity: a.severity,
+		Code: a.code, Severity: severityOf(a.code),
 		Subject: Subject{ArrayID: v.ArrayID, VolumeID: v.ID, VolumeWWN: v.WWN, ServiceID: v.ServiceID},
 		Message: fmt.Sprintf("volume %q (%s) on array %q: signature state %q (%s)", v.ID, v.Name, v.ArrayID, state, how),
 		Manual:  a.manual,
@@ -355,12 +364,12 @@ func sortedWWNs[V any](m map[addrpool.WWN]V) []addrpool.WWN {
 //
 // Applying the result and predicting again on that state yields no change:
 // Internal Recovery is a fixed point.
-func PredictInternalRecovery(restored *Snapshot, live *Live, rules SignatureRules) ([]Change, error) {
+func PredictInternalRecovery(restored *Snapshot, live *Live, rules SignatureRules) (Changes, error) {
 	fs, err := AnalyzeWith(restored, live, rules)
 	if err != nil {
 		return nil, err
 	}
-	var out []Change
+	var out Changes
 	seenSvc := map[string]bool{}
 	for _, f := range fs {
 		for _, c := range f.Changes {

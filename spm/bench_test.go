@@ -8,7 +8,6 @@ import (
 
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/spm"
-	"github.com/mxsync-go/mxsync/spm/spmtest"
 )
 
 // bigCatalog builds arrays×perArray volumes, each bound to a service and
@@ -30,7 +29,7 @@ func bigCatalog(b *testing.B, arrays, perArray int) (*spm.Snapshot, *spm.Live) {
 			}
 		}
 	}
-	live := spmtest.LiveFromSnapshot(s)
+	live := liveOf(b, s)
 	for id, la := range live.Arrays {
 		kept := la.Presentations[:0]
 		for i, p := range la.Presentations {
@@ -64,6 +63,65 @@ func BenchmarkAnalyze(b *testing.B) {
 func BenchmarkFingerprint(b *testing.B) {
 	s, _ := bigCatalog(b, 20, 1000)
 	for b.Loop() {
-		_ = s.Fingerprint()
+		_ = fingerprint(b, s)
+	}
+}
+
+// BenchmarkPredictInternalRecovery measures the Internal Recovery
+// prediction (analysis included) on catalogs where every tenth volume lost
+// a presentation on its array.
+func BenchmarkPredictInternalRecovery(b *testing.B) {
+	for _, size := range []struct{ arrays, per int }{{4, 250}, {20, 1000}} {
+		b.Run(fmt.Sprintf("volumes=%d", size.arrays*size.per), func(b *testing.B) {
+			s, live := bigCatalog(b, size.arrays, size.per)
+			cs, err := spm.PredictInternalRecovery(s, live, spm.DefaultSignatureRules())
+			if err != nil || len(cs) == 0 {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := spm.PredictInternalRecovery(s, live, spm.DefaultSignatureRules()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(cs)), "changes")
+		})
+	}
+}
+
+// BenchmarkApplyAll applies Internal Recovery's predicted changes (every
+// volume quarantined and given a state, every tenth re-presented) in one
+// batch, to a fresh copy each time.
+func BenchmarkApplyAll(b *testing.B) {
+	for _, size := range []struct{ arrays, per int }{{4, 250}, {20, 1000}} {
+		b.Run(fmt.Sprintf("volumes=%d", size.arrays*size.per), func(b *testing.B) {
+			s, live := bigCatalog(b, size.arrays, size.per)
+			cs, err := spm.PredictInternalRecovery(s, live, spm.DefaultSignatureRules())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				c := s.Clone()
+				b.StartTimer()
+				if err := spm.ApplyAll(c, cs...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(cs)), "changes")
+		})
+	}
+}
+
+// BenchmarkEqual compares two equal 20000-volume catalogs.
+func BenchmarkEqual(b *testing.B) {
+	s, _ := bigCatalog(b, 20, 1000)
+	c := s.Clone()
+	for b.Loop() {
+		if !s.Equal(c) {
+			b.Fatal("not equal")
+		}
 	}
 }

@@ -1,23 +1,23 @@
 package spm
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/changecodec"
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
-// ErrNotFound is wrapped by Apply errors whose target does not exist.
-var ErrNotFound = errors.New("not found")
-
 // Change is one mutation of the SPM catalog, as plain data. Every change has
-// a stable Kind ("spm.Quarantine", ...) used as the tag of its JSON form (see
-// [MarshalChange] and [UnmarshalChange]). [Apply] is the only code that
-// applies a change to a [Snapshot]; fakes and dry runs both use it.
+// a stable Kind ("spm.Quarantine", ...) that tags its JSON form: plain
+// json.Marshal of a change writes {"kind": Kind(), ...fields}, and
+// [DecodeChange] (or [Changes] for a list) reads it back strictly. [Apply] is
+// the only code that applies a change to a [Snapshot]; fakes and dry runs
+// both use it. The set of change types is closed.
 type Change interface {
 	// Kind is the stable tag of the change type.
 	Kind() string
@@ -26,24 +26,72 @@ type Change interface {
 	Target() string
 	// String describes the change for plans and logs.
 	String() string
+	json.Marshaler
 	isChange()
 }
 
+// codec is the package's one tagged-JSON codec (internal/changecodec),
+// immutable after init.
+var codec = changecodec.MustNew[Change]("spm", ErrUnknownChange, ErrInvalid,
+	Quarantine{}, MarkServiceNonConformant{}, SetSignatureState{}, RemoveVolume{}, SetPresentations{})
+
+// DecodeChange reads one change in its tagged JSON form. An unknown kind
+// wraps [ErrUnknownChange]; a missing, unknown, repeated, case-folded or
+// ill-typed field (or trailing data) wraps [ErrInvalid] and names the field.
+func DecodeChange(b []byte) (Change, error) { return codec.Decode(b) }
+
+// Changes is a list of changes with a tagged JSON form: an array of the
+// objects json.Marshal writes for each change (nil is written as []).
+type Changes []Change
+
+// MarshalJSON implements json.Marshaler.
+func (cs Changes) MarshalJSON() ([]byte, error) { return codec.MarshalList(cs) }
+
+// UnmarshalJSON implements json.Unmarshaler. Every bad element is reported
+// at once, each with its index and field ("[3].volumeId: …").
+func (cs *Changes) UnmarshalJSON(b []byte) error {
+	out, err := codec.DecodeList(b)
+	if err != nil {
+		return err
+	}
+	*cs = out
+	return nil
+}
+
+// MarshalJSON writes the tagged form, {"kind":"spm.Quarantine",...}.
+func (c Quarantine) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// MarshalJSON writes the tagged form, {"kind":"spm.MarkServiceNonConformant",...}.
+func (c MarkServiceNonConformant) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// MarshalJSON writes the tagged form, {"kind":"spm.SetSignatureState",...}.
+func (c SetSignatureState) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// MarshalJSON writes the tagged form, {"kind":"spm.RemoveVolume",...}.
+func (c RemoveVolume) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// MarshalJSON writes the tagged form, {"kind":"spm.SetPresentations",...}.
+func (c SetPresentations) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
 // Quarantine sets the quarantine flag of a volume, which turns off SPM's
 // automation for it (what Internal Recovery does on a presentation
-// mismatch). Applying it to a quarantined volume changes nothing.
+// mismatch). Applying it to a quarantined volume changes nothing (nil).
 type Quarantine struct {
 	VolumeID string `json:"volumeId"`
 }
 
 // MarkServiceNonConformant marks a storage service non-conformant (what
 // Internal Recovery does when a bound volume's presentation is gone).
+// Applying it to a non-conformant service changes nothing (nil).
 type MarkServiceNonConformant struct {
 	ServiceID string `json:"serviceId"`
 }
 
 // SetSignatureState records the Signature State SPM gives a volume during
 // Internal Recovery (SPM 2.2+). Used to predict SPM's own work in a dry run.
+// State must be one of the nine states ([ErrInvalid] otherwise); on an array
+// family without signatures (XP) only "Not present" is possible
+// ([ErrConflict]). Applying the state the volume has changes nothing (nil).
 type SetSignatureState struct {
 	VolumeID string         `json:"volumeId"`
 	State    SignatureState `json:"state"`
@@ -51,6 +99,8 @@ type SetSignatureState struct {
 
 // RemoveVolume deletes a volume and its presentations from the catalog (the
 // manual removal of an offline SPM_… volume that no array holds any more).
+// Removing an absent volume is [ErrNotFound]: the removal is not idempotent,
+// so a journal that replays it sees that it already happened.
 type RemoveVolume struct {
 	VolumeID string `json:"volumeId"`
 }
@@ -142,200 +192,245 @@ func (c SetPresentations) String() string {
 	return fmt.Sprintf("set presentations of volume %q to %s", c.VolumeID, strings.Join(parts, ", "))
 }
 
-// Apply applies one change to s. It checks the change against s first and
-// either applies all of it or, on error, leaves s untouched. A target that
-// does not exist is an error wrapping [ErrNotFound]; a nil s is an error.
+// Apply applies one change to s, atomically: it checks the change against s
+// first and either applies all of it or, on error, leaves s untouched.
+// The error wraps exactly one sentinel: [ErrNotFound] when the target does
+// not exist, [ErrConflict] when the state forbids the change, [ErrInvalid]
+// for a malformed change or a nil s, [ErrUnknownChange] for a nil change or
+// a type that is not one of this package's changes. Re-applying a change
+// whose effect is present is nil where the kind allows (see each type and
+// the table in the package doc).
 func Apply(s *Snapshot, c Change) error {
 	if s == nil {
-		return errors.New("spm: apply: nil snapshot")
+		return fmt.Errorf("spm: apply: nil snapshot: %w", ErrInvalid)
 	}
+	if err := apply(s, directPresentations{s}, c); err != nil {
+		if kind, target, ok := describe(c); ok {
+			return errorf("spm: apply %s (%s): %w", kind, target, err)
+		}
+		return fmt.Errorf("spm: apply: %w", err)
+	}
+	return nil
+}
+
+// ApplyAll applies cs in order to s, in place and all or nothing: on
+// failure s is exactly as before (Equal, same Fingerprint) and the error is
+// a *ChangeError naming the failing change. It works on one copy of s per
+// call, and keeps the presentations indexed by volume for the batch, so
+// that a large batch costs about one pass over the catalog rather than one
+// per change. A nil s is an error wrapping [ErrInvalid].
+func ApplyAll(s *Snapshot, cs ...Change) error {
+	if s == nil {
+		return fmt.Errorf("spm: apply: nil snapshot: %w", ErrInvalid)
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	work := s.Clone()
+	ps := &batchPresentations{s: work}
+	for i, c := range cs {
+		if err := apply(work, ps, c); err != nil {
+			ce := &ChangeError{Index: i, Err: err}
+			ce.Kind, ce.Target, _ = describe(c)
+			return ce
+		}
+	}
+	ps.flush()
+	*s = *work
+	return nil
+}
+
+// describe returns the kind and target of one of this package's change
+// values; a nil change or another type (a pointer to a change, say) has
+// none, and asking it could panic.
+func describe(c Change) (kind, target string, ok bool) {
+	switch c.(type) {
+	case Quarantine, MarkServiceNonConformant, SetSignatureState, RemoveVolume, SetPresentations:
+		return c.Kind(), c.Target(), true
+	}
+	return "", "", false
+}
+
+func notFound(what, id string) error { return errorf("%s %q %w", what, id, ErrNotFound) }
+
+// apply checks c against s, then applies it; ps holds s's presentations
+// (directly, or indexed for a batch).
+func apply(s *Snapshot, ps presentationStore, c Change) error {
 	switch c := c.(type) {
 	case Quarantine:
 		v, ok := s.Volumes[c.VolumeID]
 		if !ok {
-			return fmt.Errorf("spm: %s: volume %q: %w", c.Kind(), c.VolumeID, ErrNotFound)
+			return notFound("volume", c.VolumeID)
 		}
-		v.Quarantined = true
-		s.Volumes[c.VolumeID] = v
+		if !v.Quarantined {
+			v.Quarantined = true
+			s.Volumes[c.VolumeID] = v
+		}
 	case MarkServiceNonConformant:
 		sv, ok := s.Services[c.ServiceID]
 		if !ok {
-			return fmt.Errorf("spm: %s: service %q: %w", c.Kind(), c.ServiceID, ErrNotFound)
+			return notFound("storage service", c.ServiceID)
 		}
-		sv.Conformant = false
-		s.Services[c.ServiceID] = sv
+		if sv.Conformant {
+			sv.Conformant = false
+			s.Services[c.ServiceID] = sv
+		}
 	case SetSignatureState:
 		v, ok := s.Volumes[c.VolumeID]
 		if !ok {
-			return fmt.Errorf("spm: %s: volume %q: %w", c.Kind(), c.VolumeID, ErrNotFound)
+			return notFound("volume", c.VolumeID)
 		}
 		if c.State == "" || !c.State.Valid() {
-			return fmt.Errorf("spm: %s: volume %q: invalid signature state %q", c.Kind(), c.VolumeID, c.State)
+			return fmt.Errorf("signature state %s is not one of the nine states: %w", strictjson.QuoteShort(string(c.State)), ErrInvalid)
 		}
 		if a, ok := s.Arrays[v.ArrayID]; ok && !a.Type.SupportsSignatures() && c.State != SignatureNotPresent {
-			return fmt.Errorf("spm: %s: volume %q is on %s array %q, which holds no signatures; only %q is possible",
-				c.Kind(), c.VolumeID, a.Type, a.ID, SignatureNotPresent)
+			return errorf("volume %q is on %s array %q, which holds no signatures; only %q is possible: %w",
+				c.VolumeID, a.Type, a.ID, SignatureNotPresent, ErrConflict)
 		}
 		v.Signature = c.State
 		s.Volumes[c.VolumeID] = v
 	case RemoveVolume:
 		if _, ok := s.Volumes[c.VolumeID]; !ok {
-			return fmt.Errorf("spm: %s: volume %q: %w", c.Kind(), c.VolumeID, ErrNotFound)
+			return notFound("volume", c.VolumeID)
 		}
 		delete(s.Volumes, c.VolumeID)
-		s.Presentations = slices.DeleteFunc(slices.Clone(s.Presentations), func(p Presentation) bool {
-			return p.VolumeID == c.VolumeID
-		})
+		ps.drop(c.VolumeID)
 	case SetPresentations:
-		return setPresentations(s, c)
+		return setPresentations(s, ps, c)
 	case nil:
-		return errors.New("spm: apply: nil change")
+		return fmt.Errorf("nil change: %w", ErrUnknownChange)
 	default:
-		return fmt.Errorf("spm: apply: unknown change type %T", c)
+		return fmt.Errorf("change type %T is not an spm change: %w", c, ErrUnknownChange) // %T: bounded
 	}
 	return nil
-}
-
-// ApplyAll applies changes in order to a clone of s and returns the clone;
-// s itself is never modified. It stops at the first error, naming the
-// change's index. A nil s is an error.
-func ApplyAll(s *Snapshot, changes []Change) (*Snapshot, error) {
-	if s == nil {
-		return nil, errors.New("spm: apply: nil snapshot")
-	}
-	c := s.Clone()
-	for i, ch := range changes {
-		if err := Apply(c, ch); err != nil {
-			return nil, fmt.Errorf("change %d: %w", i, err)
-		}
-	}
-	return c, nil
-}
-
-// MarshalChange encodes c as a JSON object with its fields and a "kind" tag,
-// e.g. {"kind":"spm.Quarantine","volumeId":"v1"}.
-func MarshalChange(c Change) ([]byte, error) {
-	if c == nil {
-		return nil, errors.New("spm: marshal change: nil change")
-	}
-	body, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("spm: marshal %s: %w", c.Kind(), err)
-	}
-	kind, _ := json.Marshal(c.Kind())
-	var out bytes.Buffer
-	out.WriteString(`{"kind":`)
-	out.Write(kind)
-	if len(body) > 2 { // body is {...}; splice its fields after the kind
-		out.WriteByte(',')
-		out.Write(body[1:])
-	} else {
-		out.WriteByte('}')
-	}
-	return out.Bytes(), nil
-}
-
-// UnmarshalChange decodes the JSON form written by [MarshalChange]. An
-// unknown kind or an unknown field is an error naming it.
-func UnmarshalChange(b []byte) (Change, error) {
-	var head struct {
-		Kind string `json:"kind"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("spm: decode change: %w", err)
-	}
-	var target Change
-	switch head.Kind {
-	case KindQuarantine:
-		target = &Quarantine{}
-	case KindMarkServiceNonConformant:
-		target = &MarkServiceNonConformant{}
-	case KindSetSignatureState:
-		target = &SetSignatureState{}
-	case KindRemoveVolume:
-		target = &RemoveVolume{}
-	case KindSetPresentations:
-		target = &SetPresentations{}
-	case "":
-		return nil, errors.New(`spm: decode change: missing "kind"`)
-	default:
-		return nil, fmt.Errorf("spm: decode change: unknown kind %q", head.Kind)
-	}
-	if err := decodeStrict(b, target); err != nil {
-		return nil, fmt.Errorf("spm: decode %s: %w", head.Kind, err)
-	}
-	switch t := target.(type) {
-	case *Quarantine:
-		return *t, nil
-	case *MarkServiceNonConformant:
-		return *t, nil
-	case *SetSignatureState:
-		return *t, nil
-	case *RemoveVolume:
-		return *t, nil
-	case *SetPresentations:
-		if !hasMember(b, "presentations") {
-			return nil, fmt.Errorf(`spm: decode %s: missing "presentations" (use [] for none)`, head.Kind)
-		}
-		return *t, nil
-	}
-	return nil, fmt.Errorf("spm: decode change: unhandled kind %q", head.Kind)
-}
-
-// hasMember reports whether the JSON object b has a member called name.
-func hasMember(b []byte, name string) bool {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return false
-	}
-	_, ok := fields[name]
-	return ok
 }
 
 // setPresentations checks every presentation first, then replaces the
-// volume's presentations, so a bad change leaves s untouched.
-func setPresentations(s *Snapshot, c SetPresentations) error {
+// volume's presentations (sorted by initiator), so a bad change leaves s
+// untouched.
+func setPresentations(s *Snapshot, ps presentationStore, c SetPresentations) error {
 	if _, ok := s.Volumes[c.VolumeID]; !ok {
-		return fmt.Errorf("spm: %s: volume %q: %w", c.Kind(), c.VolumeID, ErrNotFound)
+		return notFound("volume", c.VolumeID)
 	}
-	want := make(map[addrpool.WWN]Presentation, len(c.Presentations))
+	seen := make(map[addrpool.WWN]int, len(c.Presentations))
 	for i, p := range c.Presentations {
 		switch {
 		case p.VolumeID != c.VolumeID:
-			return fmt.Errorf("spm: %s: volume %q: presentation %d names volume %q", c.Kind(), c.VolumeID, i, p.VolumeID)
+			return errorf("presentations[%d] names volume %q, not %q: %w", i, p.VolumeID, c.VolumeID, ErrInvalid)
 		case p.LUN < 0:
-			return fmt.Errorf("spm: %s: volume %q: presentation %d has negative LUN %d", c.Kind(), c.VolumeID, i, p.LUN)
+			return fmt.Errorf("presentations[%d] has negative LUN %d: %w", i, p.LUN, ErrInvalid)
 		}
-		if _, dup := want[p.Initiator]; dup {
-			return fmt.Errorf("spm: %s: volume %q: presentation %d repeats initiator %s", c.Kind(), c.VolumeID, i, p.Initiator)
+		if j, dup := seen[p.Initiator]; dup {
+			return fmt.Errorf("presentations[%d] repeats initiator %s of presentations[%d]: %w", i, p.Initiator, j, ErrInvalid)
 		}
-		want[p.Initiator] = p
+		seen[p.Initiator] = i
 	}
-	if samePresentations(volumePresentations(s.Presentations, c.VolumeID), c.Presentations) {
+	if samePresentations(ps.of(c.VolumeID), c.Presentations) {
 		return nil // already there: leave the slice (and its order) as it is
 	}
-	out := make([]Presentation, 0, len(s.Presentations)+len(c.Presentations))
-	for _, p := range s.Presentations {
-		if p.VolumeID != c.VolumeID {
-			out = append(out, p)
-		}
-	}
-	for _, init := range sortedWWNs(want) {
-		out = append(out, want[init])
-	}
-	s.Presentations = out
+	next := slices.Clone(c.Presentations)
+	slices.SortFunc(next, func(a, b Presentation) int { return cmp.Compare(a.Initiator, b.Initiator) })
+	ps.set(c.VolumeID, next)
 	return nil
 }
 
-// volumePresentations returns the presentations of one volume.
-func volumePresentations(ps []Presentation, volumeID string) []Presentation {
+// presentationStore is how apply reaches a snapshot's presentations.
+type presentationStore interface {
+	of(volumeID string) []Presentation      // the volume's presentations, not to be modified
+	set(volumeID string, ps []Presentation) // replace them (ps is owned by the store)
+	drop(volumeID string)                   // remove them
+}
+
+// directPresentations edits the snapshot's slice at once: one pass per
+// change, for Apply. Each edit makes a new slice, so a slice shared with a
+// caller's copy is never written.
+type directPresentations struct{ s *Snapshot }
+
+func (d directPresentations) of(volumeID string) []Presentation {
 	var out []Presentation
-	for _, p := range ps {
+	for _, p := range d.s.Presentations {
 		if p.VolumeID == volumeID {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+func (d directPresentations) set(volumeID string, ps []Presentation) {
+	d.drop(volumeID)
+	d.s.Presentations = append(d.s.Presentations, ps...)
+}
+
+func (d directPresentations) drop(volumeID string) {
+	out := make([]Presentation, 0, len(d.s.Presentations))
+	for _, p := range d.s.Presentations {
+		if p.VolumeID != volumeID {
+			out = append(out, p)
+		}
+	}
+	d.s.Presentations = out
+}
+
+// batchPresentations indexes the presentations by volume on first use and
+// writes the slice back once, in flush, in exactly the order a sequence of
+// Apply calls leaves: the untouched presentations in their order, then each
+// re-set volume's, in the order of its last SetPresentations.
+type batchPresentations struct {
+	s       *Snapshot
+	byVol   map[string][]Presentation
+	touched map[string]int // volume → sequence number of its last set; 0 when dropped
+	seq     int
+}
+
+func (b *batchPresentations) index() {
+	if b.byVol != nil {
+		return
+	}
+	b.byVol = map[string][]Presentation{}
+	b.touched = map[string]int{}
+	for _, p := range b.s.Presentations {
+		b.byVol[p.VolumeID] = append(b.byVol[p.VolumeID], p)
+	}
+}
+
+func (b *batchPresentations) of(volumeID string) []Presentation {
+	b.index()
+	return b.byVol[volumeID]
+}
+
+func (b *batchPresentations) set(volumeID string, ps []Presentation) {
+	b.index()
+	b.seq++
+	b.byVol[volumeID], b.touched[volumeID] = ps, b.seq
+}
+
+func (b *batchPresentations) drop(volumeID string) {
+	b.index()
+	delete(b.byVol, volumeID)
+	b.touched[volumeID] = 0
+}
+
+func (b *batchPresentations) flush() {
+	if len(b.touched) == 0 {
+		return
+	}
+	out := make([]Presentation, 0, len(b.s.Presentations))
+	for _, p := range b.s.Presentations {
+		if _, t := b.touched[p.VolumeID]; !t {
+			out = append(out, p)
+		}
+	}
+	order := make([]string, 0, len(b.touched))
+	for v, seq := range b.touched {
+		if seq > 0 {
+			order = append(order, v)
+		}
+	}
+	slices.SortFunc(order, func(x, y string) int { return cmp.Compare(b.touched[x], b.touched[y]) })
+	for _, v := range order {
+		out = append(out, b.byVol[v]...)
+	}
+	b.s.Presentations = out
 }
 
 // samePresentations reports whether a and b hold the same presentations,
@@ -354,56 +449,4 @@ func samePresentations(a, b []Presentation) bool {
 		}
 	}
 	return true
-}
-
-// decodeStrict decodes b into target after removing the "kind" member, and
-// rejects unknown fields.
-func decodeStrict(b []byte, target any) error {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
-	}
-	delete(fields, "kind")
-	rest, err := json.Marshal(fields)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(rest))
-	dec.DisallowUnknownFields()
-	return dec.Decode(target)
-}
-
-// Changes is a list of changes with a tagged JSON form (an array of
-// [MarshalChange] objects).
-type Changes []Change
-
-// MarshalJSON implements json.Marshaler.
-func (cs Changes) MarshalJSON() ([]byte, error) {
-	raw := make([]json.RawMessage, 0, len(cs))
-	for i, c := range cs {
-		b, err := MarshalChange(c)
-		if err != nil {
-			return nil, fmt.Errorf("change %d: %w", i, err)
-		}
-		raw = append(raw, b)
-	}
-	return json.Marshal(raw)
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (cs *Changes) UnmarshalJSON(b []byte) error {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("spm: decode changes: %w", err)
-	}
-	out := make(Changes, 0, len(raw))
-	for i, r := range raw {
-		c, err := UnmarshalChange(r)
-		if err != nil {
-			return fmt.Errorf("change %d: %w", i, err)
-		}
-		out = append(out, c)
-	}
-	*cs = out
-	return nil
 }

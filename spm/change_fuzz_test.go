@@ -1,15 +1,18 @@
 package spm_test
 
 import (
+	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/spm/spmtest"
 )
 
-// FuzzDecodeApplyChange: any bytes either fail to decode or give a change
-// whose JSON form decodes to the same change; applied to the valid sample
-// catalog, it either fails and changes nothing, or succeeds and leaves the
+// FuzzDecodeApplyChange: any bytes either fail to decode (wrapping
+// ErrInvalid or ErrUnknownChange) or give a change whose JSON form decodes
+// to the same change; applied to the valid sample catalog, it either fails
+// with exactly one sentinel and changes nothing, or succeeds and leaves the
 // catalog valid.
 func FuzzDecodeApplyChange(f *testing.F) {
 	for _, seed := range []string{
@@ -24,15 +27,18 @@ func FuzzDecodeApplyChange(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := spm.UnmarshalChange(data)
+		c, err := spm.DecodeChange(data)
 		if err != nil {
+			if !errors.Is(err, spm.ErrInvalid) && !errors.Is(err, spm.ErrUnknownChange) {
+				t.Fatalf("decode error wraps neither ErrInvalid nor ErrUnknownChange: %v", err)
+			}
 			return
 		}
-		b, err := spm.MarshalChange(c)
+		b, err := json.Marshal(c)
 		if err != nil {
 			t.Fatalf("marshal %#v: %v", c, err)
 		}
-		back, err := spm.UnmarshalChange(b)
+		back, err := spm.DecodeChange(b)
 		if err != nil {
 			t.Fatalf("re-decode %s: %v", b, err)
 		}
@@ -40,9 +46,18 @@ func FuzzDecodeApplyChange(f *testing.F) {
 			t.Fatalf("round trip changed %v into %v", c, back)
 		}
 		s := spmtest.Sample()
-		before := s.Fingerprint()
+		before, _ := s.Fingerprint()
 		if err := spm.Apply(s, c); err != nil {
-			if s.Fingerprint() != before {
+			n := 0
+			for _, sentinel := range []error{spm.ErrNotFound, spm.ErrConflict, spm.ErrInvalid, spm.ErrUnknownChange} {
+				if errors.Is(err, sentinel) {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("apply error wraps %d sentinels, want exactly 1: %v", n, err)
+			}
+			if after, _ := s.Fingerprint(); after != before || !spmtest.Sample().Equal(s) {
 				t.Fatalf("failed %v changed the catalog: %v", c, err)
 			}
 			return

@@ -2,6 +2,8 @@ package spm_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +17,8 @@ import (
 // unpresented from one host after the backup (the white paper's Table 15).
 func ExampleAnalyze() {
 	restored := spmtest.Sample()
-	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	matching, _ := spmtest.LiveFromSnapshot(restored)
+	arrays, _ := spmtest.NewArrays(matching)
 	_ = arrays.Unpresent(spmtest.Array3PAR, spmtest.SampleWWN("volume", 7), spmtest.SampleWWN("initiator", 8))
 	live, _ := arrays.Live(context.Background())
 
@@ -66,15 +69,20 @@ func ExampleSetRecoveryMode() {
 	// "<?xml version=\"1.0\"?>\r\n<Config>\r\n  <!-- keep -->\r\n  <RecoveryMode>Current</RecoveryMode>\r\n</Config>\r\n"
 }
 
-// Changes are data: they encode to tagged JSON and decode back.
-func ExampleMarshalChange() {
-	b, _ := spm.MarshalChange(spm.Quarantine{VolumeID: "vol7"})
+// Changes are data: plain json.Marshal writes the tagged form and
+// DecodeChange reads it back.
+func ExampleDecodeChange() {
+	b, _ := json.Marshal(spm.Quarantine{VolumeID: "vol7"})
 	fmt.Println(string(b))
-	c, _ := spm.UnmarshalChange(b)
+	c, _ := spm.DecodeChange(b)
 	fmt.Printf("%T %s\n", c, c)
+	_, err := spm.DecodeChange([]byte(`{"kind":"spm.Quarantine","volumeID":"vol7"}`))
+	fmt.Println(err)
 	// Output:
 	// {"kind":"spm.Quarantine","volumeId":"vol7"}
 	// spm.Quarantine quarantine volume "vol7"
+	// spm: change spm.Quarantine: volumeID: unknown field "volumeID" (field names are case-sensitive: did you mean "volumeId"?) (line 1, column 26)
+	// volumeId: missing field "volumeId" (line 1, column 1)
 }
 
 // Apply one change to a copy of the catalog: the dry run of an execution.
@@ -89,7 +97,7 @@ func ExampleApply() {
 	fmt.Println(spm.Apply(next, spm.Quarantine{VolumeID: "vol7"}))
 	// Output:
 	// 5 5 -> 4 3
-	// spm: spm.Quarantine: volume "vol7": not found
+	// spm: apply spm.Quarantine (volume vol7): volume "vol7" not found
 }
 
 // Run the start-up of storage phase 1 against fakes: three services in
@@ -133,4 +141,76 @@ func ExampleDeriveSignatureState() {
 	// Output:
 	// Service Mismatch
 	// Not present
+}
+
+// Predict what SPM's Internal Recovery does to a restored catalog after
+// Volume7 was unpresented from one host after the backup: Volume7's service
+// is marked non-conformant, every volume is quarantined and given a
+// Signature State, and Volume7's presentations are resynchronised from its
+// array. Predicting again on the result changes nothing.
+func ExamplePredictInternalRecovery() {
+	restored := spmtest.Sample()
+	matching, _ := spmtest.LiveFromSnapshot(restored)
+	arrays, _ := spmtest.NewArrays(matching)
+	_ = arrays.Unpresent(spmtest.Array3PAR, spmtest.SampleWWN("volume", 7), spmtest.SampleWWN("initiator", 8))
+	live, _ := arrays.Live(context.Background())
+
+	changes, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	kinds := map[string]int{}
+	for _, c := range changes {
+		kinds[c.Kind()]++
+		if c.Kind() != spm.KindQuarantine && c.Kind() != spm.KindSetSignatureState {
+			fmt.Println(c)
+		}
+	}
+	fmt.Println(kinds[spm.KindQuarantine], "quarantined,", kinds[spm.KindSetSignatureState], "signature states")
+
+	recovered := restored.Clone()
+	_ = spm.ApplyAll(recovered, changes...)
+	again, _ := spm.PredictInternalRecovery(recovered, live, spm.DefaultSignatureRules())
+	fmt.Println("changes on a second run:", len(again))
+	// Output:
+	// mark storage service "svc-s2" non-conformant
+	// set presentations of volume "vol7" to 50:01:43:80:00:00:00:07 (host "LSM_S2", LUN 2)
+	// 5 quarantined, 5 signature states
+	// changes on a second run: 0
+}
+
+// Wait for a self-signed SPM UI: the system roots reject its certificate at
+// once (a TLS failure is never retried); pinning its SHA-256 digest accepts
+// it, and the wait polls until the page shows Manual Recovery Mode.
+func ExampleReadiness_Wait() {
+	ui := spmtest.NewUI(3) // shows Manual Recovery Mode from the 3rd poll
+	defer ui.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	fast := spm.WithPollInterval(time.Millisecond, time.Millisecond)
+
+	byDefault, err := spm.NewReadiness(ui.URL(), fast)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = byDefault.Wait(ctx)
+	var tlsErr *spm.TLSError
+	fmt.Println("default trust, TLS error:", errors.As(err, &tlsErr), "- polls answered:", ui.Polls())
+
+	pinned, err := spm.NewReadiness(ui.URL(), spm.WithPinSHA256(ui.Pin()), fast)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := pinned.Wait(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("pinned: Manual Recovery Mode after %d polls (HTTP %d)\n", res.Polls, res.Status)
+	// Output:
+	// default trust, TLS error: true - polls answered: 0
+	// pinned: Manual Recovery Mode after 3 polls (HTTP 200)
 }

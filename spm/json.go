@@ -1,113 +1,84 @@
 package spm
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
-// UnmarshalJSON decodes a snapshot. A value that does not decode (a bad
-// WWN, a negative size, a LUN that is not a whole number, ...) gives an
-// error naming the record that holds it, e.g. `volume "vol7": ...` or
-// `presentation 3: ...`, not only the value.
+// Every JSON document of the package decodes strictly, at every level
+// (internal/strictjson): an unknown key, a key given twice, a key that
+// matches only case-insensitively, a missing field (every field without
+// omitempty is required, as the encoders always write it), null where a
+// value is required, a bad value and trailing data are errors that name the
+// JSON path (`volumes["vol7"].wwn: …`, with line and column) and quote
+// only a short prefix of a bad value. Each type with its own UnmarshalJSON
+// decodes into a method-less shape of itself and exposes that shape through
+// JSONShape, so that a document embedding it (a plan, a journal) is checked
+// in one pass with the full path.
+
+// decodeStrict decodes b into shape (a pointer to a method-less copy of
+// the type being decoded) strictly; on error nothing is written.
+func decodeStrict(b []byte, shape any, what string) error {
+	if err := strictjson.Unmarshal(b, shape); err != nil {
+		return fmt.Errorf("spm: decode %s: %w", what, err)
+	}
+	return nil
+}
+
+type (
+	snapshotJSON     Snapshot
+	liveJSON         Live
+	findingJSON      Finding
+	modeChangeJSON   ModeChange
+	phase1ResultJSON Phase1Result
+	serviceNamesJSON ServiceNames
+)
+
+// UnmarshalJSON decodes a snapshot strictly (see the package's JSON
+// rules): e.g. `volumes["vol7"].wwn: "zz": …` for a bad WWN.
 func (s *Snapshot) UnmarshalJSON(b []byte) error {
-	type plain Snapshot // without this method
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return fmt.Errorf("spm: decode catalog snapshot: %w", locateSnapshotError(b, err))
-	}
-	*s = Snapshot(p)
-	return nil
+	return decodeStrict(b, (*snapshotJSON)(s), "catalog snapshot")
 }
 
-// locateSnapshotError decodes record by record to find which one failed;
-// it runs only after the fast decode failed.
-func locateSnapshotError(b []byte, err error) error {
-	var raw struct {
-		Arrays        map[string]json.RawMessage `json:"arrays"`
-		Volumes       map[string]json.RawMessage `json:"volumes"`
-		Presentations []json.RawMessage          `json:"presentations"`
-		Services      map[string]json.RawMessage `json:"services"`
-		Templates     map[string]json.RawMessage `json:"templates"`
-	}
-	if json.Unmarshal(b, &raw) != nil {
-		return err // the shape itself is wrong; the decoder's error says where
-	}
-	if e := firstBad[Array]("array", raw.Arrays); e != nil {
-		return e
-	}
-	if e := firstBad[Volume]("volume", raw.Volumes); e != nil {
-		return e
-	}
-	for i, r := range raw.Presentations {
-		var p Presentation
-		if e := json.Unmarshal(r, &p); e != nil {
-			return fmt.Errorf("presentation %d: %w", i, e)
-		}
-	}
-	if e := firstBad[Service]("service", raw.Services); e != nil {
-		return e
-	}
-	if e := firstBad[Template]("template", raw.Templates); e != nil {
-		return e
-	}
-	return err
+// JSONShape implements strictjson.Shaper.
+func (*Snapshot) JSONShape() any { return (*snapshotJSON)(nil) }
+
+// UnmarshalJSON decodes the live side strictly, e.g.
+// `arrays["3par-1"].volumes[1].wwn: …`.
+func (l *Live) UnmarshalJSON(b []byte) error { return decodeStrict(b, (*liveJSON)(l), "live arrays") }
+
+// JSONShape implements strictjson.Shaper.
+func (*Live) JSONShape() any { return (*liveJSON)(nil) }
+
+// UnmarshalJSON decodes a finding strictly; its changes decode as
+// [Changes] do.
+func (f *Finding) UnmarshalJSON(b []byte) error { return decodeStrict(b, (*findingJSON)(f), "finding") }
+
+// JSONShape implements strictjson.Shaper.
+func (*Finding) JSONShape() any { return (*findingJSON)(nil) }
+
+// UnmarshalJSON decodes a ModeChange strictly, e.g. from the journal of a
+// run that crashed while SPM was in Internal Recovery.
+func (mc *ModeChange) UnmarshalJSON(b []byte) error {
+	return decodeStrict(b, (*modeChangeJSON)(mc), "RecoveryMode change")
 }
 
-func firstBad[T any](what string, m map[string]json.RawMessage) error {
-	for _, id := range sortedKeys(m) {
-		var v T
-		if err := json.Unmarshal(m[id], &v); err != nil {
-			return fmt.Errorf("%s %q: %w", what, id, err)
-		}
-	}
-	return nil
+// JSONShape implements strictjson.Shaper.
+func (*ModeChange) JSONShape() any { return (*modeChangeJSON)(nil) }
+
+// UnmarshalJSON decodes a Phase1Result strictly.
+func (r *Phase1Result) UnmarshalJSON(b []byte) error {
+	return decodeStrict(b, (*phase1ResultJSON)(r), "phase 1 result")
 }
 
-// UnmarshalJSON decodes the live side. A value that does not decode gives
-// an error naming the array and the volume or presentation (by index) that
-// holds it.
-func (l *Live) UnmarshalJSON(b []byte) error {
-	type plain Live // without this method
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return fmt.Errorf("spm: decode live arrays: %w", locateLiveError(b, err))
-	}
-	*l = Live(p)
-	return nil
+// JSONShape implements strictjson.Shaper.
+func (*Phase1Result) JSONShape() any { return (*phase1ResultJSON)(nil) }
+
+// UnmarshalJSON decodes service names strictly (a caller's configuration).
+func (n *ServiceNames) UnmarshalJSON(b []byte) error {
+	return decodeStrict(b, (*serviceNamesJSON)(n), "service names")
 }
 
-func locateLiveError(b []byte, err error) error {
-	var raw struct {
-		Arrays map[string]json.RawMessage `json:"arrays"`
-	}
-	if json.Unmarshal(b, &raw) != nil {
-		return err
-	}
-	for _, id := range sortedKeys(raw.Arrays) {
-		var a struct {
-			Volumes       []json.RawMessage `json:"volumes"`
-			Presentations []json.RawMessage `json:"presentations"`
-		}
-		if json.Unmarshal(raw.Arrays[id], &a) != nil {
-			var whole LiveArray
-			return fmt.Errorf("live array %q: %w", id, json.Unmarshal(raw.Arrays[id], &whole))
-		}
-		for i, r := range a.Volumes {
-			var v LiveVolume
-			if e := json.Unmarshal(r, &v); e != nil {
-				return fmt.Errorf("live array %q: volume %d: %w", id, i, e)
-			}
-		}
-		for i, r := range a.Presentations {
-			var p LivePresentation
-			if e := json.Unmarshal(r, &p); e != nil {
-				return fmt.Errorf("live array %q: presentation %d: %w", id, i, e)
-			}
-		}
-		var whole LiveArray
-		if e := json.Unmarshal(raw.Arrays[id], &whole); e != nil {
-			return fmt.Errorf("live array %q: %w", id, e)
-		}
-	}
-	return err
-}
+// JSONShape implements strictjson.Shaper.
+func (*ServiceNames) JSONShape() any { return (*serviceNamesJSON)(nil) }

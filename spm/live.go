@@ -1,6 +1,7 @@
 package spm
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -86,7 +87,8 @@ func (l *Live) Volume(arrayID string, wwn addrpool.WWN) (LiveVolume, bool) {
 	return LiveVolume{}, false
 }
 
-// Validate reports every inconsistency of l: map keys that differ from IDs,
+// Validate reports every inconsistency of l at once as a *ValidationError
+// (errors.Is(err, ErrInvalidSnapshot)): map keys that differ from IDs,
 // unknown array types, volumes listed twice, presentations of volumes the
 // array does not hold, and one (volume, initiator) pair presented twice.
 // A nil l is invalid.
@@ -133,4 +135,85 @@ func (l *Live) Validate() error {
 // String describes a presentation for messages.
 func (p LivePresentation) String() string {
 	return fmt.Sprintf("%s -> %s (host %q, LUN %d)", p.VolumeWWN, p.Initiator, p.Host, p.LUN)
+}
+
+// liveFingerprintVersion starts the canonical encoding of a [Live].
+const liveFingerprintVersion = "mxsync/spm live v1\n"
+
+// FingerprintLive returns a digest of what the arrays hold, "sha256:<64
+// hex>", over a versioned canonical encoding that ignores the order in
+// which the arrays listed their volumes and presentations (it has no
+// meaning): the engine compares it with a plan's to refuse a plan when the
+// live side moved. A nil live and nil collections count as empty; it agrees
+// with [DiffLive] (equal fingerprints exactly when DiffLive is empty). The
+// error is always nil today.
+func FingerprintLive(live *Live) (string, error) {
+	w := newCanonWriter(liveFingerprintVersion)
+	var arrays map[string]LiveArray
+	if live != nil {
+		arrays = live.Arrays
+	}
+	w.count(len(arrays))
+	for _, id := range sortedKeys(arrays) {
+		a := arrays[id]
+		w.str(id)
+		w.str(a.ID)
+		w.str(string(a.Type))
+		vs := sortedLiveVolumes(a.Volumes)
+		w.count(len(vs))
+		for _, v := range vs {
+			w.u64(uint64(v.WWN))
+			w.str(v.Name)
+			w.u64(v.SizeBytes)
+			sig := v.Signature
+			w.bool(sig.Present)
+			w.bool(sig.Corrupt)
+			w.i64(int64(sig.Version))
+			w.str(sig.OwningCatalog)
+			w.str(sig.ServiceID)
+			w.str(sig.Activation)
+		}
+		ps := sortedLivePresentations(a.Presentations)
+		w.count(len(ps))
+		for _, p := range ps {
+			w.u64(uint64(p.VolumeWWN))
+			w.u64(uint64(p.Initiator))
+			w.str(p.Host)
+			w.i64(int64(p.LUN))
+		}
+	}
+	return w.sum(), nil
+}
+
+func sortedLiveVolumes(vs []LiveVolume) []LiveVolume {
+	vs = slices.Clone(vs)
+	slices.SortFunc(vs, func(a, b LiveVolume) int {
+		return cmp.Or(cmp.Compare(a.WWN, b.WWN), cmp.Compare(a.Name, b.Name), cmp.Compare(a.SizeBytes, b.SizeBytes),
+			compareSignatures(a.Signature, b.Signature))
+	})
+	return vs
+}
+
+func compareSignatures(a, b Signature) int {
+	return cmp.Or(compareBool(a.Present, b.Present), compareBool(a.Corrupt, b.Corrupt), cmp.Compare(a.Version, b.Version),
+		cmp.Compare(a.OwningCatalog, b.OwningCatalog), cmp.Compare(a.ServiceID, b.ServiceID), cmp.Compare(a.Activation, b.Activation))
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+func sortedLivePresentations(ps []LivePresentation) []LivePresentation {
+	ps = slices.Clone(ps)
+	slices.SortFunc(ps, func(a, b LivePresentation) int {
+		return cmp.Or(cmp.Compare(a.VolumeWWN, b.VolumeWWN), cmp.Compare(a.Initiator, b.Initiator),
+			cmp.Compare(a.Host, b.Host), cmp.Compare(a.LUN, b.LUN))
+	})
+	return ps
 }

@@ -1,11 +1,16 @@
 package spm
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
-// RestoredCatalog is the port to the restored SPM catalog. Apply applies one
-// change with the semantics of [Apply]. Implementations are safe for
-// concurrent use.
-type RestoredCatalog interface {
+// RestoredStore is the port to the restored SPM catalog (the same name in
+// vcem, spm and matrixoe): one change per Apply call, so that the resync
+// engine writes one journal record per change. Apply has the semantics of
+// [Apply] on the store's snapshot, atomic per change. Implementations are
+// safe for concurrent use.
+type RestoredStore interface {
 	// Snapshot returns an independent copy of the catalog's content.
 	Snapshot(ctx context.Context) (*Snapshot, error)
 	// Apply applies one change; on error nothing was changed.
@@ -27,6 +32,11 @@ type RecoveryModeStore interface {
 	RecoveryMode(ctx context.Context) (string, error)
 	// SetRecoveryMode writes value and reports what it found.
 	SetRecoveryMode(ctx context.Context, value string) (*ModeChange, error)
+	// RestoreRecoveryMode puts back what mc found, with the meaning of
+	// [RestoreRecoveryMode]: nil when already put back, an error wrapping
+	// [ErrModeChanged] when the value changed since, and nothing written
+	// then. mc may come from a journal (decoded JSON).
+	RestoreRecoveryMode(ctx context.Context, mc *ModeChange) (*ModeChange, error)
 }
 
 // ReadinessWaiter waits until SPM shows Manual Recovery Mode; [*Readiness]
@@ -59,4 +69,14 @@ func (f ConfigFile) RecoveryMode(ctx context.Context) (string, error) {
 // SetRecoveryMode implements RecoveryModeStore with [SetRecoveryMode].
 func (f ConfigFile) SetRecoveryMode(ctx context.Context, value string) (*ModeChange, error) {
 	return SetRecoveryMode(ctx, f.Path, value)
+}
+
+// RestoreRecoveryMode implements RecoveryModeStore with
+// [RestoreRecoveryMode]; a ModeChange of another file is refused
+// ([ErrInvalid]).
+func (f ConfigFile) RestoreRecoveryMode(ctx context.Context, mc *ModeChange) (*ModeChange, error) {
+	if mc != nil && mc.Changed && mc.Path != f.Path {
+		return nil, &ConfigError{Path: f.Path, Err: fmt.Errorf("the RecoveryMode change is of %s, not of this file: %w", mc.Path, ErrInvalid)}
+	}
+	return RestoreRecoveryMode(ctx, mc)
 }

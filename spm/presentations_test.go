@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"maps"
 	"slices"
 	"testing"
@@ -82,31 +81,31 @@ func TestApplySetPresentationsErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		change   spm.SetPresentations
-		notFound bool
+		sentinel error
 		msg      string
 	}{
-		{"unknown volume", spm.SetPresentations{VolumeID: "ghost"}, true, `volume "ghost"`},
+		{"unknown volume", spm.SetPresentations{VolumeID: "ghost"}, spm.ErrNotFound, `volume "ghost" not found`},
 		{"presentation of another volume",
 			spm.SetPresentations{VolumeID: "vol7", Presentations: []spm.Presentation{pres("vol7", 7, "h", 1), pres("vol3", 3, "h", 1)}},
-			false, `presentation 1 names volume "vol3"`},
+			spm.ErrInvalid, `presentations[1] names volume "vol3"`},
 		{"negative LUN",
 			spm.SetPresentations{VolumeID: "vol7", Presentations: []spm.Presentation{pres("vol7", 7, "h", -1)}},
-			false, "negative LUN -1"},
+			spm.ErrInvalid, "negative LUN -1"},
 		{"initiator twice",
 			spm.SetPresentations{VolumeID: "vol7", Presentations: []spm.Presentation{pres("vol7", 7, "h", 1), pres("vol7", 7, "h", 2)}},
-			false, "presentation 1 repeats initiator " + spmtest.SampleWWN("initiator", 7).String()},
+			spm.ErrInvalid, "presentations[1] repeats initiator " + spmtest.SampleWWN("initiator", 7).String()},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := spmtest.Sample()
-			fp := s.Fingerprint()
+			fp := fingerprint(t, s)
 			before := slices.Clone(s.Presentations)
 			err := spm.Apply(s, tc.change)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.msg)
 			assert.Contains(t, err.Error(), spm.KindSetPresentations)
-			assert.Equal(t, tc.notFound, errors.Is(err, spm.ErrNotFound))
-			assert.Equal(t, fp, s.Fingerprint(), "a failed change leaves the snapshot untouched")
+			assertOneSentinel(t, err, tc.sentinel)
+			assert.Equal(t, fp, fingerprint(t, s), "a failed change leaves the snapshot untouched")
 			assert.Equal(t, before, s.Presentations)
 		})
 	}
@@ -124,11 +123,11 @@ func TestSetPresentationsJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := spm.MarshalChange(tc.change)
+			b, err := json.Marshal(tc.change)
 			require.NoError(t, err)
 			assert.Contains(t, string(b), `{"kind":"spm.SetPresentations","volumeId":"`+tc.change.VolumeID+`"`)
 			assert.Contains(t, string(b), tc.member)
-			back, err := spm.UnmarshalChange(b)
+			back, err := spm.DecodeChange(b)
 			require.NoError(t, err)
 			assert.Equal(t, tc.change, back)
 
@@ -143,14 +142,16 @@ func TestSetPresentationsJSON(t *testing.T) {
 
 func TestSetPresentationsJSONErrors(t *testing.T) {
 	tests := []struct{ name, in, msg string }{
-		{"presentations missing", `{"kind":"spm.SetPresentations","volumeId":"vol7"}`, `missing "presentations"`},
+		{"presentations missing", `{"kind":"spm.SetPresentations","volumeId":"vol7"}`, `missing field "presentations"`},
 		{"unknown field in a presentation", `{"kind":"spm.SetPresentations","volumeId":"vol7","presentations":[{"volumeId":"vol7","port":1}]}`, `unknown field "port"`},
-		{"not a list", `{"kind":"spm.SetPresentations","volumeId":"vol7","presentations":{}}`, "spm.SetPresentations"},
+		{"not a list", `{"kind":"spm.SetPresentations","volumeId":"vol7","presentations":{}}`, "presentations: want an array"},
+		{"bad initiator", `{"kind":"spm.SetPresentations","volumeId":"vol7","presentations":[{"volumeId":"vol7","initiator":"zz","host":"h","lun":1}]}`, "presentations[0].initiator"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := spm.UnmarshalChange([]byte(tc.in))
+			_, err := spm.DecodeChange([]byte(tc.in))
 			require.Error(t, err)
+			assert.ErrorIs(t, err, spm.ErrInvalid)
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}
@@ -203,11 +204,11 @@ func TestPredictInternalRecoveryPresentations(t *testing.T) {
 			require.NoError(t, restored.Validate())
 			live, err := arrays.Live(context.Background())
 			require.NoError(t, err)
-			fp := restored.Fingerprint()
+			fp := fingerprint(t, restored)
 
 			changes, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
 			require.NoError(t, err)
-			assert.Equal(t, fp, restored.Fingerprint(), "prediction is pure")
+			assert.Equal(t, fp, fingerprint(t, restored), "prediction is pure")
 			var changed []string
 			for _, c := range changes {
 				sp, ok := c.(spm.SetPresentations)
@@ -224,8 +225,7 @@ func TestPredictInternalRecoveryPresentations(t *testing.T) {
 			}
 			assert.Equal(t, tc.changed, changed)
 
-			next, err := spm.ApplyAll(restored, changes)
-			require.NoError(t, err)
+			next := applied(t, restored, changes...)
 			require.NoError(t, next.Validate())
 			sample := spmtest.Sample()
 			for _, vid := range slices.Sorted(maps.Keys(next.Volumes)) {
@@ -258,7 +258,7 @@ func TestRunInternalRecoveryPresentations(t *testing.T) {
 	require.NoError(t, a.Unpresent(spmtest.Array3PAR, w7, spmtest.SampleWWN("initiator", 8)))
 	cat, err := spmtest.NewCatalog(s)
 	require.NoError(t, err)
-	require.NoError(t, cat.RunInternalRecovery(context.Background(), a))
+	require.NoError(t, cat.RunInternalRecovery(context.Background(), a, spm.DefaultSignatureRules()))
 	after, err := cat.Snapshot(context.Background())
 	require.NoError(t, err)
 	assert.Empty(t, presentationsOf(after, "vol7"), "vol7 is presented to nothing on its array")
@@ -266,7 +266,7 @@ func TestRunInternalRecoveryPresentations(t *testing.T) {
 	assert.Contains(t, cat.Applied(), spm.Change(spm.SetPresentations{VolumeID: "vol7", Presentations: []spm.Presentation{}}))
 
 	n := len(cat.Applied())
-	require.NoError(t, cat.RunInternalRecovery(context.Background(), a))
+	require.NoError(t, cat.RunInternalRecovery(context.Background(), a, spm.DefaultSignatureRules()))
 	assert.Len(t, cat.Applied(), n, "a second Internal Recovery has nothing to change")
 	again, err := cat.Snapshot(context.Background())
 	require.NoError(t, err)

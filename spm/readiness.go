@@ -49,9 +49,9 @@ type Readiness struct {
 	client *retryablehttp.Client
 	match  Matcher
 	user   string
-	// auth sets the credentials on a request; a closure, so that neither
-	// fmt's %#v nor reflection-based dumps can print the password.
-	auth     func(*retryablehttp.Request)
+	// password is behind a *secret, so that no fmt verb, reflection-based
+	// dump or slog handler can print it (see secret).
+	password *secret
 	maxBody  int64
 	maxTries int
 }
@@ -64,7 +64,8 @@ type readinessConfig struct {
 	logger           *slog.Logger
 	waitMin, waitMax time.Duration
 	match            Matcher
-	user, password   string
+	user             string
+	password         *secret
 	maxBody          int64
 	maxTries         int
 	timeout          time.Duration
@@ -133,14 +134,17 @@ func WithMatcher(m Matcher) ReadinessOption {
 	}
 }
 
-// WithBasicAuth sends HTTP basic credentials. They are never logged nor
-// put in errors or String output.
+// WithBasicAuth sends HTTP basic credentials. The password is never
+// logged nor put in errors, String output or any fmt or slog rendering of
+// the Readiness (or of a caller's struct that holds it): it is kept behind
+// a redacting type from here on.
 func WithBasicAuth(user, password string) ReadinessOption {
+	pw := newSecret(password)
 	return func(c *readinessConfig) error {
 		if user == "" {
 			return errors.New("spm: basic auth: empty user name")
 		}
-		c.user, c.password = user, password
+		c.user, c.password = user, pw
 		return nil
 	}
 }
@@ -202,11 +206,7 @@ func NewReadiness(rawURL string, opts ...ReadinessOption) (*Readiness, error) {
 		MaxIdleConns:        2,
 		IdleConnTimeout:     30 * time.Second,
 	}
-	r := &Readiness{url: u.String(), match: cfg.match, user: cfg.user, maxBody: cfg.maxBody, maxTries: cfg.maxTries}
-	if cfg.user != "" {
-		user, password := cfg.user, cfg.password
-		r.auth = func(req *retryablehttp.Request) { req.SetBasicAuth(user, password) }
-	}
+	r := &Readiness{url: u.String(), match: cfg.match, user: cfg.user, password: cfg.password, maxBody: cfg.maxBody, maxTries: cfg.maxTries}
 	r.client = &retryablehttp.Client{
 		HTTPClient:   &http.Client{Transport: tr, Timeout: cfg.timeout, CheckRedirect: checkRedirect},
 		RetryWaitMin: cfg.waitMin,
@@ -232,8 +232,8 @@ func (r *Readiness) String() string {
 
 // ReadyResult is what a successful Wait saw.
 type ReadyResult struct {
-	Polls  int // requests made
-	Status int // HTTP status of the page that matched
+	Polls  int `json:"polls"`  // requests made
+	Status int `json:"status"` // HTTP status of the page that matched
 }
 
 // StatusError is a terminal HTTP answer (see [Readiness] for which).
@@ -299,7 +299,6 @@ type pollState struct {
 	lastStatus int
 	lastErr    error
 	matched    bool
-	body       []byte
 }
 
 type pollKey struct{}
@@ -312,8 +311,8 @@ func (r *Readiness) Wait(ctx context.Context) (ReadyResult, error) {
 	if err != nil {
 		return ReadyResult{}, fmt.Errorf("spm: readiness request: %w", err)
 	}
-	if r.auth != nil {
-		r.auth(req)
+	if r.user != "" {
+		req.SetBasicAuth(r.user, r.password.reveal())
 	}
 	req.Header.Set("Accept", "text/html,*/*")
 	resp, err := r.client.Do(req)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -140,7 +141,7 @@ func TestReadinessStatusHandling(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ui := spmtest.NewUI(1)
 			defer ui.Close()
-			require.NoError(t, ui.Faults.Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: tt.status}, Count: tt.failures}))
+			require.NoError(t, ui.Faults().Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: tt.status}, Count: tt.failures}))
 			r, err := spm.NewReadiness(ui.URL(), spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, tiny))
 			require.NoError(t, err)
 			res, err := r.Wait(context.Background())
@@ -160,7 +161,7 @@ func TestReadinessStatusHandling(t *testing.T) {
 func TestReadinessDeadlineAndCancel(t *testing.T) {
 	ui := spmtest.NewUI(0)
 	defer ui.Close()
-	require.NoError(t, ui.Faults.Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: 503}}))
+	require.NoError(t, ui.Faults().Add(spmtest.Fault{Op: spmtest.OpUIGet, Err: spmtest.HTTPError{Status: 503}}))
 	r, err := spm.NewReadiness(ui.URL(), spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, 2*tiny))
 	require.NoError(t, err)
 
@@ -309,4 +310,91 @@ func TestTLSDefaultVerifies(t *testing.T) {
 	defer srv.Close()
 	_, err := tls.Dial("tcp", srv.Listener.Addr().String(), &tls.Config{MinVersion: tls.VersionTLS12})
 	require.Error(t, err, "sanity: the test server is self-signed")
+}
+
+// wrapVerbExt is a variable so that vet lets the test misuse %w on purpose.
+var wrapVerbExt = "%w"
+
+// The readiness password, held by a Readiness and by a caller's struct in
+// every way a caller could hold it, is printed by no fmt verb (bad ones,
+// %w and %T included) and by neither slog handler.
+func TestReadinessPasswordReachesNoPrinter(t *testing.T) {
+	const pass = "XyZZy-hunter2-SECRET"
+	opt := spm.WithBasicAuth("spmadmin", pass)
+	r, err := spm.NewReadiness("https://cms.example:8000/", opt)
+	require.NoError(t, err)
+	type callerConfig struct {
+		r      *spm.Readiness
+		R      *spm.Readiness
+		v      spm.Readiness
+		V      spm.Readiness
+		opt    spm.ReadinessOption
+		Waiter spm.ReadinessWaiter
+	}
+	c := callerConfig{r: r, R: r, v: *r, V: *r, opt: opt, Waiter: r}
+	var outs []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", "%z", "%p", "%10.4s", "% x", "%U", "%t"} {
+		for _, arg := range []any{r, *r, c, &c, opt, []any{r, c}} {
+			outs = append(outs, fmt.Sprintf(verb, arg))
+		}
+	}
+	outs = append(outs, fmt.Errorf(wrapVerbExt, r).Error(), fmt.Errorf(wrapVerbExt, c).Error(), fmt.Sprint(r, c), r.String())
+	var text, js bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewTextHandler(&text, nil), slog.NewJSONHandler(&js, nil)} {
+		slog.New(h).Info("waiting", "readiness", r, "caller", c, slog.Any("ptr", &c), slog.Any("value", *r))
+	}
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	outs = append(outs, text.String(), js.String(), string(b))
+	for _, out := range outs {
+		assert.NotContains(t, out, pass)
+		assert.NotContains(t, out, fmt.Sprintf("%x", pass))
+		assert.NotContains(t, out, fmt.Sprintf("%X", pass))
+	}
+	assert.Contains(t, text.String(), "spmadmin", "the user name is not secret")
+}
+
+// One Readiness is documented as safe for concurrent use: each Wait keeps
+// its own poll count, and a failing Wait does not disturb another's (run
+// with -race).
+func TestReadinessConcurrentWaits(t *testing.T) {
+	ui := spmtest.NewUI(0)
+	defer ui.Close()
+	// Every request to /fail answers 503; the page itself shows Manual
+	// Recovery Mode once switched on below.
+	require.NoError(t, ui.Faults().Add(spmtest.Fault{Op: spmtest.OpUIGet, Target: "/fail", Err: spmtest.HTTPError{Status: 503}}))
+	good, err := spm.NewReadiness(ui.URL(), spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, tiny))
+	require.NoError(t, err)
+	bad, err := spm.NewReadiness(ui.URL()+"fail", spm.WithPinSHA256(ui.Pin()), spm.WithPollInterval(tiny, tiny), spm.WithMaxPolls(3))
+	require.NoError(t, err)
+
+	const n = 8
+	var wg sync.WaitGroup
+	results := make([]spm.ReadyResult, n)
+	errs := make([]error, n)
+	badErrs := make([]error, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i := range n {
+		wg.Add(2)
+		go func() { defer wg.Done(); results[i], errs[i] = good.Wait(ctx) }()
+		go func() { defer wg.Done(); _, badErrs[i] = bad.Wait(ctx) }()
+	}
+	for ui.Polls() < 2*n {
+		time.Sleep(tiny)
+	}
+	ui.SetManualRecovery(true)
+	wg.Wait()
+	total := 0
+	for i := range n {
+		require.NoError(t, errs[i])
+		assert.Equal(t, 200, results[i].Status)
+		assert.GreaterOrEqual(t, results[i].Polls, 1)
+		total += results[i].Polls
+		var nr *spm.NotReadyError
+		require.ErrorAs(t, badErrs[i], &nr)
+		assert.Equal(t, 3, nr.Polls, "each Wait counts only its own polls")
+		assert.Equal(t, 503, nr.LastStatus)
+	}
+	assert.Equal(t, ui.Polls(), total+3*n, "every request is counted by exactly one Wait")
 }

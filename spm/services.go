@@ -22,8 +22,9 @@ const (
 	ServicePaused          ServiceState = "Paused"
 )
 
-// ErrServiceNotFound is wrapped when no service has the given name.
-var ErrServiceNotFound = errors.New("service not found")
+// ErrServiceNotFound is wrapped when no service has the given name. It
+// wraps [ErrNotFound].
+var ErrServiceNotFound error = &kindError{"service not found", ErrNotFound}
 
 var errNilServiceControl = errors.New("nil ServiceControl")
 
@@ -89,7 +90,8 @@ func (e *ServiceError) Unwrap() error { return e.Err }
 
 // ErrServicePaused is wrapped when a service to start is paused: the SDK
 // does not resume services, and starting a paused service does nothing.
-var ErrServicePaused = errors.New("service is paused; continue it (or stop it) first")
+// It wraps [ErrConflict].
+var ErrServicePaused error = &kindError{"service is paused; continue it (or stop it) first", ErrConflict}
 
 // StartService starts one service unless it already runs and waits until it
 // runs. A service that is stopping is first waited on until it is stopped,

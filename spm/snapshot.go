@@ -1,6 +1,11 @@
 package spm
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
 	"maps"
 	"slices"
 )
@@ -9,6 +14,12 @@ import (
 // changes): arrays, volumes, presentations, storage services and templates.
 // Maps are keyed by ID. CatalogID identifies this SPM instance; a volume
 // whose OwningCatalog differs was last imported by another SPM.
+//
+// Content is what Equal, Fingerprint and [Diff] compare, and they agree:
+// a nil map or slice is the same as an empty one, a nil *Snapshot the same
+// as an empty snapshot, and the order of Presentations does not matter
+// (it is a multiset: a pair presented twice, which Validate refuses, still
+// differs from one presented once).
 //
 // A Snapshot is a value owned by one goroutine; [Snapshot.Clone] gives an
 // independent copy.
@@ -19,6 +30,18 @@ type Snapshot struct {
 	Presentations []Presentation      `json:"presentations"`
 	Services      map[string]Service  `json:"services"`
 	Templates     map[string]Template `json:"templates"`
+}
+
+// NewSnapshot returns an empty snapshot of catalog catalogID with every map
+// allocated.
+func NewSnapshot(catalogID string) *Snapshot {
+	return &Snapshot{
+		CatalogID: catalogID,
+		Arrays:    map[string]Array{},
+		Volumes:   map[string]Volume{},
+		Services:  map[string]Service{},
+		Templates: map[string]Template{},
+	}
 }
 
 // Clone returns an independent copy of s (nil for a nil s).
@@ -34,4 +57,151 @@ func (s *Snapshot) Clone() *Snapshot {
 		Services:      maps.Clone(s.Services),
 		Templates:     maps.Clone(s.Templates),
 	}
+}
+
+// Equal reports whether s and o have the same content (see [Snapshot]):
+// the same answer as comparing their Fingerprints and as an empty [Diff].
+func (s *Snapshot) Equal(o *Snapshot) bool {
+	a, b := s.orEmpty(), o.orEmpty()
+	return a.CatalogID == b.CatalogID &&
+		maps.Equal(a.Arrays, b.Arrays) &&
+		maps.Equal(a.Volumes, b.Volumes) &&
+		maps.Equal(a.Services, b.Services) &&
+		maps.Equal(a.Templates, b.Templates) &&
+		slices.Equal(sortedPresentations(a.Presentations), sortedPresentations(b.Presentations))
+}
+
+// fingerprintVersion starts the canonical encoding; it changes whenever the
+// encoding does, so that fingerprints of two SDK versions never match by
+// accident.
+const fingerprintVersion = "mxsync/spm snapshot v1\n"
+
+// Fingerprint returns a digest of the snapshot's content, "sha256:<64 hex>",
+// over a versioned canonical encoding (length-prefixed fields, maps by key,
+// presentations sorted): equal content gives an equal fingerprint whatever
+// the map iteration or presentation order, so a plan can prove the catalog
+// did not move. A nil *Snapshot and nil collections count as empty. The
+// error is always nil today; it is there so that an encoding that can fail
+// never yields a digest of partial content.
+func (s *Snapshot) Fingerprint() (string, error) {
+	a := s.orEmpty()
+	w := newCanonWriter(fingerprintVersion)
+	w.str(a.CatalogID)
+	w.count(len(a.Arrays))
+	for _, id := range sortedKeys(a.Arrays) {
+		v := a.Arrays[id]
+		w.str(id)
+		w.str(v.ID)
+		w.str(v.Name)
+		w.str(string(v.Type))
+		w.bool(v.Quarantined)
+	}
+	w.count(len(a.Volumes))
+	for _, id := range sortedKeys(a.Volumes) {
+		v := a.Volumes[id]
+		w.str(id)
+		w.str(v.ID)
+		w.str(v.ArrayID)
+		w.str(v.Name)
+		w.u64(uint64(v.WWN))
+		w.u64(v.SizeBytes)
+		w.bool(v.Quarantined)
+		w.str(string(v.Signature))
+		w.str(v.OwningCatalog)
+		w.str(v.ServiceID)
+		w.bool(v.Offline)
+		w.str(v.Activation)
+	}
+	ps := sortedPresentations(a.Presentations)
+	w.count(len(ps))
+	for _, p := range ps {
+		w.str(p.VolumeID)
+		w.u64(uint64(p.Initiator))
+		w.str(p.Host)
+		w.i64(int64(p.LUN))
+	}
+	w.count(len(a.Services))
+	for _, id := range sortedKeys(a.Services) {
+		v := a.Services[id]
+		w.str(id)
+		w.str(v.ID)
+		w.str(v.Name)
+		w.str(v.TemplateID)
+		w.bool(v.Conformant)
+	}
+	w.count(len(a.Templates))
+	for _, id := range sortedKeys(a.Templates) {
+		v := a.Templates[id]
+		w.str(id)
+		w.str(v.ID)
+		w.str(v.Name)
+		w.str(v.ParentID)
+	}
+	return w.sum(), nil
+}
+
+// orEmpty is s, or an empty snapshot for a nil s.
+func (s *Snapshot) orEmpty() *Snapshot {
+	if s == nil {
+		return &Snapshot{}
+	}
+	return s
+}
+
+// comparePresentations orders presentations by every field, so a sorted
+// list is canonical.
+func comparePresentations(a, b Presentation) int {
+	return cmp.Or(cmp.Compare(a.VolumeID, b.VolumeID), cmp.Compare(a.Initiator, b.Initiator),
+		cmp.Compare(a.Host, b.Host), cmp.Compare(a.LUN, b.LUN))
+}
+
+func sortedPresentations(ps []Presentation) []Presentation {
+	ps = slices.Clone(ps)
+	slices.SortFunc(ps, comparePresentations)
+	return ps
+}
+
+// canonWriter hashes a canonical, unambiguous encoding: every string is
+// length-prefixed and every collection counted, so two different contents
+// never encode alike.
+type canonWriter struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func newCanonWriter(version string) *canonWriter {
+	w := &canonWriter{h: sha256.New(), buf: make([]byte, 0, 4096)}
+	w.buf = append(w.buf, version...)
+	return w
+}
+
+func (w *canonWriter) flush() {
+	if len(w.buf) >= 3072 {
+		w.h.Write(w.buf)
+		w.buf = w.buf[:0]
+	}
+}
+
+func (w *canonWriter) str(s string) {
+	w.buf = binary.AppendUvarint(w.buf, uint64(len(s)))
+	w.buf = append(w.buf, s...)
+	w.flush()
+}
+
+func (w *canonWriter) u64(v uint64) { w.buf = binary.BigEndian.AppendUint64(w.buf, v); w.flush() }
+func (w *canonWriter) i64(v int64)  { w.u64(uint64(v)) }
+func (w *canonWriter) count(n int)  { w.u64(uint64(n)) }
+
+func (w *canonWriter) bool(b bool) {
+	if b {
+		w.buf = append(w.buf, 1)
+	} else {
+		w.buf = append(w.buf, 0)
+	}
+	w.flush()
+}
+
+func (w *canonWriter) sum() string {
+	w.h.Write(w.buf)
+	return "sha256:" + hex.EncodeToString(w.h.Sum(nil))
 }

@@ -2,7 +2,11 @@ package spm_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,6 +86,7 @@ func TestValidate(t *testing.T) {
 			err := s.Validate()
 			var ve *spm.ValidationError
 			require.ErrorAs(t, err, &ve)
+			assert.ErrorIs(t, err, spm.ErrInvalidSnapshot)
 			assert.Equal(t, tt.want, ve.Problems)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
@@ -102,16 +107,16 @@ func TestSnapshotCloneIsIndependent(t *testing.T) {
 	assert.Contains(t, s.Volumes, "vol3")
 	assert.True(t, s.Services["svc-ls5"].Conformant)
 	assert.Len(t, s.Presentations, 5)
-	assert.Equal(t, spmtest.Sample().Fingerprint(), s.Fingerprint())
+	assert.Equal(t, fingerprint(t, spmtest.Sample()), fingerprint(t, s))
 }
 
 func TestFingerprint(t *testing.T) {
 	a := spmtest.Sample()
 	b := spmtest.Sample()
 	slices.Reverse(b.Presentations)
-	assert.Equal(t, a.Fingerprint(), b.Fingerprint(), "presentation order does not matter")
+	assert.Equal(t, fingerprint(t, a), fingerprint(t, b), "presentation order does not matter")
 	assert.True(t, a.Equal(b))
-	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, a.Fingerprint())
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, fingerprint(t, a))
 
 	tests := []struct {
 		name string
@@ -130,47 +135,9 @@ func TestFingerprint(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := spmtest.Sample()
 			tt.mod(c)
-			assert.NotEqual(t, a.Fingerprint(), c.Fingerprint())
+			assert.NotEqual(t, fingerprint(t, a), fingerprint(t, c))
 		})
 	}
-}
-
-func TestSnapshotJSONRoundTrip(t *testing.T) {
-	s := spmtest.Sample()
-	require.NoError(t, spm.Apply(s, spm.SetSignatureState{VolumeID: "vol3", State: spm.SignatureCorrupt}))
-	b, err := json.Marshal(s)
-	require.NoError(t, err)
-	var back spm.Snapshot
-	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, s, &back)
-	assert.Equal(t, s.Fingerprint(), back.Fingerprint())
-	assert.NoError(t, back.Validate())
-
-	live := spmtest.LiveFromSnapshot(s)
-	lb, err := json.Marshal(live)
-	require.NoError(t, err)
-	var liveBack spm.Live
-	require.NoError(t, json.Unmarshal(lb, &liveBack))
-	assert.Equal(t, live, &liveBack)
-}
-
-func TestLiveValidate(t *testing.T) {
-	l := spmtest.LiveFromSnapshot(spmtest.Sample())
-	require.NoError(t, l.Validate())
-	la := l.Arrays[spmtest.Array3PAR]
-	la.Volumes = append(la.Volumes, la.Volumes[0])
-	la.Presentations = append(la.Presentations, la.Presentations[0], spm.LivePresentation{VolumeWWN: 77, Initiator: 1, LUN: -2})
-	la.Type = "MSA"
-	l.Arrays[spmtest.Array3PAR] = la
-	err := l.Validate()
-	var ve *spm.ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Len(t, ve.Problems, 5)
-	assert.Contains(t, err.Error(), `unknown type "MSA"`)
-	assert.Contains(t, err.Error(), "listed twice")
-	assert.Contains(t, err.Error(), "presented twice")
-	assert.Contains(t, err.Error(), "does not hold")
-	assert.Contains(t, err.Error(), "negative LUN")
 }
 
 func TestSignatureStatesAndTypes(t *testing.T) {
@@ -187,4 +154,176 @@ func TestSignatureStatesAndTypes(t *testing.T) {
 	assert.True(t, spm.ArrayEVA.SupportsSignatures())
 	assert.False(t, spm.ArrayXP.SupportsSignatures())
 	assert.False(t, spm.ArrayType("MSA").Valid())
+}
+
+// Every record kind refuses an empty ID, templates included.
+func TestValidateEmptyIDs(t *testing.T) {
+	tests := []struct {
+		name  string
+		build func(s *spm.Snapshot)
+		want  string
+	}{
+		{"array", func(s *spm.Snapshot) { s.Arrays[""] = spm.Array{Type: spm.ArrayEVA} }, "array with empty ID"},
+		{"volume", func(s *spm.Snapshot) { s.Volumes[""] = spm.Volume{ArrayID: spmtest.ArrayEVA, WWN: 99} }, "volume with empty ID"},
+		{"service", func(s *spm.Snapshot) { s.Services[""] = spm.Service{} }, "service with empty ID"},
+		{"template", func(s *spm.Snapshot) { s.Templates[""] = spm.Template{Name: "nameless"} }, "template with empty ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := spmtest.Sample()
+			require.NoError(t, s.Validate())
+			tt.build(s)
+			err := s.Validate()
+			var ve *spm.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Contains(t, ve.Problems, tt.want)
+		})
+	}
+}
+
+// Nil and empty collections are the same content: Equal, Fingerprint and
+// Diff must agree, or a plan computed on one form is refused on the other.
+func TestNilAndEmptyAreTheSameContent(t *testing.T) {
+	var decoded spm.Snapshot
+	require.NoError(t, json.Unmarshal([]byte(`{"catalogId":"c","arrays":null,"volumes":{},"presentations":null,"services":null,"templates":{}}`), &decoded))
+	noPres := spmtest.Sample()
+	noPres.Presentations = nil
+	emptyPres := noPres.Clone()
+	emptyPres.Presentations = []spm.Presentation{}
+
+	tests := []struct {
+		name string
+		a, b *spm.Snapshot
+	}{
+		{"NewSnapshot vs literal", spm.NewSnapshot("c"), &spm.Snapshot{CatalogID: "c"}},
+		{"NewSnapshot vs JSON with null and empty members", spm.NewSnapshot("c"), &decoded},
+		{"nil vs empty presentations", noPres, emptyPres},
+		{"nil snapshot vs empty one", nil, &spm.Snapshot{}},
+		{"nil snapshot vs NewSnapshot(\"\")", nil, spm.NewSnapshot("")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertAgree(t, tt.a, tt.b, true)
+		})
+	}
+	t.Run("a real difference still shows", func(t *testing.T) {
+		assertAgree(t, spm.NewSnapshot("c"), spm.NewSnapshot("d"), false)
+		assertAgree(t, nil, spm.NewSnapshot("d"), false)
+	})
+}
+
+// assertAgree checks that Equal (both ways), Fingerprint equality and an
+// empty Diff (both ways) give the same answer, want.
+func assertAgree(t *testing.T, a, b *spm.Snapshot, want bool) {
+	t.Helper()
+	assert.Equal(t, want, a.Equal(b), "a.Equal(b)")
+	assert.Equal(t, want, b.Equal(a), "b.Equal(a)")
+	assert.Equal(t, want, fingerprint(t, a) == fingerprint(t, b), "fingerprints")
+	assert.Equal(t, want, len(spm.Diff(a, b)) == 0, "Diff(a, b): %v", spm.Diff(a, b))
+	assert.Equal(t, want, len(spm.Diff(b, a)) == 0, "Diff(b, a)")
+}
+
+// Equal, Fingerprint and Diff agree on random snapshots, valid or not, and
+// on random edits of them, including edits that change nothing (reordered
+// presentations, nil for empty).
+func TestEqualFingerprintDiffAgreeOnRandomSnapshots(t *testing.T) {
+	equalPairs, differentPairs := 0, 0
+	for seed := uint64(1); seed <= 400; seed++ {
+		r := rand.New(rand.NewPCG(seed, 5))
+		a := randomSnapshot(r)
+		b, same := randomEdit(r, a)
+		assertAgree(t, a, b, same)
+		if same {
+			equalPairs++
+		} else {
+			differentPairs++
+		}
+		d := spm.Diff(a, b)
+		assert.True(t, slices.IsSortedFunc(d, compareDifferences), "seed %d: Diff is sorted: %v", seed, d)
+	}
+	assert.Greater(t, equalPairs, 50)
+	assert.Greater(t, differentPairs, 200)
+}
+
+// Every field of every record is part of the content: changing any one of
+// them changes Equal, Fingerprint and Diff alike. (A field added to a
+// record but not to the canonical encoding fails here.)
+func TestEveryFieldIsContent(t *testing.T) {
+	base := spmtest.Sample()
+	edits := map[string]func(s *spm.Snapshot, f func(reflect.Value)){
+		"array": func(s *spm.Snapshot, f func(reflect.Value)) {
+			s.Arrays[spmtest.ArrayEVA] = editRecord(s.Arrays[spmtest.ArrayEVA], f)
+		},
+		"volume": func(s *spm.Snapshot, f func(reflect.Value)) { s.Volumes["vol5"] = editRecord(s.Volumes["vol5"], f) },
+		"presentation": func(s *spm.Snapshot, f func(reflect.Value)) {
+			s.Presentations[1] = editRecord(s.Presentations[1], f)
+		},
+		"service": func(s *spm.Snapshot, f func(reflect.Value)) {
+			s.Services["svc-s2"] = editRecord(s.Services["svc-s2"], f)
+		},
+		"template": func(s *spm.Snapshot, f func(reflect.Value)) {
+			s.Templates["t-gold"] = editRecord(s.Templates["t-gold"], f)
+		},
+	}
+	types := map[string]reflect.Type{
+		"array": reflect.TypeFor[spm.Array](), "volume": reflect.TypeFor[spm.Volume](), "presentation": reflect.TypeFor[spm.Presentation](),
+		"service": reflect.TypeFor[spm.Service](), "template": reflect.TypeFor[spm.Template](),
+	}
+	for record, edit := range edits {
+		for i := range types[record].NumField() {
+			name := types[record].Field(i).Name
+			t.Run(record+"."+name, func(t *testing.T) {
+				s := base.Clone()
+				edit(s, func(v reflect.Value) { bump(v.Field(i)) })
+				assertAgree(t, base, s, false)
+			})
+		}
+	}
+	t.Run("catalog ID", func(t *testing.T) {
+		s := base.Clone()
+		s.CatalogID += "x"
+		assertAgree(t, base, s, false)
+	})
+}
+
+// Removing the last presented volume leaves an empty (non-nil) slice; the
+// result must equal a catalog that never had presentations.
+func TestRemoveLastPresentedVolumeEqualsFreshCatalog(t *testing.T) {
+	s := spm.NewSnapshot("c")
+	s.Arrays["A"] = spm.Array{ID: "A", Type: spm.Array3PAR}
+	s.Volumes["V"] = spm.Volume{ID: "V", ArrayID: "A", Name: "SPM_1", WWN: 1}
+	s.Presentations = []spm.Presentation{{VolumeID: "V", Initiator: 2, Host: "h", LUN: 1}}
+	require.NoError(t, s.Validate())
+
+	got := applied(t, s, []spm.Change{spm.RemoveVolume{VolumeID: "V"}}...)
+	fresh := spm.NewSnapshot("c")
+	fresh.Arrays["A"] = s.Arrays["A"]
+	assert.True(t, got.Equal(fresh), "diff: %v", spm.Diff(got, fresh))
+}
+
+// Every problem is listed, each bounded: a huge ID cannot make a huge error.
+func TestValidateErrorsAreBounded(t *testing.T) {
+	s := spmtest.Sample()
+	huge := strings.Repeat("x", 1<<20)
+	s.Arrays[huge] = spm.Array{ID: huge + "y", Type: "MSA"}
+	for i := range 30 {
+		s.Presentations = append(s.Presentations, spm.Presentation{VolumeID: fmt.Sprint("ghost", i)})
+	}
+	err := s.Validate()
+	var ve *spm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Len(t, ve.Problems, 32, "every problem at once")
+	assert.Less(t, len(err.Error()), 4096)
+	assert.Contains(t, err.Error(), "… and 12 more")
+	assert.Contains(t, ve.Problems[0], "(1048576 bytes)")
+}
+
+func TestNilSnapshot(t *testing.T) {
+	var s *spm.Snapshot
+	err := s.Validate()
+	assert.ErrorIs(t, err, spm.ErrInvalidSnapshot)
+	assert.ErrorContains(t, err, "nil snapshot")
+	assert.Nil(t, s.Clone())
+	assert.True(t, s.Equal(nil))
+	assert.Equal(t, fingerprint(t, &spm.Snapshot{}), fingerprint(t, s))
 }

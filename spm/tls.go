@@ -28,10 +28,10 @@ func ParsePin(s string) ([]byte, error) {
 	clean := strings.NewReplacer(":", "", " ", "", "-", "").Replace(strings.TrimSpace(s))
 	b, err := hex.DecodeString(clean)
 	if err != nil {
-		return nil, fmt.Errorf("spm: certificate pin %q: not hex: %w", s, err)
+		return nil, errorf("spm: certificate pin %q: not hex: %w", s, err)
 	}
 	if len(b) != sha256.Size {
-		return nil, fmt.Errorf("spm: certificate pin %q: %d bytes, want %d (SHA-256)", s, len(b), sha256.Size)
+		return nil, errorf("spm: certificate pin %q: %d bytes, want %d (SHA-256)", s, len(b), sha256.Size)
 	}
 	return b, nil
 }

@@ -1,10 +1,6 @@
 package spm
 
 import (
-	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,21 +8,38 @@ import (
 	"github.com/mxsync-go/mxsync/addrpool"
 )
 
-// ValidationError lists every inconsistency found in a snapshot, each naming
-// the IDs involved, so that one run shows all of them.
+// ValidationError lists every inconsistency found in a snapshot (or the
+// live side), each naming the IDs involved, so that one run shows all of
+// them. It wraps [ErrInvalidSnapshot].
 type ValidationError struct {
 	What     string   // "catalog snapshot" or "live arrays"
 	Problems []string // one line per problem, in a stable order
 }
 
-// Error implements error.
+// maxRenderedProblems bounds the problems Error spells out; Problems keeps
+// them all.
+const maxRenderedProblems = 20
+
+// Error lists the problems (the first maxRenderedProblems of them).
 func (e *ValidationError) Error() string {
-	return fmt.Sprintf("spm: invalid %s: %d problem(s): %s", e.What, len(e.Problems), strings.Join(e.Problems, "; "))
+	shown := e.Problems
+	more := ""
+	if len(shown) > maxRenderedProblems {
+		shown = shown[:maxRenderedProblems]
+		more = fmt.Sprintf("; … and %d more", len(e.Problems)-maxRenderedProblems)
+	}
+	return fmt.Sprintf("spm: invalid %s: %d problem(s): %s%s", e.What, len(e.Problems), strings.Join(shown, "; "), more)
 }
+
+// Unwrap returns [ErrInvalidSnapshot].
+func (e *ValidationError) Unwrap() error { return ErrInvalidSnapshot }
 
 type problems []string
 
-func (p *problems) addf(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+// addf adds a problem; string arguments (IDs from the input) are bounded.
+func (p *problems) addf(format string, args ...any) {
+	*p = append(*p, fmt.Sprintf(format, boundArgs(args)...))
+}
 
 func (p problems) err(what string) error {
 	if len(p) == 0 {
@@ -44,7 +57,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Validate reports every inconsistency of s as a *ValidationError: map keys
+// Validate reports every inconsistency of s at once as a *ValidationError
+// (errors.Is(err, ErrInvalidSnapshot)): map keys
 // that differ from the IDs, empty IDs, unknown array types and signature
 // states, a volume on an unknown array, two volumes with one WWN on one
 // array, a volume bound to an unknown service, a presentation of an unknown
@@ -167,66 +181,4 @@ func (s *Snapshot) Validate() error {
 		}
 	}
 	return p.err("catalog snapshot")
-}
-
-// Fingerprint returns a digest of the snapshot's content ("sha256:<hex>"):
-// equal content gives an equal fingerprint whatever the map iteration or
-// presentation order, so a plan can prove the catalog did not move. A nil
-// map or slice counts as empty (as in [Diff]): a snapshot built with
-// [NewSnapshot] and one decoded from JSON without those members, or one
-// whose last presentation was removed, are equal when their content is.
-// A nil *Snapshot has the fingerprint of an empty one.
-func (s *Snapshot) Fingerprint() string {
-	c := s.Clone()
-	if c == nil {
-		c = &Snapshot{}
-	}
-	c.Presentations = sortedPresentations(c.Presentations)
-	if c.Arrays == nil {
-		c.Arrays = map[string]Array{}
-	}
-	if c.Volumes == nil {
-		c.Volumes = map[string]Volume{}
-	}
-	if c.Services == nil {
-		c.Services = map[string]Service{}
-	}
-	if c.Templates == nil {
-		c.Templates = map[string]Template{}
-	}
-	// encoding/json writes map keys sorted, so the encoding is canonical.
-	b, err := json.Marshal(c)
-	if err != nil {
-		// Every field is a plain value or implements MarshalText without
-		// failing, so this cannot happen; still, never return a digest of
-		// partial content.
-		return "error:" + err.Error()
-	}
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
-// Equal reports whether s and o have the same content (presentation order
-// ignored; nil and empty collections alike).
-func (s *Snapshot) Equal(o *Snapshot) bool { return s.Fingerprint() == o.Fingerprint() }
-
-func sortedPresentations(ps []Presentation) []Presentation {
-	ps = append([]Presentation{}, ps...) // never nil: nil and empty encode alike
-	slices.SortFunc(ps, func(a, b Presentation) int {
-		return cmp.Or(cmp.Compare(a.VolumeID, b.VolumeID), cmp.Compare(a.Initiator, b.Initiator),
-			cmp.Compare(a.Host, b.Host), cmp.Compare(a.LUN, b.LUN))
-	})
-	return ps
-}
-
-// NewSnapshot returns an empty snapshot of catalog catalogID with every map
-// allocated.
-func NewSnapshot(catalogID string) *Snapshot {
-	return &Snapshot{
-		CatalogID: catalogID,
-		Arrays:    map[string]Array{},
-		Volumes:   map[string]Volume{},
-		Services:  map[string]Service{},
-		Templates: map[string]Template{},
-	}
 }

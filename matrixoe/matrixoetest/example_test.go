@@ -75,12 +75,11 @@ func ExampleWithFaults() {
 	_ = faults.Add(matrixoetest.Fault{Op: matrixoetest.OpVMPowerStates, Err: errors.New("VMM timeout"), Count: 1})
 
 	live := matrixoetest.NewLive(matrixoetest.WithFaults(faults))
-	catalog, err := spmtest.NewCatalog(spmtest.Sample())
+	catalog, err := spmtest.NewCatalog(spmtest.Sample(), spmtest.WithFaults(faults)) // spmtest.Faults is the same type
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	catalog.Faults = faults // spmtest.Faults is the same type
 
 	_, err = catalog.Snapshot(ctx)
 	fmt.Println("spm catalog:", err)

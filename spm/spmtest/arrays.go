@@ -14,17 +14,38 @@ import (
 // now. Its helpers script what happened after the backup (import or delete
 // a volume, present, unpresent, change a signature); each one keeps the
 // state valid or returns an error and changes nothing.
+//
+// Fault rules are checked with op [OpLive] (no target).
 type Arrays struct {
-	mu   sync.Mutex
-	live *spm.Live
-	// Faults are checked with op [OpLive] (no target).
-	Faults *Faults
+	mu     sync.Mutex
+	live   *spm.Live
+	faults *Faults
 }
 
 var _ spm.LiveArrays = (*Arrays)(nil)
 
-// NewArrays returns live arrays holding a copy of l, which must validate.
-func NewArrays(l *spm.Live) (*Arrays, error) {
+// NewArrays returns live arrays holding a copy of l, which must validate
+// (nil: no arrays).
+func NewArrays(l *spm.Live, opts ...Option) (*Arrays, error) {
+	return NewArraysFromData(ArraysData{Live: l}, opts...)
+}
+
+// ArraysData is the whole state of an [Arrays] as plain, JSON-able data.
+type ArraysData struct {
+	Live *spm.Live `json:"live"`
+}
+
+// Data returns a copy of what the arrays hold.
+func (a *Arrays) Data() ArraysData {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return ArraysData{Live: a.live.Clone()}
+}
+
+// NewArraysFromData rebuilds live arrays from [Arrays.Data]; the live side
+// must validate (nil: no arrays).
+func NewArraysFromData(d ArraysData, opts ...Option) (*Arrays, error) {
+	l := d.Live
 	if l == nil {
 		l = &spm.Live{}
 	}
@@ -32,14 +53,23 @@ func NewArrays(l *spm.Live) (*Arrays, error) {
 		return nil, fmt.Errorf("spmtest: arrays: %w", err)
 	}
 	c := l.Clone()
-	return &Arrays{live: c, Faults: NewFaults(2)}, nil
+	if c.Arrays == nil {
+		c.Arrays = map[string]spm.LiveArray{}
+	}
+	return &Arrays{live: c, faults: buildOptions(opts).faults}, nil
 }
+
+// Faults returns the rule set the arrays consult (see [WithFaults]).
+func (a *Arrays) Faults() *Faults { return a.faults }
 
 // LiveFromSnapshot builds the live side that matches a catalog exactly: every
 // volume on its array with a valid signature of the catalog (none on XP),
 // every presentation in place. Scripting post-backup activity on top of it
-// is the usual way to set up a test.
-func LiveFromSnapshot(s *spm.Snapshot) *spm.Live {
+// is the usual way to set up a test. A nil s is an error.
+func LiveFromSnapshot(s *spm.Snapshot) (*spm.Live, error) {
+	if s == nil {
+		return nil, fmt.Errorf("spmtest: live from snapshot: nil snapshot: %w", spm.ErrInvalid)
+	}
 	l := &spm.Live{Arrays: map[string]spm.LiveArray{}}
 	for id, a := range s.Arrays {
 		l.Arrays[id] = spm.LiveArray{ID: id, Type: a.Type}
@@ -74,7 +104,7 @@ func LiveFromSnapshot(s *spm.Snapshot) *spm.Live {
 		la.Presentations = append(la.Presentations, spm.LivePresentation{VolumeWWN: v.WWN, Initiator: p.Initiator, Host: p.Host, LUN: p.LUN})
 		l.Arrays[v.ArrayID] = la
 	}
-	return l
+	return l, nil
 }
 
 // Live implements spm.LiveArrays.
@@ -82,7 +112,7 @@ func (a *Arrays) Live(ctx context.Context) (*spm.Live, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.Faults.Check(ctx, OpLive); err != nil {
+	if err := a.faults.Check(ctx, OpLive); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
@@ -206,6 +236,9 @@ func (a *Arrays) Unpresent(arrayID string, volume, initiator addrpool.WWN) error
 // UpdateVolume changes a volume in place with f (signature, name, size);
 // the WWN must stay the same.
 func (a *Arrays) UpdateVolume(arrayID string, wwn addrpool.WWN, f func(*spm.LiveVolume)) error {
+	if f == nil {
+		return fmt.Errorf("spmtest: UpdateVolume: nil function: %w", spm.ErrInvalid)
+	}
 	return a.mutate(func(l *spm.Live) error {
 		la, err := a.array(l, arrayID)
 		if err != nil {

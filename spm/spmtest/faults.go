@@ -14,24 +14,29 @@ const (
 	OpCrash        = "spm.Crash"        // Services.Start succeeds, then the service stops (exit code 1067); target: the service name
 	OpStop         = "spm.Stop"         // Services.Stop; target: the service name
 	OpWait         = "spm.Wait"         // Services.WaitFor; target: the service name
-	OpRecoveryMode = "spm.RecoveryMode" // RecoveryMode store; target: "get" or "set"
+	OpRecoveryMode = "spm.RecoveryMode" // RecoveryMode store; target: "get", "set" or "restore"
 	OpUIGet        = "spm.UIGet"        // every request to the UI; target: the URL path
 )
 
-// Fault is one fault rule, the type shared by every fake package: when a
-// call matches Op and Target (see the Op… constants; "" matches any) it
-// fires with the given Probability, at most Count times, first waiting Delay
-// (honouring the call's context), then panicking with Panic if set, then
-// returning Err unchanged. Err nil makes a delay-only rule — there is no
-// default error: set [ErrInjected] when any failure will do. For [UI], an
-// Err that is an [HTTPError] sets the status answered; any other Err answers
-// 503.
+// Fault is one fault rule, the type every fake package shares
+// (internal/faultrule.Rule). A fake consults its rules at the start of a
+// call; the first rule that matches and fires applies. Its fields:
+//
+//   - Op: the operation the rule applies to, one of the Op… constants; "" matches every operation.
+//   - Target: the call's target as each Op… constant documents it; "" matches every target.
+//   - Err: what the call returns when the rule fires; nil makes a delay-only rule (there is no default: use [ErrInjected]). The [UI] answers an [HTTPError]'s status, 503 for any other error.
+//   - Delay: waited before the call fails or proceeds; it ends early with the call's context.
+//   - Panic: when non-nil, the call panics with it after the delay (to prove callers clean up).
+//   - Probability: the chance, in [0,1], that a matching call fires it; 0 and 1 both mean always; draws come from the set's seeded generator.
+//   - Count: how many times the rule may fire; 0 means unlimited.
+//   - Skip: how many matching calls the rule lets through before it fires, so that a test can fail the N-th call (an engine that crashes at each point in turn).
 type Fault = faultrule.Rule
 
 // Faults is a set of fault rules with a seeded random source, shared by any
-// number of fakes (of this package, vcemtest and matrixoetest). Rules are
-// checked in the order added; the first that matches and fires applies. It
-// is safe for concurrent use; a nil *Faults never fires.
+// number of fakes (of this package, vcemtest and matrixoetest): pass it to
+// each with [WithFaults]. Rules are checked in the order added; the first
+// that matches and fires applies. It is safe for concurrent use; a nil
+// *Faults never fires.
 type Faults = faultrule.Set
 
 // HTTPError is a fault error carrying the HTTP status the fake [UI] answers
