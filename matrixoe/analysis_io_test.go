@@ -108,3 +108,32 @@ func TestAnalyzeIOIPs(t *testing.T) {
 		})
 	}
 }
+
+// A live side reporting one address in both IPv4 and IPv4-mapped
+// form yields one finding, and the phase's changes apply.
+func TestAnalyzeIOIPsAddressInBothForms(t *testing.T) {
+	a := addr(t, "10.0.0.7")
+	mapped := addr(t, "::ffff:10.0.0.7")
+	tests := []struct {
+		name      string
+		live      map[netip.Addr]string
+		wantOwner string
+	}{
+		{"same owner in both forms", map[netip.Addr]string{a: "svc", mapped: "svc"}, "svc"},
+		{"different owners: the IPv4 form's", map[netip.Addr]string{a: "v4", mapped: "mapped"}, "v4"},
+		{"mapped form only", map[netip.Addr]string{mapped: "mapped"}, "mapped"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ms := newMS().ip(a, "").build(t)
+			fs, err := AnalyzeIOIPs(ms, tc.live)
+			require.NoError(t, err)
+			require.Len(t, fs, 1)
+			assert.Equal(t, Changes{MarkIPAllocated{Address: a, Owner: tc.wantOwner}}, fs[0].Changes)
+			require.NoError(t, ApplyAll(ms, ChangesOf(fs)...))
+			again, err := AnalyzeIOIPs(ms, tc.live)
+			require.NoError(t, err)
+			assert.Empty(t, again)
+		})
+	}
+}

@@ -7,10 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func export(groups ...RecoveryGroup) *RMExport {
-	return &RMExport{Format: RMExportFormat, Version: RMExportVersion, RecoveryGroups: groups}
-}
-
 func TestAnalyzeRM(t *testing.T) {
 	base := func() *msBuilder {
 		return newMS().vc("LS1", "P1", true).vc("LS2", "P2", true).
@@ -130,4 +126,20 @@ func TestAnalyzeRMInvalidExport(t *testing.T) {
 	_, err := AnalyzeRM(ms, &RMExport{Format: "hp-exportconfig", Version: 1})
 	require.ErrorIs(t, err, ErrInvalid)
 	assert.Contains(t, err.Error(), "hp-exportconfig")
+}
+
+// Pins the INFER reading documented on rmConflicts — an export
+// that moves a replication group from a replaced group to a group of
+// another set is refused as a conflict, not imported.
+func TestAnalyzeRMReplicationGroupMovedAcrossSets(t *testing.T) {
+	ms := newMS().rg("RG-A", "SET-1").srg("RG-A", "SRG1").build(t)
+	exp := export(
+		RecoveryGroup{Name: "RG-A", Set: "SET-1", ReplicationGroups: []string{"SRG2"}, Enabled: true},
+		RecoveryGroup{Name: "RG-B", Set: "SET-2", ReplicationGroups: []string{"SRG1"}, Enabled: true},
+	)
+	fs, err := AnalyzeRM(ms, exp)
+	require.NoError(t, err)
+	assert.Equal(t, []Code{CodeRMExportConflict}, codes(fs))
+	assert.Contains(t, fs[0].Message, `storage replication group "SRG1" of recovery group "RG-B" (set "SET-2") is held by recovery group "RG-A" of set "SET-1"`)
+	assert.ErrorIs(t, Apply(ms, ApplyRMExport{Export: *exp}), ErrConflict)
 }

@@ -3,6 +3,7 @@ package matrixoe
 import (
 	"testing"
 
+	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/vcem"
 	"github.com/stretchr/testify/assert"
@@ -253,6 +254,67 @@ func TestPredictSPM(t *testing.T) {
 			assert.Len(t, s.Volumes, tc.left)
 			assert.Len(t, orig.Volumes, 2, "the input's maps are not shared with the result")
 			assert.Len(t, orig.Presentations, 3)
+		})
+	}
+}
+
+// Every change a power finding carries must apply. A live power
+// state VMM cannot tell (unknown) is no evidence of a change; an
+// unrecognised one is bad input, reported with the VM and the value.
+func TestAnalyzeLSRefreshLivePowerOutsideOnOff(t *testing.T) {
+	tests := []struct {
+		name    string
+		db      PowerState
+		live    PowerState
+		want    []Code
+		wantErr string
+	}{
+		{name: "live unknown, on in DB: no evidence, nothing", db: PowerOn, live: PowerUnknown},
+		{name: "live unknown, unknown in DB: nothing", db: PowerUnknown, live: PowerUnknown},
+		{name: "live on, unknown in DB: record it", db: PowerUnknown, live: PowerOn, want: []Code{CodeLSPowerChanged}},
+		{name: "live value outside the vocabulary: error naming VM and value", db: PowerOn, live: "suspended", wantErr: `VM "vm-1" (logical server "VM1") in power state "suspended"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ms := newMS().vm("VM1", "vm-1", tc.db).build(t)
+			fs, err := AnalyzeLSRefresh(ms, vcemProfiles(), map[string]PowerState{"vm-1": tc.live})
+			if tc.wantErr != "" {
+				require.ErrorIs(t, err, ErrInvalid)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				assert.Nil(t, fs)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, codes(fs))
+			require.NoError(t, ApplyAll(ms, ChangesOf(fs)...), "every proposed change applies")
+			again, err := AnalyzeLSRefresh(ms, vcemProfiles(), map[string]PowerState{"vm-1": tc.live})
+			require.NoError(t, err)
+			assert.Empty(t, again, "fixed point after applying")
+		})
+	}
+}
+
+// Found by the random-estate test: a catalog volume that a carved
+// SPE lists is in an SPE; lsmanalyzer must not propose adding it to another
+// entry (AddVolumeToSPE would conflict and fail the whole phase).
+func TestAnalyzeLSMAnalyzerVolumeInCarvedSPE(t *testing.T) {
+	w1, w2 := wwn(t, "50:01:43:80:00:00:00:01"), wwn(t, "50:01:43:80:00:00:00:02")
+	ms := newMS().spe("C1", SPECarved, []string{"V1"}, w1).spe("SPE2", SPECatalog, nil, w2).
+		vc("LS1", "P1", true, "C1").vc("LS2", "P2", true, "SPE2").build(t)
+	tests := []struct {
+		name string
+		to   []addrpool.WWN
+	}{
+		{"presented to another entry's WWPN", []addrpool.WWN{w2}},
+		{"presented to its carved entry's WWPN", []addrpool.WWN{w1}},
+		{"presented to an unknown WWPN", []addrpool.WWN{wwn(t, "50:01:43:80:00:00:00:09")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cur := newSPM().vol("V1", "", tc.to...).s
+			fs, err := AnalyzeLSMAnalyzer(ms, newSPM().vol("V1", "").s, cur)
+			require.NoError(t, err)
+			assert.Empty(t, fs)
 		})
 	}
 }

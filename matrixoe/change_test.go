@@ -2,6 +2,8 @@ package matrixoe
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -9,19 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// world is a small valid snapshot every change test starts from.
-func world(t *testing.T) *Snapshot {
-	w1 := wwn(t, "50:01:43:80:02:a3:00:01")
-	return newMS().
-		spe("SPE1", SPECatalog, []string{"V1", "V2"}, w1).spe("SPEc", SPECarved, []string{"lun-1"}).
-		vc("LS1", "P1", true, "SPE1").vm("VM1", "vm-1", PowerOff).
-		service("S1", "web", "LS1", "VM1").
-		request("R1", "S1", RequestInProgress).request("R2", "S1", RequestCompleted).
-		ip(addr(t, "10.0.0.1"), "S1").ip(addr(t, "10.0.0.2"), "").
-		rg("RG1", "SET-A", "LS1", "VM1").
-		build(t)
-}
 
 func TestApply(t *testing.T) {
 	a1, a2, a9 := addr(t, "10.0.0.1"), addr(t, "10.0.0.2"), addr(t, "10.0.0.9")
@@ -158,22 +147,6 @@ func TestApplyAllIsAllOrNothing(t *testing.T) {
 	assert.NotContains(t, s.LogicalServers, "VM1")
 }
 
-func allChanges(t testing.TB) []Change {
-	return []Change{
-		SetLSDeactivated{LogicalServerID: "LS1"},
-		DropLS{LogicalServerID: "LS1"},
-		SetPowerState{LogicalServerID: "VM1", Power: PowerOn},
-		AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V8"},
-		RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V1"},
-		DeleteVolumeFromSPM{VolumeID: "V2"},
-		TerminateRequest{RequestID: "R1"},
-		RemoveServiceDefinition{ServiceID: "S1", Name: "web"},
-		MarkIPAllocated{Address: addr(t, "10.0.0.2"), Owner: "svc"},
-		ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG1", Set: "SET-A", ProtectedLS: []string{"LS1"}, ReplicationGroups: []string{"SRG"}, Enabled: true})},
-		UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"LS1"}},
-	}
-}
-
 func TestChangeJSONRoundTrip(t *testing.T) {
 	kinds := map[string]bool{}
 	for _, c := range allChanges(t) {
@@ -243,4 +216,110 @@ func TestFindingJSONRoundTrip(t *testing.T) {
 	var back2 Finding
 	require.NoError(t, json.Unmarshal(b, &back2))
 	assert.Equal(t, manual, back2)
+}
+
+// ApplyAll (which looks volumes up in a batch index) gives exactly
+// what applying each change with Apply gives — state and error — on random
+// sequences of volume changes that include conflicts, re-applications and
+// unknown entries.
+func TestApplyAllMatchesApplyOnRandomVolumeChanges(t *testing.T) {
+	oks, fails := 0, 0
+	for seed := range uint64(300) {
+		e := randomEstate(t, seed)
+		r := rand.New(rand.NewPCG(seed, 11))
+		speIDs := append(sortedKeys(e.ms.SPEs), "SPE-unknown")
+		var changes []Change
+		for range 1 + r.IntN(12) {
+			vol := fmt.Sprintf("V%d", r.IntN(26))
+			spe := speIDs[r.IntN(len(speIDs))]
+			switch r.IntN(3) {
+			case 0:
+				changes = append(changes, AddVolumeToSPE{SPEID: spe, VolumeID: vol})
+			case 1:
+				changes = append(changes, RemoveVolumeFromSPE{SPEID: spe, VolumeID: vol})
+			default:
+				changes = append(changes, DeleteVolumeFromSPM{VolumeID: vol})
+			}
+		}
+		// The longest prefix Apply accepts, and the first error.
+		seq := e.ms.Clone()
+		var seqErr error
+		for i, c := range changes {
+			if err := Apply(seq, c); err != nil {
+				seqErr = &IndexedError{Index: i, Err: err}
+				break
+			}
+		}
+		batch := e.ms.Clone()
+		err := ApplyAll(batch, changes...)
+		if seqErr != nil {
+			require.Error(t, err, "seed %d", seed)
+			assert.Equal(t, seqErr.Error(), err.Error(), "seed %d", seed)
+			assert.Empty(t, Diff(e.ms, batch), "seed %d: all or nothing", seed)
+			fails++
+			continue
+		}
+		require.NoError(t, err, "seed %d", seed)
+		assert.Empty(t, Diff(seq, batch), "seed %d", seed)
+		assert.NoError(t, batch.Validate(), "seed %d", seed)
+		oks++
+	}
+	t.Logf("%d batches applied, %d refused", oks, fails)
+	assert.Positive(t, oks, "some batches apply")
+	assert.Positive(t, fails, "some batches are refused")
+}
+
+// The change decoder never panics, and whatever it accepts encodes
+// to a form that decodes to the same bytes again (a saved plan is stable).
+func FuzzUnmarshalChange(f *testing.F) {
+	for _, c := range allChanges(f) {
+		b, err := MarshalChange(c)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"kind":"matrixoe.MarkIPAllocated","address":"fe80::1%eth0"}`))
+	f.Add([]byte(`{"kind":"matrixoe.ApplyRMExport","export":{"exportedAt":"2026-11-25T10:00:00+05:30","recoveryGroups":[]}}`))
+	f.Add([]byte(`{"kind":"matrixoe.UpdateRecoveryGroup","name":"RG1","removeProtected":null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := UnmarshalChange(data)
+		if err != nil {
+			assert.Nil(t, c)
+			return
+		}
+		require.NotNil(t, c)
+		b1, err := MarshalChange(c)
+		require.NoError(t, err)
+		c2, err := UnmarshalChange(b1)
+		require.NoError(t, err, "re-decoding %s", b1)
+		b2, err := MarshalChange(c2)
+		require.NoError(t, err)
+		assert.Equal(t, string(b1), string(b2))
+		assert.Equal(t, c.Kind(), c2.Kind())
+		// Applying a decoded change never panics.
+		assert.NotPanics(t, func() { _ = Apply(NewSnapshot(), c) })
+	})
+}
+
+// Every change names its record in Target and describes itself in String,
+// both mentioning the record's ID, so plans and journals read well.
+func TestChangeTargetAndString(t *testing.T) {
+	ids := map[string]string{
+		KindSetLSDeactivated: "LS1", KindDropLS: "LS1", KindSetPowerState: "VM1",
+		KindAddVolumeToSPE: "SPE1", KindRemoveVolumeFromSPE: "SPE1", KindDeleteVolumeFromSPM: "V2",
+		KindTerminateRequest: "R1", KindRemoveServiceDefinition: "S1", KindMarkIPAllocated: "10.0.0.2",
+		KindApplyRMExport: "recovery groups", KindUpdateRecoveryGroup: "RG1",
+	}
+	for _, c := range allChanges(t) {
+		t.Run(c.Kind(), func(t *testing.T) {
+			id, ok := ids[c.Kind()]
+			if !assert.True(t, ok, "kind missing from the table") {
+				return
+			}
+			assert.Contains(t, c.Target(), id)
+			if c.Kind() != KindApplyRMExport {
+				assert.Contains(t, c.String(), id)
+			}
+			assert.NotEqual(t, c.Target(), c.String())
+		})
+	}
 }

@@ -2,6 +2,7 @@ package matrixoe
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -246,4 +247,55 @@ func FuzzParseServicesFile(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, []string{extra}, back.Deleted())
 	})
+}
+
+// A services file with many bad lines keeps every problem in
+// Problems but spells out only MaxListedProblems in the message.
+func TestServicesFileErrorMessageIsBounded(t *testing.T) {
+	s := newMS().service("S1", "web").build(t)
+	tests := []struct {
+		name     string
+		badLines int
+		wantMore string
+	}{
+		{"few problems: all listed", 3, ""},
+		{"exactly the limit: all listed", MaxListedProblems - 1, ""},
+		{"many problems: the rest counted", 100000, "... and 99981 more"}, // 100000 bad + 1 missing - 20 listed
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := strings.Repeat("nope\r\n", tc.badLines)
+			_, err := ParseServicesFile([]byte(data), s)
+			var fe *ServicesFileError
+			require.ErrorAs(t, err, &fe)
+			assert.Len(t, fe.Problems, tc.badLines+1, "every bad line and the missing service")
+			msg := err.Error()
+			assert.Less(t, len(msg), 4096)
+			assert.Contains(t, msg, "InfrastructureServices.txt:1: \"nope\"")
+			if tc.wantMore == "" {
+				assert.NotContains(t, msg, "more")
+				assert.Equal(t, tc.badLines+1, strings.Count(msg, "InfrastructureServices.txt"))
+			} else {
+				assert.Contains(t, msg, tc.wantMore)
+				assert.Equal(t, MaxListedProblems, strings.Count(msg, "InfrastructureServices.txt"))
+			}
+		})
+	}
+}
+
+// BenchmarkParseServicesFileManyProblems: a file with many unknown lines
+// against a database with many services (every service then missing).
+func BenchmarkParseServicesFileManyProblems(b *testing.B) {
+	s := NewSnapshot()
+	for i := range 5000 {
+		id := fmt.Sprintf("S%d", i)
+		s.Services[id] = Service{ID: id, Name: "service " + id}
+	}
+	data := []byte(strings.Repeat("no such service\r\n", 20000))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ParseServicesFile(data, s); err == nil {
+			b.Fatal("want an error")
+		}
+	}
 }

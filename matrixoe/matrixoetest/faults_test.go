@@ -4,16 +4,84 @@ import (
 	"context"
 	"errors"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"time"
 
 	"github.com/mxsync-go/mxsync/matrixoe"
 	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/spm/spmtest"
 	"github.com/mxsync-go/mxsync/vcem"
 	"github.com/mxsync-go/mxsync/vcem/vcemtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
+
+func TestFaultRules(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name  string
+		fault Fault
+		calls []matrixoe.Change // one Apply per change
+		fails []bool
+	}{
+		{"by op, forever", Fault{Op: OpApply, Err: boom},
+			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.TerminateRequest{RequestID: "R1"}}, []bool{true, true}},
+		{"by kind", Fault{Op: OpApply, Target: matrixoe.KindTerminateRequest, Err: boom},
+			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.TerminateRequest{RequestID: "R1"}}, []bool{false, true}},
+		{"by target", Fault{Op: OpApply, Target: "logical server VM1", Err: boom},
+			[]matrixoe.Change{matrixoe.SetPowerState{LogicalServerID: "VM1", Power: matrixoe.PowerOff}, matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}}, []bool{true, false}},
+		{"count 1", Fault{Op: OpApply, Err: boom, Count: 1},
+			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}}, []bool{true, false}},
+		{"other op does not fire", Fault{Op: OpSnapshot, Err: boom},
+			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}}, []bool{false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := NewStore(restored(t))
+			require.NoError(t, err)
+			require.NoError(t, st.AddFault(tc.fault))
+			for i, c := range tc.calls {
+				err := st.Apply(context.Background(), c)
+				if tc.fails[i] {
+					assert.ErrorIs(t, err, boom, "call %d", i)
+				} else {
+					assert.NoError(t, err, "call %d", i)
+				}
+			}
+		})
+	}
+}
+
+func TestFaultProbabilityIsSeeded(t *testing.T) {
+	run := func(seed uint64) []bool {
+		l := NewLive(WithSeed(seed))
+		require.NoError(t, l.AddFault(Fault{Op: OpIPAllocations, Err: errors.New("flaky"), Probability: 0.5}))
+		var out []bool
+		for range 64 {
+			_, err := l.IPAllocations(context.Background())
+			out = append(out, err != nil)
+		}
+		return out
+	}
+	a, b := run(7), run(7)
+	assert.Equal(t, a, b, "same seed, same faults")
+	assert.Contains(t, a, true)
+	assert.Contains(t, a, false)
+	assert.NotEqual(t, a, run(8))
+}
+
+func TestFaultDelayHonoursContext(t *testing.T) {
+	st, err := NewStore(restored(t))
+	require.NoError(t, err)
+	require.NoError(t, st.AddFault(Fault{Op: OpSnapshot, Delay: time.Hour}))
+	ctx, cancel := context.WithCancel(context.Background())
+	go cancel()
+	_, err = st.Snapshot(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+
+	st.ClearFaults()
+	_, err = st.Snapshot(context.Background())
+	assert.NoError(t, err)
+}
 
 // One rule set drives the fakes of three packages, as the simulated estate
 // will: each rule reaches exactly the fake its namespaced Op names (the vcem

@@ -2,6 +2,7 @@ package matrixoetest
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"testing"
 
@@ -10,6 +11,60 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+func TestLiveScriptedActivity(t *testing.T) {
+	ctx := context.Background()
+	s := restored(t)
+	l, err := LiveFromSnapshot(s)
+	require.NoError(t, err)
+
+	vms, err := l.VMPowerStates(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerOn}, vms)
+	ips, err := l.IPAllocations(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[netip.Addr]string{netip.AddrFrom4([4]byte{10, 0, 0, 1}): "web", netip.AddrFrom4([4]byte{10, 0, 0, 2}): "db"}, ips)
+	exp, err := l.RMExport(ctx)
+	require.NoError(t, err)
+	require.Len(t, exp.RecoveryGroups, 1)
+
+	// Post-backup activity.
+	require.NoError(t, l.PowerOff("vm-1"))
+	require.ErrorIs(t, l.PowerOn("vm-9"), matrixoe.ErrNotFound)
+	require.NoError(t, l.AllocateIP(netip.AddrFrom4([4]byte{10, 0, 0, 3}), "new"))
+	require.ErrorIs(t, l.AllocateIP(netip.AddrFrom4([4]byte{10, 0, 0, 3}), "again"), matrixoe.ErrConflict)
+	require.NoError(t, l.DeleteService("db"))
+	require.ErrorIs(t, l.DeleteService("db"), matrixoe.ErrNotFound)
+	assert.Equal(t, []string{"db"}, l.DeletedServices())
+
+	st, err := readLiveState(ctx, l)
+	require.NoError(t, err)
+	assert.Equal(t, matrixoe.PowerOff, st.VMPower["vm-1"])
+	assert.NotContains(t, st.IPs, netip.AddrFrom4([4]byte{10, 0, 0, 2}), "deleting a service releases its IPs")
+	assert.Equal(t, "new", st.IPs[netip.AddrFrom4([4]byte{10, 0, 0, 3})])
+
+	require.NoError(t, l.SetExport(nil))
+	_, err = l.RMExport(ctx)
+	require.ErrorIs(t, err, matrixoe.ErrNoExport)
+	st, err = readLiveState(ctx, l)
+	require.NoError(t, err, "a missing export is not an error for ReadLive")
+	assert.Nil(t, st.Export)
+	require.ErrorIs(t, l.SetExport(&matrixoe.RMExport{}), matrixoe.ErrInvalid)
+}
+
+func readLiveState(ctx context.Context, l *Live) (*matrixoe.LiveState, error) {
+	return matrixoe.ReadLive(ctx, l, l)
+}
+
+func TestReadLivePropagatesFaults(t *testing.T) {
+	l := NewLive()
+	require.NoError(t, l.AddFault(Fault{Op: OpVMPowerStates, Err: errors.New("VMM down"), Count: 1}))
+	_, err := matrixoe.ReadLive(context.Background(), l, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "VMM down")
+	_, err = matrixoe.ReadLive(context.Background(), l, nil)
+	assert.NoError(t, err)
+}
 
 // Review: the live side as it was at backup time must give the analyses
 // nothing to do — including for a VM whose power state was never recorded
@@ -58,35 +113,6 @@ func readLiveOnce(ctx context.Context, s *matrixoe.Snapshot) (*matrixoe.LiveStat
 	return matrixoe.ReadLive(ctx, l, l)
 }
 
-// Review: the fake store rejects a nil change (plain or typed nil pointer)
-// with an error and leaves its content and journal unchanged.
-func TestStoreApplyNilChange(t *testing.T) {
-	tests := []struct {
-		name string
-		c    matrixoe.Change
-	}{
-		{"nil interface", nil},
-		{"typed nil pointer", (*matrixoe.DropLS)(nil)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			s := restored(t)
-			st, err := NewStore(s)
-			require.NoError(t, err)
-			var applyErr error
-			require.NotPanics(t, func() {
-				applyErr = st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}, tc.c)
-			})
-			require.ErrorIs(t, applyErr, matrixoe.ErrInvalid)
-			got, err := st.Snapshot(ctx)
-			require.NoError(t, err)
-			assert.Empty(t, matrixoe.Diff(s, got), "all or nothing")
-			assert.Empty(t, st.Applied())
-		})
-	}
-}
-
 // Review: the live IO knows one address whatever its written form.
 func TestLiveAllocateIPForms(t *testing.T) {
 	v4 := netip.MustParseAddr("10.0.0.9")
@@ -100,60 +126,6 @@ func TestLiveAllocateIPForms(t *testing.T) {
 	assert.Equal(t, map[netip.Addr]string{v4: "svc"}, ips)
 	require.NoError(t, l.ReleaseIP(v4))
 	assert.ErrorIs(t, l.ReleaseIP(mapped), matrixoe.ErrNotFound)
-}
-
-// Review: loading live data checks what a hand-edited file could get wrong.
-func TestNewLiveFromDataRejectsBadValues(t *testing.T) {
-	tests := []struct {
-		name string
-		d    LiveData
-		want string
-	}{
-		{"unknown power state", LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": "suspended"}}, `VM "vm-1": power state "suspended"`},
-		{"IPv4-mapped address", LiveData{IPs: map[netip.Addr]string{netip.MustParseAddr("::ffff:10.0.0.1"): "x"}}, "IP ::ffff:10.0.0.1"},
-		{"invalid address", LiveData{IPs: map[netip.Addr]string{{}: "x"}}, "IP invalid IP"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			l, err := NewLiveFromData(tc.d)
-			require.ErrorIs(t, err, matrixoe.ErrInvalid)
-			assert.Contains(t, err.Error(), tc.want)
-			assert.Nil(t, l)
-		})
-	}
-	l, err := NewLiveFromData(LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerUnknown}})
-	require.NoError(t, err, "unknown power is a state VMM can report")
-	assert.Equal(t, matrixoe.PowerUnknown, l.Data().VMs["vm-1"])
-}
-
-// Review: a cancelled context stops every port call of the fakes before
-// it reads or writes anything.
-func TestFakesHonourCancelledContext(t *testing.T) {
-	s := restored(t)
-	st, err := NewStore(s)
-	require.NoError(t, err)
-	l, err := LiveFromSnapshot(s)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	tests := []struct {
-		name string
-		call func() error
-	}{
-		{"Store.Snapshot", func() error { _, err := st.Snapshot(ctx); return err }},
-		{"Store.Apply", func() error { return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}) }},
-		{"ReadLive", func() error { _, err := matrixoe.ReadLive(ctx, l, l); return err }},
-		{"Live.RMExport", func() error { _, err := l.RMExport(ctx); return err }},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.ErrorIs(t, tc.call(), context.Canceled)
-		})
-	}
-	got, err := st.Snapshot(context.Background())
-	require.NoError(t, err)
-	assert.Empty(t, matrixoe.Diff(s, got), "nothing applied")
-	assert.Empty(t, st.Applied())
 }
 
 // Review: a service created and deleted after the backup is not in the

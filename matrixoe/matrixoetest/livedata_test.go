@@ -1,0 +1,58 @@
+package matrixoetest
+
+import (
+	"encoding/json"
+	"net/netip"
+	"testing"
+
+	"github.com/mxsync-go/mxsync/matrixoe"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLiveDataRoundTrip(t *testing.T) {
+	l, err := LiveFromSnapshot(restored(t))
+	require.NoError(t, err)
+	require.NoError(t, l.DeleteService("db"))
+	require.NoError(t, l.AllocateIP(netip.MustParseAddr("10.0.0.9"), "new"))
+	d := l.Data()
+
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back LiveData
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, d, back)
+
+	l2, err := NewLiveFromData(back)
+	require.NoError(t, err)
+	assert.Equal(t, d, l2.Data())
+	assert.Equal(t, []string{"db"}, l2.DeletedServices())
+
+	back.Export = &matrixoe.RMExport{Format: "other"}
+	_, err = NewLiveFromData(back)
+	require.ErrorIs(t, err, matrixoe.ErrInvalid)
+}
+
+// Review: loading live data checks what a hand-edited file could get wrong.
+func TestNewLiveFromDataRejectsBadValues(t *testing.T) {
+	tests := []struct {
+		name string
+		d    LiveData
+		want string
+	}{
+		{"unknown power state", LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": "suspended"}}, `VM "vm-1": power state "suspended"`},
+		{"IPv4-mapped address", LiveData{IPs: map[netip.Addr]string{netip.MustParseAddr("::ffff:10.0.0.1"): "x"}}, "IP ::ffff:10.0.0.1"},
+		{"invalid address", LiveData{IPs: map[netip.Addr]string{{}: "x"}}, "IP invalid IP"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := NewLiveFromData(tc.d)
+			require.ErrorIs(t, err, matrixoe.ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Nil(t, l)
+		})
+	}
+	l, err := NewLiveFromData(LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerUnknown}})
+	require.NoError(t, err, "unknown power is a state VMM can report")
+	assert.Equal(t, matrixoe.PowerUnknown, l.Data().VMs["vm-1"])
+}
