@@ -305,10 +305,10 @@ func PredictSPM(s *spm.Snapshot, c Change) (bool, error) {
 		return false, nil
 	}
 	if s == nil {
-		return true, changeErr(d, invalid("nil SPM snapshot"))
+		return true, &ChangeError{Kind: d.Kind(), Target: d.Target(), Err: invalid("nil SPM snapshot")}
 	}
 	if _, ok := s.Volumes[d.VolumeID]; !ok {
-		return true, changeErr(d, notFound("volume %q in the SPM catalog", d.VolumeID))
+		return true, &ChangeError{Kind: d.Kind(), Target: d.Target(), Err: notFound("volume %q in the SPM catalog", d.VolumeID)}
 	}
 	delete(s.Volumes, d.VolumeID)
 	s.Presentations = slices.DeleteFunc(s.Presentations, func(p spm.Presentation) bool { return p.VolumeID == d.VolumeID })

@@ -2,8 +2,13 @@ package matrixoe
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -93,7 +98,7 @@ func TestApply(t *testing.T) {
 		{"pointer form is accepted", &SetLSDeactivated{LogicalServerID: "LS1"}, nil, func(t *testing.T, s *Snapshot) {
 			assert.False(t, s.LogicalServers["LS1"].Activated)
 		}},
-		{"nil change", nil, ErrInvalid, nil},
+		{"nil change", nil, ErrUnknownChange, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -128,41 +133,123 @@ func TestChangeErrorNamesKindAndTarget(t *testing.T) {
 	assert.Contains(t, err.Error(), "LS42")
 }
 
+// ApplyAll is all or nothing: a batch that fails at any index leaves the
+// snapshot exactly as it was (Equal, same Fingerprint, empty Diff), and the
+// error names the index, kind and target of the failing change.
 func TestApplyAllIsAllOrNothing(t *testing.T) {
+	valid := []Change{ // apply in this order to world
+		SetLSDeactivated{LogicalServerID: "LS1"},
+		SetPowerState{LogicalServerID: "VM1", Power: PowerOn},
+		AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V8"},
+		RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V1"},
+		DeleteVolumeFromSPM{VolumeID: "V2"},
+		TerminateRequest{RequestID: "R1"},
+		MarkIPAllocated{Address: addr(t, "10.0.0.2"), Owner: "svc"},
+		ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG2", Set: "SET-B", ProtectedLS: []string{"LS1"}})},
+		UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"VM1"}},
+		RemoveServiceDefinition{ServiceID: "S1", Name: "web"},
+		DropLS{LogicalServerID: "LS1"},
+	}
+	bad := DropLS{LogicalServerID: "nope"}
+	for at := 0; at <= len(valid); at++ {
+		t.Run(fmt.Sprintf("failing at %d", at), func(t *testing.T) {
+			s := world(t)
+			before := s.Clone()
+			fp, err := s.Fingerprint()
+			require.NoError(t, err)
+			batch := append(slices.Clone(valid[:at]), bad)
+			batch = append(batch, valid[at:]...)
+			err = ApplyAll(s, batch...)
+			var ce *ChangeError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, ChangeError{Index: at, Kind: KindDropLS, Target: "logical server nope", Err: ce.Err}, *ce)
+			assert.ErrorIs(t, err, ErrNotFound)
+			assert.Equal(t, fmt.Sprintf(`matrixoe: change %d (matrixoe.DropLS, logical server nope): logical server "nope": not found`, at), err.Error())
+			assert.True(t, s.Equal(before), "unchanged: %v", Diff(before, s))
+			got, err := s.Fingerprint()
+			require.NoError(t, err)
+			assert.Equal(t, fp, got)
+			assert.Empty(t, Diff(before, s))
+		})
+	}
 	s := world(t)
-	before, err := s.Fingerprint()
-	require.NoError(t, err)
-	err = ApplyAll(s, SetLSDeactivated{LogicalServerID: "LS1"}, DropLS{LogicalServerID: "nope"})
-	var ie *IndexedError
-	require.ErrorAs(t, err, &ie)
-	assert.Equal(t, 1, ie.Index)
-	assert.Contains(t, err.Error(), "change #1: ")
-	assert.ErrorIs(t, err, ErrNotFound)
-	after, err := s.Fingerprint()
-	require.NoError(t, err)
-	assert.Equal(t, before, after)
-
-	require.NoError(t, ApplyAll(s, SetLSDeactivated{LogicalServerID: "LS1"}, DropLS{LogicalServerID: "VM1"}))
-	assert.False(t, s.LogicalServers["LS1"].Activated)
-	assert.NotContains(t, s.LogicalServers, "VM1")
+	require.NoError(t, ApplyAll(s, valid...))
+	seq := world(t)
+	for _, c := range valid {
+		require.NoError(t, Apply(seq, c))
+	}
+	assert.True(t, s.Equal(seq), "ApplyAll is Apply in order: %v", Diff(seq, s))
+	assert.NoError(t, s.Validate())
 }
 
+// A snapshot whose maps are nil is put back with nil maps, and one whose
+// recovery groups an import replaced gets its own map back.
+func TestApplyAllRollbackRestoresMapHeaders(t *testing.T) {
+	s := &Snapshot{RecoveryGroups: map[string]RecoveryGroup{"RG1": {Name: "RG1", Set: "SET-A", Enabled: true}}}
+	rgs := s.RecoveryGroups
+	err := ApplyAll(s, ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG2", Set: "SET-A"})}, DropLS{LogicalServerID: "x"})
+	require.ErrorIs(t, err, ErrNotFound)
+	assert.Nil(t, s.LogicalServers)
+	assert.Nil(t, s.IPs)
+	assert.Equal(t, map[string]RecoveryGroup{"RG1": {Name: "RG1", Set: "SET-A", Enabled: true}}, s.RecoveryGroups)
+	s.RecoveryGroups["RG9"] = RecoveryGroup{}
+	assert.Contains(t, rgs, "RG9", "the very map the caller had")
+}
+
+func TestApplyAllNilInputs(t *testing.T) {
+	tests := []struct {
+		name     string
+		s        *Snapshot
+		cs       []Change
+		sentinel error
+		kind     string
+	}{
+		{"nil snapshot", nil, []Change{DropLS{LogicalServerID: "LS1"}}, ErrInvalid, KindDropLS},
+		{"nil snapshot, no changes", nil, nil, ErrInvalid, ""},
+		{"nil change", NewSnapshot(), []Change{nil}, ErrUnknownChange, "<nil>"},
+		{"typed nil change", NewSnapshot(), []Change{(*TerminateRequest)(nil)}, ErrUnknownChange, "<nil>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { err = ApplyAll(tc.s, tc.cs...) })
+			var ce *ChangeError
+			require.ErrorAs(t, err, &ce)
+			assert.ErrorIs(t, err, tc.sentinel)
+			assert.Equal(t, tc.kind, ce.Kind)
+		})
+	}
+}
+
+// Every change kind round-trips through plain json.Marshal (value and
+// pointer) and DecodeChange, through json.Unmarshal into its own type, and
+// as a Changes list.
 func TestChangeJSONRoundTrip(t *testing.T) {
 	kinds := map[string]bool{}
 	for _, c := range allChanges(t) {
 		t.Run(c.Kind(), func(t *testing.T) {
 			kinds[c.Kind()] = true
-			b, err := MarshalChange(c)
+			b, err := json.Marshal(c)
 			require.NoError(t, err)
-			var tag struct{ Kind string }
+			var tag struct {
+				Kind string `json:"kind"`
+			}
 			require.NoError(t, json.Unmarshal(b, &tag))
 			assert.Equal(t, c.Kind(), tag.Kind)
-			got, err := UnmarshalChange(b)
+			got, err := DecodeChange(b)
 			require.NoError(t, err)
 			assert.Equal(t, c, got)
+
+			pb, err := json.Marshal(&c)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(b), string(pb), "a pointer writes the same")
+
+			own := reflect.New(reflect.TypeOf(c))
+			require.NoError(t, json.Unmarshal(b, own.Interface()))
+			assert.Equal(t, c, own.Elem().Interface())
 		})
 	}
-	assert.Len(t, kinds, 11, "every change kind is covered")
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(kinds)), codec.Kinds(), "every change kind is covered")
 
 	// A list, as carried by findings.
 	b, err := json.Marshal(Changes(allChanges(t)))
@@ -170,26 +257,50 @@ func TestChangeJSONRoundTrip(t *testing.T) {
 	var back Changes
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, Changes(allChanges(t)), back)
+
+	b, err = json.Marshal(Changes(nil))
+	require.NoError(t, err)
+	assert.Equal(t, "[]", string(b))
 }
 
-func TestUnmarshalChangeErrors(t *testing.T) {
+func TestDecodeChangeErrors(t *testing.T) {
 	tests := []struct {
-		name, in, want string
+		name, in string
+		sentinel error
+		want     string
 	}{
-		{"not JSON", `{`, "decode change"},
-		{"no kind", `{"logicalServerId":"LS1"}`, "missing \"kind\""},
-		{"unknown kind", `{"kind":"vcem.MarkExternal"}`, `unknown kind "vcem.MarkExternal"`},
-		{"unknown field", `{"kind":"matrixoe.DropLS","lsId":"LS1"}`, "lsId"},
-		{"wrong type", `{"kind":"matrixoe.DropLS","logicalServerId":7}`, "matrixoe.DropLS"},
-		{"bad address", `{"kind":"matrixoe.MarkIPAllocated","address":"10.0.0.300"}`, "10.0.0.300"},
+		{"not JSON", `{`, ErrInvalid, "want an object key"},
+		{"not an object", `[]`, ErrInvalid, "want a JSON object"},
+		{"null", `null`, ErrInvalid, `missing field "kind"`},
+		{"no kind", `{"logicalServerId":"LS1"}`, ErrInvalid, `missing field "kind"`},
+		{"kind not a string", `{"kind":7}`, ErrInvalid, "kind: want a string"},
+		{"unknown kind", `{"kind":"vcem.MarkExternal"}`, ErrUnknownChange, `unknown kind "vcem.MarkExternal"`},
+		{"kind twice", `{"kind":"matrixoe.DropLS","kind":"matrixoe.SetLSDeactivated","logicalServerId":"LS1"}`, ErrInvalid, `key "kind" repeated`},
+		{"unknown field", `{"kind":"matrixoe.DropLS","lsId":"LS1"}`, ErrInvalid, `lsId: unknown field "lsId"`},
+		{"case-folded field", `{"kind":"matrixoe.DropLS","LogicalServerID":"LS1"}`, ErrInvalid, `did you mean "logicalServerId"`},
+		{"missing field", `{"kind":"matrixoe.AddVolumeToSPE","speId":"SPE1"}`, ErrInvalid, `volumeId: missing field "volumeId"`},
+		{"repeated field", `{"kind":"matrixoe.DropLS","logicalServerId":"LS1","logicalServerId":"LS2"}`, ErrInvalid, `logicalServerId: key "logicalServerId" repeated`},
+		{"wrong type", `{"kind":"matrixoe.DropLS","logicalServerId":7}`, ErrInvalid, `logicalServerId: want a string, have number "7"`},
+		{"null field", `{"kind":"matrixoe.DropLS","logicalServerId":null}`, ErrInvalid, `logicalServerId: null is not allowed`},
+		{"bad address", `{"kind":"matrixoe.MarkIPAllocated","address":"10.0.0.300"}`, ErrInvalid, `address: ParseAddr("10.0.0.300")`},
+		{"trailing data", `{"kind":"matrixoe.DropLS","logicalServerId":"LS1"} {}`, ErrInvalid, "unexpected data after the JSON value"},
+		{"nested unknown field", `{"kind":"matrixoe.ApplyRMExport","export":{"format":"mxsync-go/rm-export","version":1,"recoveryGroups":[{"name":"RG1","set":"A","enabled":true,"protected":[]}]}}`,
+			ErrInvalid, `export.recoveryGroups[0].protected: unknown field "protected"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := UnmarshalChange([]byte(tc.in))
+			c, err := DecodeChange([]byte(tc.in))
 			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.ErrorIs(t, err, tc.sentinel)
 			assert.Contains(t, err.Error(), tc.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "matrixoe: change"), err.Error())
 		})
 	}
+	var d DropLS
+	err := json.Unmarshal([]byte(`{"kind":"matrixoe.SetLSDeactivated","logicalServerId":"LS1"}`), &d)
+	require.ErrorIs(t, err, ErrInvalid, "a change of another kind into a DropLS")
+	assert.Equal(t, DropLS{}, d)
 }
 
 func TestFindingJSONRoundTrip(t *testing.T) {
@@ -243,10 +354,11 @@ func TestApplyAllMatchesApplyOnRandomVolumeChanges(t *testing.T) {
 		}
 		// The longest prefix Apply accepts, and the first error.
 		seq := e.ms.Clone()
-		var seqErr error
+		var seqErr *ChangeError
 		for i, c := range changes {
 			if err := Apply(seq, c); err != nil {
-				seqErr = &IndexedError{Index: i, Err: err}
+				require.ErrorAs(t, err, &seqErr)
+				seqErr.Index = i
 				break
 			}
 		}
@@ -271,9 +383,9 @@ func TestApplyAllMatchesApplyOnRandomVolumeChanges(t *testing.T) {
 
 // The change decoder never panics, and whatever it accepts encodes
 // to a form that decodes to the same bytes again (a saved plan is stable).
-func FuzzUnmarshalChange(f *testing.F) {
+func FuzzDecodeChange(f *testing.F) {
 	for _, c := range allChanges(f) {
-		b, err := MarshalChange(c)
+		b, err := json.Marshal(c)
 		require.NoError(f, err)
 		f.Add(b)
 	}
@@ -281,17 +393,18 @@ func FuzzUnmarshalChange(f *testing.F) {
 	f.Add([]byte(`{"kind":"matrixoe.ApplyRMExport","export":{"exportedAt":"2026-11-25T10:00:00+05:30","recoveryGroups":[]}}`))
 	f.Add([]byte(`{"kind":"matrixoe.UpdateRecoveryGroup","name":"RG1","removeProtected":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := UnmarshalChange(data)
+		c, err := DecodeChange(data)
 		if err != nil {
 			assert.Nil(t, c)
+			assert.True(t, errors.Is(err, ErrInvalid) || errors.Is(err, ErrUnknownChange), "%v", err)
 			return
 		}
 		require.NotNil(t, c)
-		b1, err := MarshalChange(c)
+		b1, err := json.Marshal(c)
 		require.NoError(t, err)
-		c2, err := UnmarshalChange(b1)
+		c2, err := DecodeChange(b1)
 		require.NoError(t, err, "re-decoding %s", b1)
-		b2, err := MarshalChange(c2)
+		b2, err := json.Marshal(c2)
 		require.NoError(t, err)
 		assert.Equal(t, string(b1), string(b2))
 		assert.Equal(t, c.Kind(), c2.Kind())

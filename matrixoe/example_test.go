@@ -2,6 +2,7 @@ package matrixoe_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -181,11 +182,12 @@ func ExampleAnalyzeRM() {
 	// [LS1] true
 }
 
-// Changes are data: a tagged JSON form that round-trips.
-func ExampleMarshalChange() {
-	b, _ := matrixoe.MarshalChange(matrixoe.AddVolumeToSPE{SPEID: "SPE1", VolumeID: "Volume8"})
+// Changes are data: plain json.Marshal writes a tagged form that
+// DecodeChange reads back.
+func ExampleDecodeChange() {
+	b, _ := json.Marshal(matrixoe.AddVolumeToSPE{SPEID: "SPE1", VolumeID: "Volume8"})
 	fmt.Println(string(b))
-	c, _ := matrixoe.UnmarshalChange(b)
+	c, _ := matrixoe.DecodeChange(b)
 	fmt.Printf("%#v\n", c)
 	// Output:
 	// {"kind":"matrixoe.AddVolumeToSPE","speId":"SPE1","volumeId":"Volume8"}
@@ -206,7 +208,7 @@ func ExampleApply() {
 	fmt.Println(err)
 	// Output:
 	// true false
-	// matrixoe: apply matrixoe.DropLS to logical server LS9: logical server "LS9": not found
+	// matrixoe: change 0 (matrixoe.DropLS, logical server LS9): logical server "LS9": not found
 }
 
 // Re-applying a change whose effect is already there is a no-op, as after a
@@ -231,8 +233,8 @@ func ExampleApply_reapply() {
 	// first: <nil> cancelled
 	// again: <nil>
 	// unchanged: true
-	// matrixoe: apply matrixoe.TerminateRequest to request R2: request "R2" is completed, neither unfinished nor cancelled: conflict
-	// true matrixoe: apply matrixoe.RemoveServiceDefinition to service S9: service "S9": not found
+	// matrixoe: change 0 (matrixoe.TerminateRequest, request R2): request "R2" is "completed", neither unfinished nor cancelled: conflict
+	// true matrixoe: change 0 (matrixoe.RemoveServiceDefinition, service S9): service "S9": not found
 }
 
 // Storage phase 3 on the SPM catalog as Internal Recovery leaves it (table

@@ -1,6 +1,7 @@
 package matrixoe
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,8 +20,7 @@ func TestNilInputsAreErrorsNotPanics(t *testing.T) {
 		{"ApplyAll to a nil snapshot", func() error { return ApplyAll(nilSnap, DropLS{LogicalServerID: "LS1"}) }},
 		{"Apply a typed nil change", func() error { return Apply(NewSnapshot(), (*DropLS)(nil)) }},
 		{"ApplyAll with a typed nil change", func() error { return ApplyAll(NewSnapshot(), (*TerminateRequest)(nil)) }},
-		{"MarshalChange of a typed nil change", func() error { _, err := MarshalChange((*ApplyRMExport)(nil)); return err }},
-		{"Validate a nil snapshot", func() error { return nilSnap.Validate() }},
+		{"marshal a typed nil change in a list", func() error { _, err := json.Marshal(Changes{(*ApplyRMExport)(nil)}); return err }},
 		{"AnalyzeIORequests of a nil snapshot", func() error { _, err := AnalyzeIORequests(nil); return err }},
 		{"AnalyzeIOIPs of a nil snapshot", func() error { _, err := AnalyzeIOIPs(nil, nil); return err }},
 		{"AnalyzeIOServices without a file", func() error { _, err := AnalyzeIOServices(NewSnapshot(), nil); return err }},
@@ -48,8 +48,20 @@ func TestNilSnapshotNeutralAnswers(t *testing.T) {
 	var nilSnap *Snapshot
 	assert.Nil(t, nilSnap.Clone())
 	s := newMS().vm("VM1", "vm-1", PowerOn).build(t)
-	assert.Equal(t, []Difference{{Section: "logicalServers", Key: "VM1", Kind: DiffAdded}}, Diff(nil, s))
-	assert.Equal(t, []Difference{{Section: "logicalServers", Key: "VM1", Kind: DiffRemoved}}, Diff(s, nil))
+	assert.Equal(t, []Difference{{Record: "logicalServer", ID: "VM1", Op: DiffAdded}}, Diff(nil, s))
+	assert.Equal(t, []Difference{{Record: "logicalServer", ID: "VM1", Op: DiffRemoved}}, Diff(s, nil))
+	assert.NoError(t, nilSnap.Validate(), "a nil snapshot is an empty one")
+	assert.True(t, nilSnap.Equal(NewSnapshot()))
+	assert.True(t, NewSnapshot().Equal(nil))
+	assert.True(t, nilSnap.Equal(&Snapshot{}))
+	nilFP, err := nilSnap.Fingerprint()
+	require.NoError(t, err)
+	emptyFP, err := NewSnapshot().Fingerprint()
+	require.NoError(t, err)
+	zeroFP, err := (&Snapshot{}).Fingerprint()
+	require.NoError(t, err)
+	assert.Equal(t, emptyFP, nilFP)
+	assert.Equal(t, emptyFP, zeroFP)
 	var f *ServicesFile
 	assert.Empty(t, f.Deleted())
 }

@@ -214,7 +214,7 @@ func ParseServicesFile(data []byte, s *Snapshot) (*ServicesFile, error) {
 	for _, p := range probs {
 		named[p.Name] = true
 	}
-	for _, name := range slices.Sorted(mapKeys(byName)) {
+	for _, name := range sortedKeys(byName) {
 		if seen[name] == 0 && !named[name] {
 			probs = append(probs, LineProblem{Name: name, Problem: "service missing from the file (mark deleted services with '*', do not remove lines)"})
 		}

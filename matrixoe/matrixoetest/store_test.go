@@ -17,7 +17,7 @@ func TestNewStoreRejectsInvalid(t *testing.T) {
 	bad := matrixoe.NewSnapshot()
 	bad.Requests["R1"] = matrixoe.Request{ID: "R1", State: "weird"}
 	_, err = NewStore(bad)
-	var ve *matrixoe.ValidationError
+	var ve *matrixoe.ValidationIssue
 	require.ErrorAs(t, err, &ve)
 }
 
@@ -81,7 +81,7 @@ func TestStoreApplyNilChange(t *testing.T) {
 			require.NotPanics(t, func() {
 				applyErr = st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}, tc.c)
 			})
-			require.ErrorIs(t, applyErr, matrixoe.ErrInvalid)
+			require.ErrorIs(t, applyErr, matrixoe.ErrUnknownChange)
 			got, err := st.Snapshot(ctx)
 			require.NoError(t, err)
 			assert.Empty(t, matrixoe.Diff(s, got), "all or nothing")
