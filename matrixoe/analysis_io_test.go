@@ -26,6 +26,7 @@ func TestAnalyzeIORequests(t *testing.T) {
 			ms := newMS().service("S1", "web").request("R1", "S1", tc.state).build(t)
 			fs, err := AnalyzeIORequests(ms)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			if !tc.terminate {
 				assert.Empty(t, fs)
 				return
@@ -45,6 +46,7 @@ func TestAnalyzeIORequestsListsAllInIDOrder(t *testing.T) {
 		request("R2", "S1", RequestCompleted).request("R4", "S1", RequestPendingApproval).build(t)
 	fs, err := AnalyzeIORequests(ms)
 	require.NoError(t, err)
+	checkFindings(t, fs)
 	var ids []string
 	for _, f := range fs {
 		ids = append(ids, f.Subject.RequestID)
@@ -69,6 +71,7 @@ func TestAnalyzeIOServices(t *testing.T) {
 			require.NoError(t, err)
 			fs, err := AnalyzeIOServices(ms, f)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			var got []string
 			for _, fd := range fs {
 				assert.Equal(t, CodeServiceDeleted, fd.Code)
@@ -100,6 +103,7 @@ func TestAnalyzeIOIPs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fs, err := AnalyzeIOIPs(ms, tc.live)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			assert.Equal(t, tc.want, []Change(ChangesOf(fs)))
 			for _, f := range fs {
 				assert.Equal(t, CodeIPAllocatedLive, f.Code)
@@ -128,11 +132,13 @@ func TestAnalyzeIOIPsAddressInBothForms(t *testing.T) {
 			ms := newMS().ip(a, "").build(t)
 			fs, err := AnalyzeIOIPs(ms, tc.live)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			require.Len(t, fs, 1)
 			assert.Equal(t, Changes{MarkIPAllocated{Address: a, Owner: tc.wantOwner}}, fs[0].Changes)
 			require.NoError(t, ApplyAll(ms, ChangesOf(fs)...))
 			again, err := AnalyzeIOIPs(ms, tc.live)
 			require.NoError(t, err)
+			checkFindings(t, again)
 			assert.Empty(t, again)
 		})
 	}

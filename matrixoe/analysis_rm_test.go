@@ -90,10 +90,11 @@ func TestAnalyzeRM(t *testing.T) {
 			ms := tc.ms.build(t)
 			fs, err := AnalyzeRM(ms, tc.export)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			assert.Equal(t, tc.want, codes(fs))
 			assert.Equal(t, tc.changes, []Change(ChangesOf(fs)))
 			for _, f := range fs {
-				assert.NotEqual(t, f.Actionable(), f.Manual != "", "%s: changes xor manual", f.Code)
+				assert.NotEqual(t, len(f.Changes) > 0, f.Manual != "", "%s: changes xor manual", f.Code)
 			}
 		})
 	}
@@ -103,6 +104,7 @@ func TestAnalyzeRMConflictSeverityAndNoImport(t *testing.T) {
 	ms := newMS().rg("RG1", "SET-A").build(t)
 	fs, err := AnalyzeRM(ms, export(RecoveryGroup{Name: "RG1", Set: "SET-B"}))
 	require.NoError(t, err)
+	checkFindings(t, fs)
 	require.Len(t, fs, 1)
 	assert.Equal(t, SeverityError, fs[0].Severity)
 	assert.Contains(t, fs[0].Message, `"SET-A"`)
@@ -139,6 +141,7 @@ func TestAnalyzeRMReplicationGroupMovedAcrossSets(t *testing.T) {
 	)
 	fs, err := AnalyzeRM(ms, exp)
 	require.NoError(t, err)
+	checkFindings(t, fs)
 	assert.Equal(t, []Code{CodeRMExportConflict}, codes(fs))
 	assert.Contains(t, fs[0].Message, `storage replication group "SRG1" of recovery group "RG-B" (set "SET-2") is held by recovery group "RG-A" of set "SET-1"`)
 	assert.ErrorIs(t, Apply(ms, ApplyRMExport{Export: *exp}), ErrConflict)

@@ -71,7 +71,7 @@ func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerS
 				})
 			case live != PowerUnknown && live != ls.Power:
 				out = append(out, Finding{
-					Code: CodeLSPowerChanged, Severity: SeverityInfo, Subject: subj,
+					Code: CodeLSPowerChanged, Severity: SeverityWarning, Subject: subj,
 					Message: fmt.Sprintf("logical server %q (%s): VM %q is %s live but %q in the database (activated or deactivated after the backup); update the power state", ls.Name, id, ls.VMID, live, ls.Power),
 					Changes: Changes{SetPowerState{LogicalServerID: id, Power: live}},
 				})

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mxsync-go/mxsync/addrpool"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -301,32 +299,6 @@ func TestDecodeChangeErrors(t *testing.T) {
 	err := json.Unmarshal([]byte(`{"kind":"matrixoe.SetLSDeactivated","logicalServerId":"LS1"}`), &d)
 	require.ErrorIs(t, err, ErrInvalid, "a change of another kind into a DropLS")
 	assert.Equal(t, DropLS{}, d)
-}
-
-func TestFindingJSONRoundTrip(t *testing.T) {
-	f := Finding{
-		Code: CodeVolumeWWNReused, Severity: SeverityWarning,
-		Subject: Subject{VolumeID: "V8", SPEID: "SPE1", WWPNs: []addrpool.WWN{wwn(t, "50:01:43:80:02:a3:00:01")}, Address: addr(t, "10.0.0.1")},
-		Message: "m", Changes: Changes{AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V8"}},
-	}
-	b, err := json.Marshal(f)
-	require.NoError(t, err)
-	assert.Contains(t, string(b), `"kind":"matrixoe.AddVolumeToSPE"`)
-	assert.Contains(t, string(b), `"50:01:43:80:02:A3:00:01"`)
-	var back Finding
-	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, f, back)
-
-	assert.Equal(t, "LSM-VOL-WWN-REUSED [warning] m", f.String())
-
-	manual := Finding{Code: CodeLSInoperable, Severity: SeverityWarning, Subject: Subject{LogicalServerID: "LS3"}, Message: "m", Manual: "unmanage"}
-	b, err = json.Marshal(manual)
-	require.NoError(t, err)
-	assert.NotContains(t, string(b), "changes")
-	assert.NotContains(t, string(b), "address")
-	var back2 Finding
-	require.NoError(t, json.Unmarshal(b, &back2))
-	assert.Equal(t, manual, back2)
 }
 
 // ApplyAll (which looks volumes up in a batch index) gives exactly

@@ -66,27 +66,27 @@
 //
 // # Finding codes
 //
-//	code                              phase      resolves with
-//	LSM-LS-PROFILE-DELETED            storage 2  DropLS (profile gone from predicted VCEM)
-//	LSM-LS-DEACTIVATED                storage 2  SetLSDeactivated (activated, profile unassigned)
-//	LSM-LS-POWER-CHANGED              storage 2  SetPowerState (VM resumed/suspended after backup)
-//	LSM-LS-VM-NOT-REPORTED            storage 2  manual (ours: VMM does not report the VM)
-//	LSM-LS-INOPERABLE                 storage 2  manual: unmanage (inoperable LS or SPE)
-//	LSM-VOL-NOT-IN-RESTORED-CATALOG   storage 3  DeleteVolumeFromSPM (table 15, Volume2)
-//	LSM-VOL-PRESENTED-WITHOUT-SPE     storage 3  DeleteVolumeFromSPM (table 15, Volume4)
-//	LSM-VOL-WWN-REUSED                storage 3  AddVolumeToSPE (table 15, Volume8)
-//	LSM-VOL-WWN-AMBIGUOUS             storage 3  manual (ours: WWPNs of several or carved SPEs)
-//	LSM-VOL-SERVICE-DELETED           storage 3  RemoveVolumeFromSPE (table 15, Volume7)
-//	LSM-VOL-PRESENTATION-MISMATCH     storage 3  manual (ours: mismatch, service conformant)
-//	LSM-SPE-VOLUME-NOT-IN-CATALOG     storage 3  RemoveVolumeFromSPE (ours: volume evicted)
-//	IO-REQUEST-UNFINISHED             IO 1       TerminateRequest
-//	IO-SERVICE-DELETED                IO 2       RemoveServiceDefinition
-//	IO-IP-ALLOCATED-AFTER-BACKUP      IO 3       MarkIPAllocated
-//	RM-EXPORT-MISSING                 RM 1       manual: provide the export
-//	RM-EXPORT-CONFLICT                RM 1       manual: import would fail (error)
-//	RM-EXPORT-APPLY                   RM 1       ApplyRMExport
-//	RM-GROUP-NOT-IN-EXPORT            RM 1       manual (ours, INFER: import keeps it)
-//	RM-GROUP-DELETED-LS               RM 1       UpdateRecoveryGroup
+//	code                              section        phase  severity  resolution
+//	LSM-LS-PROFILE-DELETED            storage        2      warning   DropLS (profile gone from the predicted VCEM database)
+//	LSM-LS-DEACTIVATED                storage        2      warning   SetLSDeactivated (activated, profile unassigned)
+//	LSM-LS-POWER-CHANGED              storage        2      warning   SetPowerState (VM resumed or suspended after the backup)
+//	LSM-LS-VM-NOT-REPORTED            storage        2      warning   manual (ours): VMM does not report the VM
+//	LSM-LS-INOPERABLE                 storage        2      warning   manual: unmanage the inoperable logical server
+//	LSM-VOL-NOT-IN-RESTORED-CATALOG   storage        3      warning   DeleteVolumeFromSPM (table 15, Volume2)
+//	LSM-VOL-PRESENTED-WITHOUT-SPE     storage        3      warning   DeleteVolumeFromSPM (table 15, Volume4)
+//	LSM-VOL-WWN-REUSED                storage        3      warning   AddVolumeToSPE (table 15, Volume8)
+//	LSM-VOL-WWN-AMBIGUOUS             storage        3      warning   manual (ours): WWPNs of several or carved entries
+//	LSM-VOL-SERVICE-DELETED           storage        3      warning   RemoveVolumeFromSPE (table 15, Volume7)
+//	LSM-VOL-PRESENTATION-MISMATCH     storage        3      warning   manual (ours): mismatch while the service is conformant
+//	LSM-SPE-VOLUME-NOT-IN-CATALOG     storage        3      warning   RemoveVolumeFromSPE (ours): the catalog lost the volume
+//	IO-REQUEST-UNFINISHED             orchestration  1      warning   TerminateRequest
+//	IO-SERVICE-DELETED                orchestration  2      warning   RemoveServiceDefinition (marked * in InfrastructureServices.txt)
+//	IO-IP-ALLOCATED-AFTER-BACKUP      orchestration  3      warning   MarkIPAllocated
+//	RM-EXPORT-MISSING                 recovery       1      warning   manual: provide the RM configuration export
+//	RM-EXPORT-CONFLICT                recovery       1      error     manual: the import would fail; resolve the set conflicts in RM
+//	RM-EXPORT-APPLY                   recovery       1      warning   ApplyRMExport
+//	RM-GROUP-NOT-IN-EXPORT            recovery       1      warning   manual (ours, INFER: the import keeps it)
+//	RM-GROUP-DELETED-LS               recovery       1      warning   UpdateRecoveryGroup
 //
 // Table 15 row "Volume5 / Volume3, presentation matches, service
 // conformant" yields no finding. Codes marked "ours" cover cases HP's tables

@@ -11,6 +11,7 @@ import (
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -244,16 +245,19 @@ func phases() []phase {
 		{"storage 2", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			fs, err := AnalyzeLSRefresh(ms, e.vs, e.vm)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			return fs
 		}, []Code{CodeLSDeactivated, CodeLSProfileGone, CodeLSInoperable, CodeLSPowerChanged, CodeLSPowerChanged}},
 		{"storage 3", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			fs, err := AnalyzeLSMAnalyzer(ms, e.spmRestored, e.spmC)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			return fs
 		}, []Code{CodeVolumeNewInUse, CodeVolumePresentedNoSPE, CodeVolumeServiceDeleted, CodeVolumeWWNReused}},
 		{"IO 1", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			fs, err := AnalyzeIORequests(ms)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			return fs
 		}, []Code{CodeRequestUnfinished, CodeRequestUnfinished, CodeRequestUnfinished}},
 		{"IO 2", func(t *testing.T, ms *Snapshot, e estate) []Finding {
@@ -261,16 +265,19 @@ func phases() []phase {
 			require.NoError(t, err)
 			fs, err := AnalyzeIOServices(ms, f)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			return fs
 		}, []Code{CodeServiceDeleted}},
 		{"IO 3", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			fs, err := AnalyzeIOIPs(ms, e.ips)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			return fs
 		}, []Code{CodeIPAllocatedLive}},
 		{"RM 1", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			fs, err := AnalyzeRM(ms, e.export)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			return fs
 		}, []Code{CodeRMExportApply, CodeRMGroupDeletedLS}},
 	}
@@ -481,4 +488,33 @@ func largeEstate(b *testing.B, n int) (*Snapshot, *vcem.Snapshot, *spm.Snapshot)
 		b.Fatal(err)
 	}
 	return ms, vs, cat
+}
+
+// checkFindings asserts what every finding of every analysis must hold: a
+// listed code, the severity Codes() gives it, the severity rule (info has
+// nothing to do, warning has changes or a manual step, error a manual
+// step), a message and a subject that renders.
+func checkFindings(t testing.TB, fs []Finding) {
+	t.Helper()
+	infos := map[Code]CodeInfo{}
+	for _, ci := range Codes() {
+		infos[ci.Code] = ci
+	}
+	for _, f := range fs {
+		ci, ok := infos[f.Code]
+		if !assert.True(t, ok, "code %s is not in Codes()", f.Code) {
+			continue
+		}
+		assert.Equal(t, ci.Severity, f.Severity, "%s: severity", f.Code)
+		switch f.Severity {
+		case SeverityInfo:
+			assert.False(t, f.Actionable(), "%s: info with something to do", f.Code)
+		case SeverityWarning:
+			assert.True(t, f.Actionable(), "%s: warning with nothing to do", f.Code)
+		case SeverityError:
+			assert.NotEmpty(t, f.Manual, "%s: error without a manual step", f.Code)
+		}
+		assert.NotEmpty(t, f.Message, f.Code)
+		assert.NotPanics(t, func() { _ = f.Subject.String() })
+	}
 }

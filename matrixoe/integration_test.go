@@ -158,7 +158,7 @@ func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 		rm, err := matrixoe.AnalyzeRM(next, &matrixoe.RMExport{Format: matrixoe.RMExportFormat, Version: matrixoe.RMExportVersion,
 			RecoveryGroups: []matrixoe.RecoveryGroup{ms.RecoveryGroups["RG1"]}})
 		require.NoError(t, err)
-		assert.Equal(t, []matrixoe.Change{matrixoe.UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"LS-web"}}}, matrixoe.ChangesOf(rm))
+		assert.Equal(t, []matrixoe.Change{matrixoe.UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"LS-web"}}}, []matrixoe.Change(matrixoe.ChangesOf(rm)))
 	})
 	t.Run("on the restored VCEM state the drop is missed", func(t *testing.T) {
 		fs, err := matrixoe.AnalyzeLSRefresh(ms, restoredVCEM, nil)
@@ -200,7 +200,7 @@ func TestPredictedVCEMDeactivation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fs, err := matrixoe.AnalyzeLSRefresh(ms, tc.vs, nil)
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, matrixoe.ChangesOf(fs))
+			assert.Equal(t, tc.want, []matrixoe.Change(matrixoe.ChangesOf(fs)))
 			for _, f := range fs {
 				assert.Equal(t, matrixoe.CodeLSDeactivated, f.Code)
 			}
@@ -309,7 +309,8 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 		require.Len(t, fs, 1)
 		assert.Equal(t, matrixoe.CodePresentationMismatch, fs[0].Code)
 		assert.Equal(t, "spm1", fs[0].Subject.VolumeID)
-		assert.False(t, fs[0].Actionable())
+		assert.Empty(t, fs[0].Changes)
+		assert.True(t, fs[0].Blocking(), "a human decides")
 	})
 }
 
@@ -370,7 +371,7 @@ func TestPredictedSPMTable15Volume7(t *testing.T) {
 				assert.Equal(t, "vol7", f.Subject.VolumeID)
 			}
 			assert.Equal(t, tc.codes, codes)
-			assert.Equal(t, tc.changes, matrixoe.ChangesOf(fs))
+			assert.Equal(t, tc.changes, []matrixoe.Change(matrixoe.ChangesOf(fs)))
 		})
 	}
 }
