@@ -292,25 +292,3 @@ func firstKey(m map[string]bool) string {
 	}
 	return ""
 }
-
-// PredictSPM applies the SPM-side effect of a matrixoe change to a predicted
-// SPM catalog, for dry runs: DeleteVolumeFromSPM removes the volume and its
-// presentations, editing s in place (pass a Clone of the restored catalog).
-// Every other change has no SPM effect and returns false; a nil s is an
-// error for DeleteVolumeFromSPM. The real deletion
-// goes through the SPM catalog port (the engine routes it).
-func PredictSPM(s *spm.Snapshot, c Change) (bool, error) {
-	d, ok := deref(c).(DeleteVolumeFromSPM)
-	if !ok {
-		return false, nil
-	}
-	if s == nil {
-		return true, &ChangeError{Kind: d.Kind(), Target: d.Target(), Err: invalid("nil SPM snapshot")}
-	}
-	if _, ok := s.Volumes[d.VolumeID]; !ok {
-		return true, &ChangeError{Kind: d.Kind(), Target: d.Target(), Err: notFound("volume %q in the SPM catalog", d.VolumeID)}
-	}
-	delete(s.Volumes, d.VolumeID)
-	s.Presentations = slices.DeleteFunc(s.Presentations, func(p spm.Presentation) bool { return p.VolumeID == d.VolumeID })
-	return true, nil
-}

@@ -1,9 +1,10 @@
 package matrixoe
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
-	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/vcem"
 	"github.com/stretchr/testify/assert"
@@ -229,96 +230,48 @@ func TestAnalyzeStorageNilInputs(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestPredictSPM(t *testing.T) {
+// DeleteVolumeFromSPM's SPM part is spm.RemoveVolume of the same volume,
+// applied by spm.Apply: the volume and its presentations leave the catalog.
+// No other change has an SPM part.
+func TestDeleteVolumeFromSPMSPMChange(t *testing.T) {
 	w1 := wwn(t, "50:01:43:80:02:a3:00:01")
+	assert.Equal(t, spm.Change(spm.RemoveVolume{VolumeID: "V1"}), DeleteVolumeFromSPM{VolumeID: "V1"}.SPMChange())
 	tests := []struct {
 		name    string
-		change  Change
-		handled bool
+		changes []Change
+		want    []spm.Change
+		left    []string // volumes left in the catalog
 		wantErr error
-		left    int
 	}{
-		{"delete removes volume and presentations", DeleteVolumeFromSPM{VolumeID: "V1"}, true, nil, 1},
-		{"delete of an unknown volume", DeleteVolumeFromSPM{VolumeID: "nope"}, true, ErrNotFound, 2},
-		{"other changes have no SPM effect", DropLS{LogicalServerID: "LS1"}, false, nil, 2},
+		{"delete removes volume and presentations", []Change{DeleteVolumeFromSPM{VolumeID: "V1"}},
+			[]spm.Change{spm.RemoveVolume{VolumeID: "V1"}}, []string{"V2"}, nil},
+		{"pointer form, nil skipped, other changes have no SPM part",
+			[]Change{DropLS{LogicalServerID: "LS1"}, nil, (*DeleteVolumeFromSPM)(nil), &DeleteVolumeFromSPM{VolumeID: "V2"}},
+			[]spm.Change{spm.RemoveVolume{VolumeID: "V2"}}, []string{"V1"}, nil},
+		{"delete of an unknown volume", []Change{DeleteVolumeFromSPM{VolumeID: "nope"}},
+			[]spm.Change{spm.RemoveVolume{VolumeID: "nope"}}, []string{"V1", "V2"}, spm.ErrNotFound},
+		{"no SPM part at all", []Change{TerminateRequest{RequestID: "R1"}}, nil, []string{"V1", "V2"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			orig := newSPM().vol("V1", "", w1, w1).vol("V2", "", w1).s
 			s := orig.Clone()
-			handled, err := PredictSPM(s, tc.change)
-			assert.Equal(t, tc.handled, handled)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-			} else {
+			got := SPMChangesOf(tc.changes)
+			assert.Equal(t, tc.want, got)
+			for _, c := range got {
+				err := spm.Apply(s, c)
+				if tc.wantErr != nil {
+					require.ErrorIs(t, err, tc.wantErr)
+					continue
+				}
 				require.NoError(t, err)
 			}
-			assert.Len(t, s.Volumes, tc.left)
+			assert.ElementsMatch(t, tc.left, slices.Collect(maps.Keys(s.Volumes)))
+			for _, p := range s.Presentations {
+				assert.Contains(t, tc.left, p.VolumeID, "presentations go with their volume")
+			}
 			assert.Len(t, orig.Volumes, 2, "the input's maps are not shared with the result")
 			assert.Len(t, orig.Presentations, 3)
-		})
-	}
-}
-
-// Every change a power finding carries must apply. A live power
-// state VMM cannot tell (unknown) is no evidence of a change; an
-// unrecognised one is bad input, reported with the VM and the value.
-func TestAnalyzeLSRefreshLivePowerOutsideOnOff(t *testing.T) {
-	tests := []struct {
-		name    string
-		db      PowerState
-		live    PowerState
-		want    []Code
-		wantErr string
-	}{
-		{name: "live unknown, on in DB: no evidence, nothing", db: PowerOn, live: PowerUnknown},
-		{name: "live unknown, unknown in DB: nothing", db: PowerUnknown, live: PowerUnknown},
-		{name: "live on, unknown in DB: record it", db: PowerUnknown, live: PowerOn, want: []Code{CodeLSPowerChanged}},
-		{name: "live value outside the vocabulary: error naming VM and value", db: PowerOn, live: "suspended", wantErr: `VM "vm-1" (logical server "VM1") in power state "suspended"`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ms := newMS().vm("VM1", "vm-1", tc.db).build(t)
-			fs, err := AnalyzeLSRefresh(ms, vcemProfiles(), map[string]PowerState{"vm-1": tc.live})
-			if tc.wantErr != "" {
-				require.ErrorIs(t, err, ErrInvalid)
-				assert.Contains(t, err.Error(), tc.wantErr)
-				assert.Nil(t, fs)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, codes(fs))
-			require.NoError(t, ApplyAll(ms, ChangesOf(fs)...), "every proposed change applies")
-			again, err := AnalyzeLSRefresh(ms, vcemProfiles(), map[string]PowerState{"vm-1": tc.live})
-			require.NoError(t, err)
-			checkFindings(t, again)
-			assert.Empty(t, again, "fixed point after applying")
-		})
-	}
-}
-
-// Found by the random-estate test: a catalog volume that a carved
-// SPE lists is in an SPE; lsmanalyzer must not propose adding it to another
-// entry (AddVolumeToSPE would conflict and fail the whole phase).
-func TestAnalyzeLSMAnalyzerVolumeInCarvedSPE(t *testing.T) {
-	w1, w2 := wwn(t, "50:01:43:80:00:00:00:01"), wwn(t, "50:01:43:80:00:00:00:02")
-	ms := newMS().spe("C1", SPECarved, []string{"V1"}, w1).spe("SPE2", SPECatalog, nil, w2).
-		vc("LS1", "P1", true, "C1").vc("LS2", "P2", true, "SPE2").build(t)
-	tests := []struct {
-		name string
-		to   []addrpool.WWN
-	}{
-		{"presented to another entry's WWPN", []addrpool.WWN{w2}},
-		{"presented to its carved entry's WWPN", []addrpool.WWN{w1}},
-		{"presented to an unknown WWPN", []addrpool.WWN{wwn(t, "50:01:43:80:00:00:00:09")}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			cur := newSPM().vol("V1", "", tc.to...).s
-			fs, err := AnalyzeLSMAnalyzer(ms, newSPM().vol("V1", "").s, cur)
-			require.NoError(t, err)
-			checkFindings(t, fs)
-			assert.Empty(t, fs)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"github.com/mxsync-go/mxsync/internal/changecodec"
+	"github.com/mxsync-go/mxsync/spm"
 )
 
 // Change is one mutation of the restored Matrix OE databases, as plain data.
@@ -149,16 +150,40 @@ type RemoveVolumeFromSPE struct {
 }
 
 // DeleteVolumeFromSPM deletes a volume from the SPM catalog, so SPM no longer
-// manages it. It targets SPM: the engine routes it to the SPM catalog port
-// (see [PredictSPM] for its effect on a predicted catalog). Applied to a
-// Matrix OE snapshot it removes every storage pool entry's reference to the
-// volume. Storage phase 3.
+// manages it (table 15, Volume2 and Volume4). Storage phase 3.
+//
+// It is the one change that crosses sections, and it has two parts, each
+// applied by its own section's one writer (see "The change that crosses
+// sections" in the package doc): applied to a Matrix OE snapshot it removes
+// every catalog-based storage pool entry's reference to the volume, and its
+// SPM part, [DeleteVolumeFromSPM.SPMChange] (spm.RemoveVolume of the same
+// volume), goes to the SPM restored store.
 //
 // Re-applying: on a Matrix OE snapshot, a volume no entry references is a
-// no-op. On the SPM side ([PredictSPM]) it is a removal: a volume absent
-// from the catalog is an error wrapping [ErrNotFound].
+// no-op. The SPM part is a removal with spm's rule: a volume absent from the
+// catalog is an error wrapping spm.ErrNotFound.
 type DeleteVolumeFromSPM struct {
 	VolumeID string `json:"volumeId"`
+}
+
+// SPMChange returns the change this one implies for the SPM restored store:
+// spm.RemoveVolume of the same volume (which also drops its presentations).
+// The engine applies it there with spm's Apply, so that SPM state has one
+// writer.
+func (c DeleteVolumeFromSPM) SPMChange() spm.Change { return spm.RemoveVolume{VolumeID: c.VolumeID} }
+
+// SPMChangesOf returns, in order, the SPM parts of the changes that have
+// one ([DeleteVolumeFromSPM.SPMChange]); nil changes are skipped. A dry run
+// applies them to its predicted SPM catalog, an execute to the SPM restored
+// store.
+func SPMChangesOf(cs []Change) []spm.Change {
+	var out []spm.Change
+	for _, c := range cs {
+		if d, ok := deref(c).(DeleteVolumeFromSPM); ok {
+			out = append(out, d.SPMChange())
+		}
+	}
+	return out
 }
 
 // TerminateRequest terminates an IO request that was unfinished at backup.

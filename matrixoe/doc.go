@@ -6,15 +6,22 @@
 //
 // # Shape
 //
-// A [Snapshot] holds the restored (or predicted) databases. Every mutation
-// is a [Change] value with a stable Kind and a tagged JSON form
-// ([MarshalChange], [UnmarshalChange], [Changes]); [Apply] is the one
-// function that applies a change, used by dry runs and by the fakes in
-// matrixoetest. Analyses are pure functions of snapshots returning
-// [Finding] values: a stable [Code], a [Severity], a typed [Subject], a
-// message, and the changes that resolve it or a Manual action for a human.
-// [Diff] lists the records two snapshots disagree on, [Snapshot.Fingerprint]
-// identifies a state, [Snapshot.Validate] lists every inconsistency.
+// A [Snapshot] holds the restored (or predicted) databases; [Snapshot.Clone],
+// [Snapshot.Equal], [Snapshot.Fingerprint] ("sha256:…") and [Diff] agree on
+// what "the same" means (one canonical encoding decides all three), and
+// [Snapshot.Validate] lists every inconsistency. Every mutation is a
+// [Change] value with a stable Kind and a tagged JSON form that plain
+// json.Marshal writes and [DecodeChange] (or a [Changes] list) reads back
+// strictly; [Apply] is the one function that applies a change and [ApplyAll]
+// applies a batch in place, all or nothing — used by dry runs, by the fakes
+// in matrixoetest and by the engine's prediction. The live side is read once
+// into a [LiveState], which [FingerprintLive] and [DiffLive] identify and
+// compare, so a plan can be refused when the estate moved. Analyses are pure
+// functions returning [Finding] values: a stable [Code] (catalogued by
+// [Codes]), a [Severity], a typed [Subject], a message, and the changes that
+// resolve it or a Manual step for a human. The restored databases are
+// reached through the [RestoredStore] port, one change per call (one
+// journal record). The names are the same in vcem and spm.
 //
 // Each analysis takes the PREDICTED state of the earlier phases, built by
 // the packages that own it:
@@ -32,23 +39,37 @@
 //     proposes (removal of offline SPM_ volumes);
 //   - this package's snapshot after the earlier matrixoe phases.
 //
-// [PredictSPM] gives the SPM-side effect of [DeleteVolumeFromSPM], a change
-// that the engine routes to SPM.
+// # The change that crosses sections
+//
+// [DeleteVolumeFromSPM] (storage phase 3) is the only change with a part
+// outside Matrix OE, and each part goes to its own section's one writer, so
+// that SPM state is written by spm.Apply alone. The engine routes it:
+//
+//   - the change itself to the Matrix OE restored store ([RestoredStore.Apply];
+//     [Apply] in a dry run): catalog-based storage pool entries stop listing
+//     the volume (a no-op when none does);
+//   - its SPM part, [DeleteVolumeFromSPM.SPMChange] — spm.RemoveVolume of the
+//     same volume — to the SPM restored store (spm.Apply on the predicted
+//     catalog in a dry run), as a journal record of its own.
+//
+// [SPMChangesOf] lists the SPM parts of a phase's changes, in order. When the
+// SPM section is not configured, the SPM part cannot be applied and the
+// engine says so; the Matrix OE part is still valid on its own.
 //
 // # Re-applying changes
 //
 // The engine journals each applied change and resumes after a crash, so the
-// change in flight at the crash may be applied twice. [Apply] follows
-// vcem.Apply's rule, change by change: re-applying a change whose effect is
-// already there is a no-op (nil error, snapshot and Fingerprint unchanged),
-// and a real conflict stays an error naming the IDs.
+// change in flight at the crash may be applied twice. [Apply] follows the
+// rule vcem and spm share, change by change: re-applying a change whose
+// effect is already there is a no-op (nil error, snapshot and Fingerprint
+// unchanged), and a real conflict stays an error naming the IDs.
 //
 //	change                   already there → no-op          error
 //	SetLSDeactivated         server deactivated             unknown server
 //	SetPowerState            same power state               unknown server, bad state
 //	AddVolumeToSPE           volume in that entry           volume in another entry, carved entry
 //	RemoveVolumeFromSPE      volume absent from the entry   unknown entry
-//	DeleteVolumeFromSPM      no entry references it         (SPM side, PredictSPM: unknown volume)
+//	DeleteVolumeFromSPM      no entry references it         (its SPM part: spm's rule, an absent volume)
 //	TerminateRequest         request cancelled              request completed or failed
 //	MarkIPAllocated          allocated to the same Owner    allocated to a service or another owner
 //	ApplyRMExport            groups equal the export        conflicts (as on the first import)
@@ -56,9 +77,9 @@
 //	DropLS                   —                              unknown server
 //	RemoveServiceDefinition  —                              unknown service
 //
-// Removals of a whole record (DropLS, RemoveServiceDefinition, and
-// PredictSPM's DeleteVolumeFromSPM) of an absent record are errors wrapping
-// [ErrNotFound], as vcem's DeleteProfile of an unknown profile: "already
+// Removals of a whole record (DropLS, RemoveServiceDefinition, and the SPM
+// part of DeleteVolumeFromSPM) of an absent record are errors wrapping
+// ErrNotFound, as vcem's DeleteProfile of an unknown profile: "already
 // removed" cannot be told from "never existed" (a typo, a plan for another
 // estate), and saying nil would hide the second. A resuming engine knows
 // which single change was in flight; for that change only it may take

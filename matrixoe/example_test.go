@@ -254,7 +254,10 @@ func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
 		fmt.Println(err)
 		return
 	}
-	recovered, _ := spm.ApplyAll(restored, recovery)
+	recovered := restored.Clone()
+	for _, c := range recovery {
+		_ = spm.Apply(recovered, c)
+	}
 
 	// Matrix OE at backup time: one catalog-based SPE per presented volume,
 	// SPE7 (Volume7) belonging to IO service S2.

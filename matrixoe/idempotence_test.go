@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/mxsync-go/mxsync/spm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -255,25 +256,32 @@ func TestResumeAtEveryJournalPoint(t *testing.T) {
 		}
 		// Advance the predicted state; the SPM side of DeleteVolumeFromSPM
 		// goes to the predicted catalog, as in TestPhasesResolveThemselves.
-		for _, c := range changes {
-			_, err := PredictSPM(e.spmC, c)
-			require.NoError(t, err)
+		for _, sc := range SPMChangesOf(changes) {
+			require.NoError(t, spm.Apply(e.spmC, sc))
 		}
 		predicted = want
 	}
 }
 
-// TestPredictSPMReapply: the SPM side of DeleteVolumeFromSPM is a removal,
-// so a second prediction is ErrNotFound and leaves the catalog unchanged.
-func TestPredictSPMReapply(t *testing.T) {
+// The SPM part of DeleteVolumeFromSPM is a removal: applied again by
+// spm.Apply it is spm's ErrNotFound, and the catalog stays as it was. The
+// Matrix OE part is a no-op the second time.
+func TestDeleteVolumeFromSPMReapply(t *testing.T) {
 	cat := newSPM().vol("V1", "", wwn(t, "50:01:43:80:02:a3:00:01")).s
-	ok, err := PredictSPM(cat, DeleteVolumeFromSPM{VolumeID: "V1"})
+	c := DeleteVolumeFromSPM{VolumeID: "V1"}
+	require.NoError(t, spm.Apply(cat, c.SPMChange()))
+	once := cat.Clone()
+	err := spm.Apply(cat, c.SPMChange())
+	require.ErrorIs(t, err, spm.ErrNotFound)
+	assert.Contains(t, err.Error(), "V1")
+	assert.Equal(t, once, cat)
+
+	ms := world(t)
+	require.NoError(t, Apply(ms, DeleteVolumeFromSPM{VolumeID: "V1"}))
+	fp, err := ms.Fingerprint()
 	require.NoError(t, err)
-	require.True(t, ok)
-	fp := cat.Fingerprint()
-	ok, err = PredictSPM(cat, DeleteVolumeFromSPM{VolumeID: "V1"})
-	assert.True(t, ok)
-	require.ErrorIs(t, err, ErrNotFound)
-	assert.Contains(t, err.Error(), `"V1"`)
-	assert.Equal(t, fp, cat.Fingerprint())
+	require.NoError(t, Apply(ms, DeleteVolumeFromSPM{VolumeID: "V1"}))
+	again, err := ms.Fingerprint()
+	require.NoError(t, err)
+	assert.Equal(t, fp, again)
 }

@@ -29,7 +29,6 @@ func TestNilInputsAreErrorsNotPanics(t *testing.T) {
 		{"WriteServicesFile of a nil snapshot", func() error {
 			return WriteServicesFile(t.Context(), ServicesFilePath(t.TempDir()), nil)
 		}},
-		{"PredictSPM on a nil catalog", func() error { _, err := PredictSPM(nil, DeleteVolumeFromSPM{VolumeID: "V1"}); return err }},
 		{"ReadLive without a Live", func() error { _, err := ReadLive(t.Context(), nil, nil); return err }},
 		{"Validate a nil RM export", func() error { var e *RMExport; return e.Validate() }},
 	}
