@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // Code is a stable finding code. Codes never change meaning; the table in
@@ -142,4 +143,29 @@ func ChangesOf(fs []Finding) Changes {
 		out = append(out, f.Changes...)
 	}
 	return out
+}
+
+type findingJSON struct {
+	Code     Code     `json:"code"`
+	Severity Severity `json:"severity"`
+	Subject  Subject  `json:"subject"`
+	Message  string   `json:"message"`
+	Changes  Changes  `json:"changes,omitempty"`
+	Manual   string   `json:"manual,omitempty"`
+}
+
+// JSONShape lets a strict decoder of an enclosing type (a plan) check a
+// Finding in place, without decoding it twice.
+func (*Finding) JSONShape() any { return (*findingJSON)(nil) }
+
+// UnmarshalJSON decodes strictly (unknown, repeated, case-folded or missing
+// keys, a change of unknown kind, trailing data: errors naming the path,
+// e.g. changes[0].volumeId). On error f is unchanged.
+func (f *Finding) UnmarshalJSON(b []byte) error {
+	var raw findingJSON
+	if err := strictjson.Unmarshal(b, &raw); err != nil {
+		return &decodeError{what: "finding", err: err}
+	}
+	*f = Finding(raw)
+	return nil
 }

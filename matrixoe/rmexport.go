@@ -3,7 +3,6 @@ package matrixoe
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // RMExportFormat and RMExportVersion identify OUR export format (below).
@@ -58,7 +59,7 @@ func (e *RMExport) Validate() error {
 	}
 	var p []string
 	if e.Format != RMExportFormat {
-		p = append(p, fmt.Sprintf("format is %q, want %q", e.Format, RMExportFormat))
+		p = append(p, fmt.Sprintf("format is %s, want %q", q(e.Format), RMExportFormat))
 	}
 	if e.Version != RMExportVersion {
 		p = append(p, fmt.Sprintf("version is %d, want %d", e.Version, RMExportVersion))
@@ -69,37 +70,86 @@ func (e *RMExport) Validate() error {
 		if rg.Name == "" {
 			p = append(p, where+": empty name")
 		} else if j, dup := seen[rg.Name]; dup {
-			p = append(p, fmt.Sprintf("%s: name %q already used by recoveryGroups[%d]", where, rg.Name, j))
+			p = append(p, fmt.Sprintf("%s: name %s already used by recoveryGroups[%d]", where, q(rg.Name), j))
 		} else {
 			seen[rg.Name] = i
 		}
 		if rg.Set == "" {
-			p = append(p, fmt.Sprintf("%s (%q): empty set", where, rg.Name))
+			p = append(p, fmt.Sprintf("%s (%s): empty set", where, q(rg.Name)))
 		}
 		if d := firstDup(rg.ProtectedLS); d != "" {
-			p = append(p, fmt.Sprintf("%s (%q): logical server %q listed twice", where, rg.Name, d))
+			p = append(p, fmt.Sprintf("%s (%s): logical server %s listed twice", where, q(rg.Name), q(d)))
 		}
 		if i := slices.Index(rg.ProtectedLS, ""); i >= 0 {
-			p = append(p, fmt.Sprintf("%s (%q): protectedLogicalServers[%d]: empty logical server id", where, rg.Name, i))
+			p = append(p, fmt.Sprintf("%s (%s): protectedLogicalServers[%d]: empty logical server id", where, q(rg.Name), i))
 		}
 		if i := slices.Index(rg.ReplicationGroups, ""); i >= 0 {
-			p = append(p, fmt.Sprintf("%s (%q): replicationGroups[%d]: empty storage replication group name", where, rg.Name, i))
+			p = append(p, fmt.Sprintf("%s (%s): replicationGroups[%d]: empty storage replication group name", where, q(rg.Name), i))
 		}
 	}
 	if len(p) > 0 {
-		return fmt.Errorf("matrixoe: RM export: %s: %w", strings.Join(p, "; "), ErrInvalid)
+		return fmt.Errorf("matrixoe: RM export: %s: %w", listBounded(p), ErrInvalid)
 	}
 	return nil
 }
 
-// DecodeRMExport reads and validates an export in our JSON format. Unknown
-// fields are rejected so a typo is not silently ignored.
+// listBounded joins the first MaxListedProblems problems with "; " and
+// counts the rest, so a huge bad input makes a small message.
+func listBounded(p []string) string {
+	if len(p) > MaxListedProblems {
+		p = append(p[:MaxListedProblems:MaxListedProblems], fmt.Sprintf("… and %d more", len(p)-MaxListedProblems))
+	}
+	return strings.Join(p, "; ")
+}
+
+// rmExportJSON is the JSON shape of an RMExport.
+type rmExportJSON struct {
+	Format         string          `json:"format"`
+	Version        int             `json:"version"`
+	Site           string          `json:"site,omitempty"`
+	ExportedAt     time.Time       `json:"exportedAt,omitzero"`
+	RecoveryGroups []RecoveryGroup `json:"recoveryGroups"`
+}
+
+// JSONShape lets a strict decoder of an enclosing type (an ApplyRMExport
+// change, a LiveState) check an export in place, without decoding it twice.
+func (*RMExport) JSONShape() any { return (*rmExportJSON)(nil) }
+
+// UnmarshalJSON decodes our format strictly at every level (unknown,
+// repeated, case-folded or missing keys, null where a value is required,
+// trailing data: errors naming the path, e.g. recoveryGroups[0].set). It
+// does not validate the content: see [RMExport.Validate] and
+// [DecodeRMExport]. On error e is unchanged.
+func (e *RMExport) UnmarshalJSON(b []byte) error {
+	var raw rmExportJSON
+	if err := strictjson.Unmarshal(b, &raw); err != nil {
+		return &decodeError{what: "RM export", err: err}
+	}
+	*e = RMExport(raw)
+	return nil
+}
+
+// MaxRMExportSize is the largest RM export DecodeRMExport reads (64 MiB):
+// far above any real RM configuration, and a bound on the work a wrong
+// file can cause.
+const MaxRMExportSize = 64 << 20
+
+// DecodeRMExport reads and validates an export in our JSON format, strictly
+// (see [RMExport.UnmarshalJSON]): a typo is an error naming its path, not a
+// silently ignored field, and data after the export is an error. Input
+// beyond [MaxRMExportSize] is refused unread. Every error wraps
+// [ErrInvalid] (or is the reader's).
 func DecodeRMExport(r io.Reader) (*RMExport, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+	b, err := io.ReadAll(io.LimitReader(r, MaxRMExportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("matrixoe: read RM export: %w", err)
+	}
+	if len(b) > MaxRMExportSize {
+		return nil, fmt.Errorf("matrixoe: RM export larger than %d bytes: %w", MaxRMExportSize, ErrInvalid)
+	}
 	var e RMExport
-	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("matrixoe: decode RM export: %w", err)
+	if err := e.UnmarshalJSON(b); err != nil {
+		return nil, err
 	}
 	if err := e.Validate(); err != nil {
 		return nil, err
@@ -122,7 +172,7 @@ func ReadRMExportFile(ctx context.Context, path string) (*RMExport, error) {
 	}
 	e, err := DecodeRMExport(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", short(path), err)
 	}
 	return e, nil
 }
@@ -137,7 +187,7 @@ type ExportConflictError struct {
 
 // Error implements error.
 func (e *ExportConflictError) Error() string {
-	return "RM import fails: " + strings.Join(e.Conflicts, "; ")
+	return "RM import fails: " + listBounded(e.Conflicts)
 }
 
 // Unwrap lets errors.Is match ErrConflict.
@@ -168,12 +218,12 @@ func rmConflicts(current map[string]RecoveryGroup, exp RMExport) []string {
 			return
 		}
 		seen[k] = true
-		out = append(out, fmt.Sprintf("storage replication group %q of recovery group %q (set %q) is %s recovery group %q of set %q",
-			srg, rg.Name, rg.Set, where, holder, holderSet))
+		out = append(out, fmt.Sprintf("storage replication group %s of recovery group %s (set %s) is %s recovery group %s of set %s",
+			q(srg), q(rg.Name), q(rg.Set), where, q(holder), q(holderSet)))
 	}
 	for _, rg := range exp.RecoveryGroups {
 		if cur, ok := current[rg.Name]; ok && cur.Set != rg.Set {
-			out = append(out, fmt.Sprintf("recovery group %q is in set %q here but %q in the export", rg.Name, cur.Set, rg.Set))
+			out = append(out, fmt.Sprintf("recovery group %s is in set %s here but %s in the export", q(rg.Name), q(cur.Set), q(rg.Set)))
 		}
 		for _, srg := range rg.ReplicationGroups {
 			for _, name := range sortedKeys(current) {

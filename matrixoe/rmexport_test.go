@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,30 +43,6 @@ func TestDecodeRMExport(t *testing.T) {
 	assert.Equal(t, e, back)
 }
 
-func TestDecodeRMExportErrors(t *testing.T) {
-	tests := []struct {
-		name, doc string
-		want      []string
-	}{
-		{"not JSON", `[`, []string{"decode RM export"}},
-		{"unknown field", `{"format":"mxsync-go/rm-export","version":1,"groups":[]}`, []string{`unknown field "groups"`}},
-		{"HP's format is not ours", `{"format":"exportconfig","version":1}`, []string{`format is "exportconfig"`}},
-		{"future version", `{"format":"mxsync-go/rm-export","version":2}`, []string{"version is 2"}},
-		{"group problems", `{"format":"mxsync-go/rm-export","version":1,"recoveryGroups":[
-			{"name":"","set":"A"},{"name":"RG1","set":""},{"name":"RG1","set":"A","protectedLogicalServers":["x","x"]}]}`,
-			[]string{"recoveryGroups[0]: empty name", `recoveryGroups[1] ("RG1"): empty set`, `recoveryGroups[2]: name "RG1" already used by recoveryGroups[1]`, `logical server "x" listed twice`}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := DecodeRMExport(strings.NewReader(tc.doc))
-			require.Error(t, err)
-			for _, w := range tc.want {
-				assert.Contains(t, err.Error(), w)
-			}
-		})
-	}
-}
-
 func TestExportFile(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -90,19 +65,6 @@ func TestExportFile(t *testing.T) {
 	cancel()
 	_, err = ExportFile(good).RMExport(cancelled)
 	require.ErrorIs(t, err, context.Canceled)
-}
-
-func TestLiveStateJSONRoundTrip(t *testing.T) {
-	st := LiveState{
-		VMPower: map[string]PowerState{"vm-1": PowerOn},
-		IPs:     map[netip.Addr]string{addr(t, "10.0.0.1"): "web", addr(t, "fd00::1"): "v6"},
-		Export:  export(RecoveryGroup{Name: "RG1", Set: "A"}),
-	}
-	b, err := json.Marshal(st)
-	require.NoError(t, err)
-	var back LiveState
-	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, st, back)
 }
 
 // Empty IDs inside an RM export are rejected with their index.

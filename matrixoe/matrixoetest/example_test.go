@@ -54,9 +54,11 @@ func Example() {
 	for _, f := range fs {
 		fmt.Println(f.Code, f.Changes[0].Target())
 	}
-	if err := store.Apply(ctx, matrixoe.ChangesOf(fs)...); err != nil {
-		fmt.Println(err)
-		return
+	for _, c := range matrixoe.ChangesOf(fs) { // one change per call: one journal record
+		if err := store.Apply(ctx, c); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	after, _ := store.Snapshot(ctx)
 	fmt.Println(len(after.Services), after.IPs[a2].Allocated, after.IPs[a2].Owner)

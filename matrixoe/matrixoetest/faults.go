@@ -7,10 +7,13 @@ import "github.com/mxsync-go/mxsync/internal/faultrule"
 // fake unambiguously.
 const (
 	OpSnapshot      = "matrixoe.Snapshot"      // Store.Snapshot; no target
-	OpApply         = "matrixoe.Apply"         // Store.Apply; targets: every change's Kind and Target
+	OpApply         = "matrixoe.Apply"         // Store.Apply; targets: the change's Kind and its Target
 	OpVMPowerStates = "matrixoe.VMPowerStates" // Live.VMPowerStates; no target
 	OpIPAllocations = "matrixoe.IPAllocations" // Live.IPAllocations; no target
 	OpRMExport      = "matrixoe.RMExport"      // Live.RMExport; no target
+
+	OpWriteServicesFile = "matrixoe.WriteServicesFile" // ServicesFile.WriteServicesFile; no target
+	OpReadServicesFile  = "matrixoe.ReadServicesFile"  // ServicesFile.ReadServicesFile; no target
 )
 
 // Fault is a rule that makes a fake's operation fail or slow down; the type

@@ -66,7 +66,7 @@ func TestReadLivePropagatesFaults(t *testing.T) {
 	assert.NoError(t, err)
 }
 
-// Review: the live side as it was at backup time must give the analyses
+// The live side as it was at backup time must give the analyses
 // nothing to do — including for a VM whose power state was never recorded
 // (LiveFromSnapshot used to report it off, which produced a power finding
 // on an untouched estate).
@@ -113,7 +113,7 @@ func readLiveOnce(ctx context.Context, s *matrixoe.Snapshot) (*matrixoe.LiveStat
 	return matrixoe.ReadLive(ctx, l, l)
 }
 
-// Review: the live IO knows one address whatever its written form.
+// The live IO knows one address whatever its written form.
 func TestLiveAllocateIPForms(t *testing.T) {
 	v4 := netip.MustParseAddr("10.0.0.9")
 	mapped := netip.MustParseAddr("::ffff:10.0.0.9")
@@ -128,7 +128,7 @@ func TestLiveAllocateIPForms(t *testing.T) {
 	assert.ErrorIs(t, l.ReleaseIP(mapped), matrixoe.ErrNotFound)
 }
 
-// Review: a service created and deleted after the backup is not in the
+// A service created and deleted after the backup is not in the
 // restored database, so it is not on the deleted list the operator marks
 // (MarkServicesFile refused the whole list before), also across a
 // save/load of the live data.
@@ -170,7 +170,7 @@ func TestServiceCreatedThenDeletedAfterBackup(t *testing.T) {
 	assert.ErrorIs(t, err, matrixoe.ErrInvalid)
 }
 
-// Review: LiveFromSnapshot is a constructor: a nil or invalid snapshot is
+// LiveFromSnapshot is a constructor: a nil or invalid snapshot is
 // an error, not a panic or a live side built from nonsense.
 func TestLiveFromSnapshotRejectsBadInput(t *testing.T) {
 	bad := matrixoe.NewSnapshot()

@@ -3,21 +3,40 @@ package matrixoetest
 import (
 	"fmt"
 	"maps"
-	"net/netip"
 	"slices"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 
 	"github.com/mxsync-go/mxsync/matrixoe"
 )
 
 // LiveData is the whole state of a [Live] as plain, JSON-serialisable data,
-// so a composed estate can save and load its live side.
+// so a composed estate can save and load its live side. Its JSON is decoded
+// strictly (unknown, repeated, case-folded or missing keys, an address key
+// not in canonical form, trailing data: errors naming the path).
 type LiveData struct {
 	VMs             map[string]matrixoe.PowerState `json:"vms"`
-	IPs             map[netip.Addr]string          `json:"ips"`
+	IPs             matrixoe.IPOwners              `json:"ips"`
 	Services        []string                       `json:"services"`
 	DeletedServices []string                       `json:"deletedServices,omitempty"`
 	CreatedServices []string                       `json:"createdServices,omitempty"` // of Services, those created after the backup
 	Export          *matrixoe.RMExport             `json:"rmExport,omitempty"`
+}
+
+type liveDataJSON LiveData
+
+// JSONShape lets a strict decoder of an enclosing type check LiveData in
+// place, without decoding it twice.
+func (*LiveData) JSONShape() any { return (*liveDataJSON)(nil) }
+
+// UnmarshalJSON decodes strictly; on error d is unchanged.
+func (d *LiveData) UnmarshalJSON(b []byte) error {
+	var shape liveDataJSON
+	if err := strictjson.Unmarshal(b, &shape); err != nil {
+		return fmt.Errorf("matrixoetest: decode live data: %w: %w", matrixoe.ErrInvalid, err)
+	}
+	*d = LiveData(shape)
+	return nil
 }
 
 // Data returns a copy of the live state.

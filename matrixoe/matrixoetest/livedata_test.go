@@ -33,7 +33,7 @@ func TestLiveDataRoundTrip(t *testing.T) {
 	require.ErrorIs(t, err, matrixoe.ErrInvalid)
 }
 
-// Review: loading live data checks what a hand-edited file could get wrong.
+// Loading live data checks what a hand-edited file could get wrong.
 func TestNewLiveFromDataRejectsBadValues(t *testing.T) {
 	tests := []struct {
 		name string
@@ -55,4 +55,26 @@ func TestNewLiveFromDataRejectsBadValues(t *testing.T) {
 	l, err := NewLiveFromData(LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerUnknown}})
 	require.NoError(t, err, "unknown power is a state VMM can report")
 	assert.Equal(t, matrixoe.PowerUnknown, l.Data().VMs["vm-1"])
+}
+
+// Live data's JSON is decoded strictly, with paths.
+func TestLiveDataJSONIsStrict(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"unknown field", `{"vms":{},"ips":{},"services":[],"vm":{}}`, `vm: unknown field "vm"`},
+		{"missing field", `{"vms":{},"ips":{}}`, `services: missing field "services"`},
+		{"case-folded field", `{"VMs":{},"ips":{},"services":[]}`, `did you mean "vms"`},
+		{"address key in two spellings", `{"vms":{},"ips":{"::1":"a","0:0::1":"b"},"services":[]}`, `ips["0:0::1"]: bad key: IP address "0:0::1" is not in canonical form`},
+		{"repeated key", `{"vms":{"v":"on","v":"off"},"ips":{},"services":[]}`, `vms["v"]: key "v" repeated`},
+		{"nested export", `{"vms":{},"ips":{},"services":[],"rmExport":{"format":"f","version":1}}`, `rmExport.recoveryGroups: missing field "recoveryGroups"`},
+		{"trailing data", `{"vms":{},"ips":{},"services":[]}{}`, `unexpected data after the JSON value`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var d LiveData
+			err := d.UnmarshalJSON([]byte(tc.in))
+			require.ErrorIs(t, err, matrixoe.ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, LiveData{}, d)
+		})
+	}
 }

@@ -2,6 +2,7 @@ package matrixoetest
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"sync"
 	"testing"
@@ -32,14 +33,16 @@ func TestStoreAppliesWithTheRealSemantics(t *testing.T) {
 		matrixoe.TerminateRequest{RequestID: "R1"},
 		matrixoe.MarkIPAllocated{Address: netip.AddrFrom4([4]byte{10, 0, 0, 3}), Owner: "x"},
 	}
-	require.NoError(t, st.Apply(ctx, changes...))
+	for _, c := range changes {
+		require.NoError(t, st.Apply(ctx, c))
+	}
 	got, err := st.Snapshot(ctx)
 	require.NoError(t, err)
 
 	want := s.Clone()
 	require.NoError(t, matrixoe.ApplyAll(want, changes...))
 	assert.Equal(t, want, got, "the fake and the dry run agree")
-	assert.Equal(t, changes, st.Applied())
+	assert.Equal(t, matrixoe.Changes(changes), st.Applied())
 
 	// The input and returned snapshots are copies.
 	assert.Contains(t, s.LogicalServers, "LS1")
@@ -49,19 +52,27 @@ func TestStoreAppliesWithTheRealSemantics(t *testing.T) {
 	assert.NotContains(t, again.LogicalServers, "LS9")
 }
 
-func TestStoreApplyAllOrNothing(t *testing.T) {
+// One change per call, atomic: a refused change leaves the content and
+// the journal as they were.
+func TestStoreApplyIsAtomicPerChange(t *testing.T) {
 	ctx := context.Background()
 	st, err := NewStore(restored(t))
 	require.NoError(t, err)
-	err = st.Apply(ctx, matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.DropLS{LogicalServerID: "nope"})
+	require.NoError(t, st.Apply(ctx, matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}))
+	before, err := st.Snapshot(ctx)
+	require.NoError(t, err)
+	err = st.Apply(ctx, matrixoe.DropLS{LogicalServerID: "nope"})
 	require.ErrorIs(t, err, matrixoe.ErrNotFound)
+	var ce *matrixoe.ChangeError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, matrixoe.KindDropLS, ce.Kind)
 	got, err := st.Snapshot(ctx)
 	require.NoError(t, err)
-	assert.True(t, got.LogicalServers["LS1"].Activated)
-	assert.Empty(t, st.Applied())
+	assert.True(t, got.Equal(before))
+	assert.Equal(t, matrixoe.Changes{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}}, st.Applied())
 }
 
-// Review: the fake store rejects a nil change (plain or typed nil pointer)
+// The fake store rejects a nil change (plain or typed nil pointer)
 // with an error and leaves its content and journal unchanged.
 func TestStoreApplyNilChange(t *testing.T) {
 	tests := []struct {
@@ -79,18 +90,18 @@ func TestStoreApplyNilChange(t *testing.T) {
 			require.NoError(t, err)
 			var applyErr error
 			require.NotPanics(t, func() {
-				applyErr = st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}, tc.c)
+				applyErr = st.Apply(ctx, tc.c)
 			})
 			require.ErrorIs(t, applyErr, matrixoe.ErrUnknownChange)
 			got, err := st.Snapshot(ctx)
 			require.NoError(t, err)
-			assert.Empty(t, matrixoe.Diff(s, got), "all or nothing")
+			assert.Empty(t, matrixoe.Diff(s, got), "nothing applied")
 			assert.Empty(t, st.Applied())
 		})
 	}
 }
 
-// Review: a cancelled context stops every port call of the fakes before
+// A cancelled context stops every port call of the fakes before
 // it reads or writes anything.
 func TestFakesHonourCancelledContext(t *testing.T) {
 	s := restored(t)
@@ -151,4 +162,43 @@ func TestConcurrentUse(t *testing.T) {
 	ips, err := l.IPAllocations(ctx)
 	require.NoError(t, err)
 	assert.Len(t, ips, 2+8*50)
+}
+
+// A store's state survives a JSON round trip as data and rebuilds an equal
+// store; the data's JSON is decoded strictly.
+func TestStoreDataRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	st, err := NewStore(restored(t))
+	require.NoError(t, err)
+	require.NoError(t, st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}))
+	require.NoError(t, st.Apply(ctx, matrixoe.DropLS{LogicalServerID: "LS1"}))
+	d := st.Data()
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back StoreData
+	require.NoError(t, json.Unmarshal(b, &back))
+	st2, err := NewStoreFromData(back)
+	require.NoError(t, err)
+	got, err := st2.Snapshot(ctx)
+	require.NoError(t, err)
+	assert.True(t, got.Equal(d.Snapshot))
+	assert.Equal(t, d.Applied, st2.Applied())
+
+	tests := []struct{ name, in, want string }{
+		{"unknown field", `{"snapshot":null,"applied":[],"journal":[]}`, `journal: unknown field "journal"`},
+		{"missing field", `{"applied":[]}`, `snapshot: missing field "snapshot"`},
+		{"bad change", `{"snapshot":null,"applied":[{"kind":"matrixoe.DropLS"}]}`, `applied[0].logicalServerId: matrixoe change matrixoe.DropLS: missing field`},
+		{"bad snapshot", `{"snapshot":{"logicalServers":{},"storagePoolEntries":{},"services":{},"requests":{},"ipAllocations":{},"recoveryGroups":{},"x":1},"applied":[]}`,
+			`snapshot.x: unknown field "x"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var d StoreData
+			err := json.Unmarshal([]byte(tc.in), &d)
+			require.ErrorIs(t, err, matrixoe.ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	_, err = NewStoreFromData(StoreData{})
+	assert.ErrorIs(t, err, matrixoe.ErrInvalid, "no snapshot")
 }
