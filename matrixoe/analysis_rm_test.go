@@ -1,7 +1,9 @@
 package matrixoe
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -145,4 +147,38 @@ func TestAnalyzeRMReplicationGroupMovedAcrossSets(t *testing.T) {
 	assert.Equal(t, []Code{CodeRMExportConflict}, codes(fs))
 	assert.Contains(t, fs[0].Message, `storage replication group "SRG1" of recovery group "RG-B" (set "SET-2") is held by recovery group "RG-A" of set "SET-1"`)
 	assert.ErrorIs(t, Apply(ms, ApplyRMExport{Export: *exp}), ErrConflict)
+}
+
+// A hostile export — one replication group referenced by a great many
+// groups — is judged in bounded time with a bounded list of conflicts.
+func TestAnalyzeRMHostileExportIsBounded(t *testing.T) {
+	const n = 100000
+	tests := []struct {
+		name      string
+		set       func(i int) string
+		conflicts bool
+	}{
+		{"one set: no conflict", func(int) string { return "SET-A" }, false},
+		{"two sets", func(i int) string { return []string{"SET-A", "SET-B"}[i%2] }, true},
+		{"a set each", func(i int) string { return fmt.Sprintf("SET-%d", i) }, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			groups := make([]RecoveryGroup, n)
+			for i := range groups {
+				groups[i] = RecoveryGroup{Name: fmt.Sprintf("RG%d", i), Set: tc.set(i), ReplicationGroups: []string{"SRG"}, Enabled: true}
+			}
+			start := time.Now()
+			fs, err := AnalyzeRM(NewSnapshot(), export(groups...))
+			require.NoError(t, err)
+			assert.Less(t, time.Since(start), 3*time.Second)
+			if !tc.conflicts {
+				assert.Equal(t, []Code{CodeRMExportApply}, codes(fs))
+				return
+			}
+			require.Equal(t, []Code{CodeRMExportConflict}, codes(fs))
+			assert.Less(t, len(fs[0].Message), 8192, "a bounded message")
+			assert.Contains(t, fs[0].Message, "… and")
+		})
+	}
 }

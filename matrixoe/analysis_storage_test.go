@@ -250,7 +250,7 @@ func TestDeleteVolumeFromSPMSPMChange(t *testing.T) {
 			[]spm.Change{spm.RemoveVolume{VolumeID: "V2"}}, []string{"V1"}, nil},
 		{"delete of an unknown volume", []Change{DeleteVolumeFromSPM{VolumeID: "nope"}},
 			[]spm.Change{spm.RemoveVolume{VolumeID: "nope"}}, []string{"V1", "V2"}, spm.ErrNotFound},
-		{"no SPM part at all", []Change{TerminateRequest{RequestID: "R1"}}, nil, []string{"V1", "V2"}, nil},
+		{"no SPM part at all", []Change{TerminateRequest{RequestID: "R1", From: RequestScheduled, To: RequestCancelled}}, nil, []string{"V1", "V2"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

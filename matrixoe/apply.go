@@ -235,13 +235,16 @@ func apply(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) error {
 		if !ok {
 			return notFound("request %s", q(c.RequestID))
 		}
-		if r.State == terminatedState {
+		if c.From == "" || c.To == "" || c.From == c.To {
+			return invalid("from %s to %s: want two different states", q(string(c.From)), q(string(c.To)))
+		}
+		if r.State == c.To {
 			return nil // already applied
 		}
-		if !r.State.Unfinished() {
-			return conflict("request %s is %s, neither unfinished nor %s", q(c.RequestID), q(string(r.State)), terminatedState)
+		if r.State != c.From {
+			return conflict("request %s is %s, neither %s nor %s", q(c.RequestID), q(string(r.State)), q(string(c.From)), q(string(c.To)))
 		}
-		r.State = terminatedState
+		r.State = c.To
 		put(u, s.Requests, r.ID, r)
 	case RemoveServiceDefinition:
 		if _, ok := s.Services[c.ServiceID]; !ok {
@@ -279,7 +282,7 @@ func apply(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) error {
 		ip.Owner = c.Owner
 		put(u, s.IPs, c.Address, ip)
 	case ApplyRMExport:
-		groups, err := importRM(s.RecoveryGroups, c.Export)
+		groups, err := importRM(s.RecoveryGroups, c.Export, c.Rules)
 		if err != nil {
 			return err
 		}

@@ -186,14 +186,20 @@ func SPMChangesOf(cs []Change) []spm.Change {
 	return out
 }
 
-// TerminateRequest terminates an IO request that was unfinished at backup.
-// IO phase 1.
+// TerminateRequest terminates an IO request that was unfinished at backup,
+// moving it from the state the analysis found (From) to the terminated
+// state (To), both from the [RequestStates] vocabulary the analysis used —
+// so applying it needs no vocabulary, and a plan replays the same way
+// whatever the executing process's defaults. IO phase 1.
 //
-// Re-applying: a request already in the terminated state (cancelled, see
-// requeststate.go) is a no-op; a completed or failed request is an error
-// wrapping [ErrConflict] naming the request and its state.
+// Re-applying: a request already in To is a no-op; a request in neither
+// From nor To (it moved since the analysis, or the change was written for
+// another estate) is an error wrapping [ErrConflict] naming its state;
+// From or To empty, or equal, is [ErrInvalid].
 type TerminateRequest struct {
-	RequestID string `json:"requestId"`
+	RequestID string       `json:"requestId"`
+	From      RequestState `json:"from"`
+	To        RequestState `json:"to"`
 }
 
 // RemoveServiceDefinition removes an IO service deleted after the backup,
@@ -223,13 +229,16 @@ type MarkIPAllocated struct {
 // ApplyRMExport imports an RM configuration export with RM's import rules:
 // a recovery group of the same name is replaced, a new one is added, and the
 // import fails on a name or storage replication group held in a different
-// recovery group set. RM phase 1.
+// recovery group set. Rules carries the readings of those rules that RM's
+// text leaves open ([RMImportRules]; the zero value is the default), so a
+// plan replays the same way. RM phase 1.
 //
 // Re-applying: importing the same export again yields the same groups
-// (no-op): the export's own groups never conflict with each other (see
-// [RMExport] and rmConflicts).
+// (no-op): the export's own groups never conflict with each other under
+// the default rules (see [RMImportRules.AllowSRGAcrossSetsInExport]).
 type ApplyRMExport struct {
-	Export RMExport `json:"export"`
+	Export RMExport      `json:"export"`
+	Rules  RMImportRules `json:"rules,omitzero"`
 }
 
 // UpdateRecoveryGroup removes logical servers that no longer exist from a
@@ -340,7 +349,9 @@ func (c DeleteVolumeFromSPM) String() string {
 }
 
 // String describes the change.
-func (c TerminateRequest) String() string { return fmt.Sprintf("terminate request %s", q(c.RequestID)) }
+func (c TerminateRequest) String() string {
+	return fmt.Sprintf("terminate request %s (%s -> %s)", q(c.RequestID), q(string(c.From)), q(string(c.To)))
+}
 
 // String describes the change.
 func (c RemoveServiceDefinition) String() string {

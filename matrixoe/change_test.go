@@ -60,10 +60,15 @@ func TestApply(t *testing.T) {
 		{"delete volume nobody references", DeleteVolumeFromSPM{VolumeID: "V9"}, nil, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, []string{"V1", "V2"}, s.SPEs["SPE1"].VolumeIDs)
 		}},
-		{"terminate", TerminateRequest{RequestID: "R1"}, nil, func(t *testing.T, s *Snapshot) {
+		{"terminate", TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestCancelled}, nil, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, RequestCancelled, s.Requests["R1"].State)
 		}},
-		{"terminate completed request", TerminateRequest{RequestID: "R2"}, ErrConflict, nil},
+		{"terminate completed request", TerminateRequest{RequestID: "R2", From: RequestInProgress, To: RequestCancelled}, ErrConflict, nil},
+		{"terminate without states", TerminateRequest{RequestID: "R1"}, ErrInvalid, nil},
+		{"terminate to the same state", TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestInProgress}, ErrInvalid, nil},
+		{"terminate to a state of another vocabulary", TerminateRequest{RequestID: "R1", From: RequestInProgress, To: "aborted"}, nil, func(t *testing.T, s *Snapshot) {
+			assert.Equal(t, RequestState("aborted"), s.Requests["R1"].State)
+		}},
 		{"remove service: requests gone, IPs freed", RemoveServiceDefinition{ServiceID: "S1"}, nil, func(t *testing.T, s *Snapshot) {
 			assert.Empty(t, s.Services)
 			assert.Empty(t, s.Requests)
@@ -141,7 +146,7 @@ func TestApplyAllIsAllOrNothing(t *testing.T) {
 		AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V8"},
 		RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V1"},
 		DeleteVolumeFromSPM{VolumeID: "V2"},
-		TerminateRequest{RequestID: "R1"},
+		TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestCancelled},
 		MarkIPAllocated{Address: addr(t, "10.0.0.2"), Owner: "svc"},
 		ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG2", Set: "SET-B", ProtectedLS: []string{"LS1"}})},
 		UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"VM1"}},

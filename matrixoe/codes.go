@@ -37,6 +37,7 @@ func Codes() []CodeInfo {
 		{CodeSPEVolumeNotInCatalog, storage, 3, SeverityWarning, "RemoveVolumeFromSPE (ours): the catalog lost the volume"},
 		{CodeRequestUnfinished, orchestration, 1, SeverityWarning, "TerminateRequest"},
 		{CodeServiceDeleted, orchestration, 2, SeverityWarning, "RemoveServiceDefinition (marked * in InfrastructureServices.txt)"},
+		{CodeServiceProbablyDeleted, orchestration, 2, SeverityWarning, "manual (ours): mark it with * in InfrastructureServices.txt, or acknowledge"},
 		{CodeIPAllocatedLive, orchestration, 3, SeverityWarning, "MarkIPAllocated"},
 		{CodeRMExportMissing, recovery, 1, SeverityWarning, "manual: provide the RM configuration export"},
 		{CodeRMExportConflict, recovery, 1, SeverityError, "manual: the import would fail; resolve the set conflicts in RM"},

@@ -25,7 +25,7 @@ func TestDiff(t *testing.T) {
 		{"remove both volumes", []Change{
 			RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V1"}, RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V2"}},
 			[]string{`storagePoolEntry "SPE1" changed: volumeIds ["V1" "V2"] -> []`}},
-		{"terminate", []Change{TerminateRequest{RequestID: "R1"}}, []string{`request "R1" changed: state "in-progress" -> "cancelled"`}},
+		{"terminate", []Change{TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestCancelled}}, []string{`request "R1" changed: state "in-progress" -> "cancelled"`}},
 		{"two fields", []Change{SetLSDeactivated{LogicalServerID: "VM1"}, SetPowerState{LogicalServerID: "VM1", Power: PowerOn}},
 			[]string{`logicalServer "VM1" changed: activated true -> false; power "off" -> "on"`}},
 	}

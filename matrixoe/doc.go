@@ -70,7 +70,7 @@
 //	AddVolumeToSPE           volume in that entry           volume in another entry, carved entry
 //	RemoveVolumeFromSPE      volume absent from the entry   unknown entry
 //	DeleteVolumeFromSPM      no entry references it         (its SPM part: spm's rule, an absent volume)
-//	TerminateRequest         request cancelled              request completed or failed
+//	TerminateRequest         request in the To state        request in neither the From nor the To state
 //	MarkIPAllocated          allocated to the same Owner    allocated to a service or another owner
 //	ApplyRMExport            groups equal the export        conflicts (as on the first import)
 //	UpdateRecoveryGroup      servers already unlisted       unknown group
@@ -102,6 +102,7 @@
 //	LSM-SPE-VOLUME-NOT-IN-CATALOG     storage        3      warning   RemoveVolumeFromSPE (ours): the catalog lost the volume
 //	IO-REQUEST-UNFINISHED             orchestration  1      warning   TerminateRequest
 //	IO-SERVICE-DELETED                orchestration  2      warning   RemoveServiceDefinition (marked * in InfrastructureServices.txt)
+//	IO-SERVICE-PROBABLY-DELETED       orchestration  2      warning   manual (ours): mark it with * in InfrastructureServices.txt, or acknowledge
 //	IO-IP-ALLOCATED-AFTER-BACKUP      orchestration  3      warning   MarkIPAllocated
 //	RM-EXPORT-MISSING                 recovery       1      warning   manual: provide the RM configuration export
 //	RM-EXPORT-CONFLICT                recovery       1      error     manual: the import would fail; resolve the set conflicts in RM
@@ -122,17 +123,20 @@
 // back (syntax in [ParseServicesFile]). The file name and location are
 // HP's (BR70 p42); the exact syntax rules are ours.
 //
-// # Unverified facts
+// # Assumptions
 //
-// The IO request-state spellings, "paused" as a state IO phase 1 terminates
-// and "cancelled" as the state of a terminated request are INFER and live
-// in requeststate.go. The RM export format is ours ([RMExport]); RM's
-// import rules applied by [ApplyRMExport] are FOUND (RM user guide), and
-// keeping groups absent from the export is INFER (importRM in rmexport.go),
-// and so are refusing an export whose own groups of different sets share a
-// storage replication group, and counting a group the export replaces as
-// still holding its replication groups during the check (both in
-// rmConflicts in rmexport.go).
-// Everything that decides table 15 beyond HP's four sample rows is our
-// reading, documented on [AnalyzeLSMAnalyzer].
+// Every fact HP's documents do not settle lives in assumptions.go, tagged
+// FOUND, INFER, RECALL or GAP with its source, and each can be overridden by
+// the caller: the IO request-state vocabulary ([RequestStates]: "paused" as a
+// state phase 1 terminates and "cancelled" as the state of a terminated
+// request are INFER, the spellings ours), the readings of RM's import rules
+// ([RMImportRules]: keeping groups absent from the export, refusing an export
+// whose own groups of different sets share a storage replication group,
+// counting a replaced group as a holder during the check — all INFER), our
+// readings of table 15 beyond HP's four sample rows ([LSMAnalyzerReadings]),
+// and IO-SERVICE-PROBABLY-DELETED, which goes beyond mxsync. The analyses take
+// them as [AnalysisOption] values; the changes that depend on them
+// ([TerminateRequest], [ApplyRMExport]) carry them, so Apply needs none and a
+// saved plan replays the same way. The RM export format is ours
+// ([RMExport]); HP's exportconfig format is not public.
 package matrixoe

@@ -87,8 +87,10 @@ func ExampleAnalyzeLSMAnalyzer() {
 func ExampleReadServicesFile() {
 	ctx := context.Background()
 	ms := matrixoe.NewSnapshot()
-	ms.Services["S1"] = matrixoe.Service{ID: "S1", Name: "web"}
+	ms.LogicalServers["VM1"] = matrixoe.LogicalServer{ID: "VM1", Name: "web-1", Kind: matrixoe.LSVirtual, Activated: true, VMID: "vm-1", Managed: true}
+	ms.Services["S1"] = matrixoe.Service{ID: "S1", Name: "web", LogicalServerIDs: []string{"VM1"}}
 	ms.Services["S2"] = matrixoe.Service{ID: "S2", Name: "old"}
+	vmm := map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerOn} // web's VM still runs
 
 	sim, err := os.MkdirTemp("", "sim")
 	if err != nil {
@@ -112,7 +114,7 @@ func ExampleReadServicesFile() {
 		fmt.Println(err)
 		return
 	}
-	fs, _ := matrixoe.AnalyzeIOServices(ms, f)
+	fs, _ := matrixoe.AnalyzeIOServices(ms, f, vmm)
 	printFindings(fs)
 	fmt.Println(filepath.Base(filepath.Dir(path)))
 	// Output:
@@ -219,21 +221,21 @@ func ExampleApply_reapply() {
 	s.Requests["R1"] = matrixoe.Request{ID: "R1", State: matrixoe.RequestInProgress}
 	s.Requests["R2"] = matrixoe.Request{ID: "R2", State: matrixoe.RequestCompleted}
 
-	term := matrixoe.TerminateRequest{RequestID: "R1"}
+	term := matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestInProgress, To: matrixoe.RequestCancelled}
 	fmt.Println("first:", matrixoe.Apply(s, term), s.Requests["R1"].State)
 	before, _ := s.Fingerprint()
 	fmt.Println("again:", matrixoe.Apply(s, term))
 	after, _ := s.Fingerprint()
 	fmt.Println("unchanged:", before == after)
 
-	fmt.Println(matrixoe.Apply(s, matrixoe.TerminateRequest{RequestID: "R2"}))
+	fmt.Println(matrixoe.Apply(s, matrixoe.TerminateRequest{RequestID: "R2", From: matrixoe.RequestInProgress, To: matrixoe.RequestCancelled}))
 	err := matrixoe.Apply(s, matrixoe.RemoveServiceDefinition{ServiceID: "S9"})
 	fmt.Println(errors.Is(err, matrixoe.ErrNotFound), err)
 	// Output:
 	// first: <nil> cancelled
 	// again: <nil>
 	// unchanged: true
-	// matrixoe: change 0 (matrixoe.TerminateRequest, request R2): request "R2" is "completed", neither unfinished nor cancelled: conflict
+	// matrixoe: change 0 (matrixoe.TerminateRequest, request R2): request "R2" is "completed", neither "in-progress" nor "cancelled": conflict
 	// true matrixoe: change 0 (matrixoe.RemoveServiceDefinition, service S9): service "S9": not found
 }
 
@@ -281,4 +283,29 @@ func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
 	printFindings(fs)
 	// Output:
 	// LSM-VOL-SERVICE-DELETED -> matrixoe.RemoveVolumeFromSPE storage pool entry SPE-vol7
+}
+
+// Beyond mxsync: a service the operator forgot to mark, whose logical
+// servers are all gone (its VM no longer reported by VMM), is reported as
+// probably deleted — a manual step, so the operator marks it and analyses
+// again.
+func ExampleAnalyzeIOServices_probablyDeleted() {
+	ms := matrixoe.NewSnapshot()
+	ms.LogicalServers["VM1"] = matrixoe.LogicalServer{ID: "VM1", Name: "batch-1", Kind: matrixoe.LSVirtual, Activated: true, VMID: "vm-1", Managed: true}
+	ms.Services["S1"] = matrixoe.Service{ID: "S1", Name: "batch", LogicalServerIDs: []string{"VM1"}}
+	vmm := map[string]matrixoe.PowerState{} // vm-1 was deleted after the backup
+
+	unmarked, _ := matrixoe.ParseServicesFile([]byte("batch\r\n"), ms)
+	fs, _ := matrixoe.AnalyzeIOServices(ms, unmarked, vmm)
+	for _, f := range fs {
+		fmt.Println(f.Code, f.Severity, f.Blocking())
+		fmt.Println(f.Manual)
+	}
+	marked, _ := matrixoe.ParseServicesFile([]byte("*batch\r\n"), ms)
+	fs, _ = matrixoe.AnalyzeIOServices(ms, marked, vmm)
+	printFindings(fs)
+	// Output:
+	// IO-SERVICE-PROBABLY-DELETED warning true
+	// if service "batch" was deleted after the backup, mark it with '*' in InfrastructureServices.txt and analyse IO phase 2 again; otherwise acknowledge this finding
+	// IO-SERVICE-DELETED -> matrixoe.RemoveServiceDefinition service S1
 }

@@ -35,9 +35,11 @@ const (
 
 // Infrastructure Orchestration phases 1–3 (BR70 p38, p42).
 const (
-	CodeRequestUnfinished Code = "IO-REQUEST-UNFINISHED"        // scheduled / pending approval / in progress / paused → TerminateRequest
-	CodeServiceDeleted    Code = "IO-SERVICE-DELETED"           // marked * in InfrastructureServices.txt → RemoveServiceDefinition
-	CodeIPAllocatedLive   Code = "IO-IP-ALLOCATED-AFTER-BACKUP" // in use live, free in DB → MarkIPAllocated
+	CodeRequestUnfinished Code = "IO-REQUEST-UNFINISHED" // scheduled / pending approval / in progress / paused → TerminateRequest
+	CodeServiceDeleted    Code = "IO-SERVICE-DELETED"    // marked * in InfrastructureServices.txt → RemoveServiceDefinition
+	// ours, beyond mxsync: unmarked, yet none of its logical servers exists any more (manual: mark it)
+	CodeServiceProbablyDeleted Code = "IO-SERVICE-PROBABLY-DELETED"
+	CodeIPAllocatedLive        Code = "IO-IP-ALLOCATED-AFTER-BACKUP" // in use live, free in DB → MarkIPAllocated
 )
 
 // Recovery management phase 1 (BR70 p38; import rules from the RM guide).

@@ -171,7 +171,7 @@ func allChanges(t testing.TB) []Change {
 		AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V8"},
 		RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V1"},
 		DeleteVolumeFromSPM{VolumeID: "V2"},
-		TerminateRequest{RequestID: "R1"},
+		TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestCancelled},
 		RemoveServiceDefinition{ServiceID: "S1", Name: "web"},
 		MarkIPAllocated{Address: addr(t, "10.0.0.2"), Owner: "svc"},
 		ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG1", Set: "SET-A", ProtectedLS: []string{"LS1"}, ReplicationGroups: []string{"SRG"}, Enabled: true})},
@@ -263,7 +263,7 @@ func phases() []phase {
 		{"IO 2", func(t *testing.T, ms *Snapshot, e estate) []Finding {
 			f, err := ParseServicesFile([]byte(e.servicesFile), e.ms)
 			require.NoError(t, err)
-			fs, err := AnalyzeIOServices(ms, f)
+			fs, err := AnalyzeIOServices(ms, f, e.vm)
 			require.NoError(t, err)
 			checkFindings(t, fs)
 			return fs

@@ -56,7 +56,7 @@ func TestReapplyEveryKind(t *testing.T) {
 		{DeleteVolumeFromSPM{VolumeID: "V2"}, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, []string{"V1"}, s.SPEs["SPE1"].VolumeIDs)
 		}},
-		{TerminateRequest{RequestID: "R1"}, func(t *testing.T, s *Snapshot) {
+		{TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestCancelled}, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, RequestCancelled, s.Requests["R1"].State)
 		}},
 		{RemoveServiceDefinition{ServiceID: "S1", Name: "web"}, func(t *testing.T, s *Snapshot) {
@@ -144,8 +144,8 @@ func TestReapplyConflicts(t *testing.T) {
 	}{
 		{"add a volume held by another entry", AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V2"}, ErrConflict, []string{`"V2"`, `"SPE2"`, `"SPE1"`}},
 		{"add a volume to a carved entry that lists it", AddVolumeToSPE{SPEID: "SPEc", VolumeID: "V3"}, ErrConflict, []string{`"SPEc"`, "carved"}},
-		{"terminate a completed request", TerminateRequest{RequestID: "Rdone"}, ErrConflict, []string{`"Rdone"`, "completed"}},
-		{"terminate a failed request", TerminateRequest{RequestID: "Rfail"}, ErrConflict, []string{`"Rfail"`, "failed"}},
+		{"terminate a completed request", TerminateRequest{RequestID: "Rdone", From: RequestScheduled, To: RequestCancelled}, ErrConflict, []string{`"Rdone"`, `"completed"`, `"scheduled"`}},
+		{"terminate a failed request", TerminateRequest{RequestID: "Rfail", From: RequestScheduled, To: RequestCancelled}, ErrConflict, []string{`"Rfail"`, `"failed"`}},
 		{"mark an address held by a restored service", MarkIPAllocated{Address: a1}, ErrConflict, []string{"10.0.0.1", `service "S1"`}},
 		{"mark an address held by another owner", MarkIPAllocated{Address: a2, Owner: "svc-other"}, ErrConflict, []string{"10.0.0.2", `owner "svc-new"`}},
 		{"export references a replication group in two sets", ApplyRMExport{Export: *export(
@@ -182,7 +182,7 @@ func TestReapplyEdgeCases(t *testing.T) {
 		change Change
 		check  func(t *testing.T, s *Snapshot)
 	}{
-		{"a request cancelled before the backup counts as terminated", nil, TerminateRequest{RequestID: "Rc"}, func(t *testing.T, s *Snapshot) {
+		{"a request cancelled before the backup counts as terminated", nil, TerminateRequest{RequestID: "Rc", From: RequestScheduled, To: RequestCancelled}, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, RequestCancelled, s.Requests["Rc"].State)
 		}},
 		{"update a group where only some servers are still listed", []Change{UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"VM1"}}},

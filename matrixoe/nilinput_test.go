@@ -23,7 +23,7 @@ func TestNilInputsAreErrorsNotPanics(t *testing.T) {
 		{"marshal a typed nil change in a list", func() error { _, err := json.Marshal(Changes{(*ApplyRMExport)(nil)}); return err }},
 		{"AnalyzeIORequests of a nil snapshot", func() error { _, err := AnalyzeIORequests(nil); return err }},
 		{"AnalyzeIOIPs of a nil snapshot", func() error { _, err := AnalyzeIOIPs(nil, nil); return err }},
-		{"AnalyzeIOServices without a file", func() error { _, err := AnalyzeIOServices(NewSnapshot(), nil); return err }},
+		{"AnalyzeIOServices without a file", func() error { _, err := AnalyzeIOServices(NewSnapshot(), nil, nil); return err }},
 		{"FormatServicesFile of a nil snapshot", func() error { _, err := FormatServicesFile(nil); return err }},
 		{"ParseServicesFile against a nil snapshot", func() error { _, err := ParseServicesFile([]byte("web\r\n"), nil); return err }},
 		{"WriteServicesFile of a nil snapshot", func() error {

@@ -193,73 +193,126 @@ func (e *ExportConflictError) Error() string {
 // Unwrap lets errors.Is match ErrConflict.
 func (e *ExportConflictError) Unwrap() error { return ErrConflict }
 
+// maxConflicts bounds the clashes rmConflicts lists: enough for a human to
+// act on, and a bound on its work for a hostile export (one replication
+// group referenced by a million groups of different sets).
+const maxConflicts = 100
+
 // rmConflicts lists the clashes RM's import rules (FOUND, RM user guide,
 // mxsync-domain-more.md §3) make fatal: a group of the same name in another
-// set, and a storage replication group held by a group of another set.
+// set, and a storage replication group held by a group of another set —
+// and, with the readings of rules (assumptions.go), a replication group two
+// groups of different sets in the export itself reference, counting or not
+// the groups the export replaces as holders. Each clash is listed once, in
+// export order, at most maxConflicts of them (then a line saying more were
+// not listed).
 //
-// It also counts a replication group that two groups of different sets in
-// the export itself reference (ours, INFER: after such an import the site
-// would hold it in two sets, which RM's rule forbids). Without that check a
-// second import of the same export could fail where the first succeeded,
-// and ApplyRMExport would not be idempotent. Each clash is listed once.
-//
-// A database group that the export replaces under its own name does not
-// count as a holder; one the export replaces while another export group of
-// a different set takes its replication group does (INFER: RM's text does
-// not say whether the replaced groups are deleted before the check, so the
-// stricter reading is kept — moving a replication group between sets in
-// one export is reported as RM-EXPORT-CONFLICT for a human to resolve).
-func rmConflicts(current map[string]RecoveryGroup, exp RMExport) []string {
-	var out []string
-	seen := map[[4]string]bool{}
-	clash := func(srg string, rg RecoveryGroup, holder, holderSet, where string) {
-		k := [4]string{srg, rg.Name, holder, holderSet}
-		if seen[k] {
-			return
+// Holders are indexed by replication group and set, so the work is linear
+// in the export and the database, plus the clashes listed.
+func rmConflicts(current map[string]RecoveryGroup, exp RMExport, rules RMImportRules) []string {
+	inExport := make(map[string]bool, len(exp.RecoveryGroups))
+	for _, rg := range exp.RecoveryGroups {
+		inExport[rg.Name] = true
+	}
+	held := srgIndex{}
+	for _, name := range sortedKeys(current) {
+		if rules.ReplacedGroupsReleaseSRGs && inExport[name] {
+			continue
 		}
-		seen[k] = true
-		out = append(out, fmt.Sprintf("storage replication group %s of recovery group %s (set %s) is %s recovery group %s of set %s",
-			q(srg), q(rg.Name), q(rg.Set), where, q(holder), q(holderSet)))
+		held.add(current[name])
+	}
+	referenced := srgIndex{}
+	if !rules.AllowSRGAcrossSetsInExport {
+		for _, rg := range exp.RecoveryGroups {
+			referenced.add(rg)
+		}
+	}
+	var out []string
+	full := func() bool {
+		if len(out) < maxConflicts {
+			return false
+		}
+		out = append(out, "… and more conflicts, not listed")
+		return true
+	}
+	clashes := func(ix srgIndex, srg string, rg RecoveryGroup, where string) bool {
+		sets := ix[srg]
+		for _, set := range sets.order() {
+			if set == rg.Set {
+				continue
+			}
+			for _, holder := range sets[set] {
+				if holder == rg.Name {
+					continue
+				}
+				if full() {
+					return true
+				}
+				out = append(out, fmt.Sprintf("storage replication group %s of recovery group %s (set %s) is %s recovery group %s of set %s",
+					q(srg), q(rg.Name), q(rg.Set), where, q(holder), q(set)))
+			}
+		}
+		return false
 	}
 	for _, rg := range exp.RecoveryGroups {
 		if cur, ok := current[rg.Name]; ok && cur.Set != rg.Set {
+			if full() {
+				return out
+			}
 			out = append(out, fmt.Sprintf("recovery group %s is in set %s here but %s in the export", q(rg.Name), q(cur.Set), q(rg.Set)))
 		}
-		for _, srg := range rg.ReplicationGroups {
-			for _, name := range sortedKeys(current) {
-				cur := current[name]
-				if name == rg.Name || cur.Set == rg.Set {
-					continue
-				}
-				if slices.Contains(cur.ReplicationGroups, srg) {
-					clash(srg, rg, name, cur.Set, "held by")
-				}
+		for i, srg := range rg.ReplicationGroups {
+			if slices.Contains(rg.ReplicationGroups[:i], srg) {
+				continue // listed twice: one clash each
 			}
-			for _, o := range exp.RecoveryGroups {
-				if o.Name == rg.Name || o.Set == rg.Set || !slices.Contains(o.ReplicationGroups, srg) {
-					continue
-				}
-				clash(srg, rg, o.Name, o.Set, "also referenced in the export by")
+			if clashes(held, srg, rg, "held by") || clashes(referenced, srg, rg, "also referenced in the export by") {
+				return out
 			}
 		}
 	}
 	return out
 }
 
-// importRM returns the recovery groups after importing exp over current:
-// same name → replaced (with the storage replication groups it referenced),
-// new name → added, groups absent from the export → kept (INFER: HP's text
-// does not say the import deletes them; AnalyzeRM reports them instead).
-func importRM(current map[string]RecoveryGroup, exp RMExport) (map[string]RecoveryGroup, error) {
+// srgIndex lists, per storage replication group, the groups referencing it
+// by set, in the order added.
+type srgIndex map[string]setGroups
+
+type setGroups map[string][]string
+
+func (ix srgIndex) add(rg RecoveryGroup) {
+	for i, srg := range rg.ReplicationGroups {
+		if slices.Contains(rg.ReplicationGroups[:i], srg) {
+			continue
+		}
+		sets := ix[srg]
+		if sets == nil {
+			sets = setGroups{}
+			ix[srg] = sets
+		}
+		sets[rg.Set] = append(sets[rg.Set], rg.Name)
+	}
+}
+
+// order returns the sets in sorted order, so messages are deterministic.
+func (sg setGroups) order() []string { return sortedKeys(sg) }
+
+// importRM returns the recovery groups after importing exp over current
+// with rules: same name → replaced (with the storage replication groups it
+// referenced), new name → added, groups absent from the export → kept
+// (INFER, see RMImportRules.DeleteGroupsNotInExport; AnalyzeRM reports them)
+// or deleted.
+func importRM(current map[string]RecoveryGroup, exp RMExport, rules RMImportRules) (map[string]RecoveryGroup, error) {
 	if err := exp.Validate(); err != nil {
 		return nil, err
 	}
-	if c := rmConflicts(current, exp); len(c) > 0 {
+	if c := rmConflicts(current, exp, rules); len(c) > 0 {
 		return nil, &ExportConflictError{Conflicts: c}
 	}
 	out := make(map[string]RecoveryGroup, len(current)+len(exp.RecoveryGroups))
-	for k, v := range current {
-		out[k] = v
+	if !rules.DeleteGroupsNotInExport {
+		for k, v := range current {
+			out[k] = v
+		}
 	}
 	for _, rg := range exp.RecoveryGroups {
 		rg.ProtectedLS = slices.Clone(rg.ProtectedLS)

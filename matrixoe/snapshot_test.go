@@ -106,8 +106,11 @@ func TestValidate(t *testing.T) {
 			s.Services["S2"] = Service{ID: "S2", Name: "web", LogicalServerIDs: []string{"LS9", "LS9"}}
 		}, []string{`service "S2": name "web" also used by service "S1"`, `logical server "LS9" listed twice`, `service "S2": logical server "LS9" does not exist`}},
 		{"request with bad state and unknown service", func(s *Snapshot) {
-			s.Requests["R9"] = Request{ID: "R9", State: "running", ServiceID: "S9"}
-		}, []string{`request "R9": unknown state "running"`, `request "R9": service "S9" does not exist`}},
+			s.Requests["R9"] = Request{ID: "R9", ServiceID: "S9"}
+		}, []string{`request "R9": empty state`, `request "R9": service "S9" does not exist`}},
+		{"a request state of another vocabulary is valid", func(s *Snapshot) {
+			s.Requests["R9"] = Request{ID: "R9", State: "running", ServiceID: "S1"}
+		}, nil},
 		{"IP free but owned, key mismatch", func(s *Snapshot) {
 			a := addr(t, "10.0.0.2")
 			s.IPs[a] = IPAllocation{Address: addr(t, "10.0.0.3"), ServiceID: "S1"}

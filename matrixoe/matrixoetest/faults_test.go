@@ -24,9 +24,9 @@ func TestFaultRules(t *testing.T) {
 		fails []bool
 	}{
 		{"by op, forever", Fault{Op: OpApply, Err: boom},
-			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.TerminateRequest{RequestID: "R1"}}, []bool{true, true}},
+			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestScheduled, To: matrixoe.RequestCancelled}}, []bool{true, true}},
 		{"by kind", Fault{Op: OpApply, Target: matrixoe.KindTerminateRequest, Err: boom},
-			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.TerminateRequest{RequestID: "R1"}}, []bool{false, true}},
+			[]matrixoe.Change{matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}, matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestScheduled, To: matrixoe.RequestCancelled}}, []bool{false, true}},
 		{"by target", Fault{Op: OpApply, Target: "logical server VM1", Err: boom},
 			[]matrixoe.Change{matrixoe.SetPowerState{LogicalServerID: "VM1", Power: matrixoe.PowerOff}, matrixoe.SetLSDeactivated{LogicalServerID: "LS1"}}, []bool{true, false}},
 		{"count 1", Fault{Op: OpApply, Err: boom, Count: 1},
@@ -123,9 +123,13 @@ func TestOneFaultSetSharedAcrossPackages(t *testing.T) {
 		{"vcem manager, faulty domain", func() error { return mgr.StartMaintenance(ctx, "d2") }, errVCEM},
 		{"vcem store snapshot is not matrixoe's", func() error { _, err := vstore.Snapshot(ctx); return err }, nil},
 		{"matrixoe store snapshot", func() error { _, err := st.Snapshot(ctx); return err }, errDB},
-		{"matrixoe apply by kind", func() error { return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}) }, errDB},
+		{"matrixoe apply by kind", func() error {
+			return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestScheduled, To: matrixoe.RequestCancelled})
+		}, errDB},
 		{"spm apply by kind", func() error { return cat.Apply(ctx, spm.RemoveVolume{VolumeID: "vol3"}) }, spmtest.ErrInjected},
-		{"counted rules are spent", func() error { return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}) }, nil},
+		{"counted rules are spent", func() error {
+			return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestScheduled, To: matrixoe.RequestCancelled})
+		}, nil},
 		{"spm rule spent", func() error { return cat.Apply(ctx, spm.RemoveVolume{VolumeID: "vol3"}) }, nil},
 	}
 	for _, tt := range tests { // in order: the rule set is shared state

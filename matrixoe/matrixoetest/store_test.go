@@ -16,7 +16,7 @@ func TestNewStoreRejectsInvalid(t *testing.T) {
 	_, err := NewStore(nil)
 	require.Error(t, err)
 	bad := matrixoe.NewSnapshot()
-	bad.Requests["R1"] = matrixoe.Request{ID: "R1", State: "weird"}
+	bad.Requests["R1"] = matrixoe.Request{ID: "R1"} // no state
 	_, err = NewStore(bad)
 	var ve *matrixoe.ValidationIssue
 	require.ErrorAs(t, err, &ve)
@@ -30,7 +30,7 @@ func TestStoreAppliesWithTheRealSemantics(t *testing.T) {
 
 	changes := []matrixoe.Change{
 		matrixoe.DropLS{LogicalServerID: "LS1"},
-		matrixoe.TerminateRequest{RequestID: "R1"},
+		matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestScheduled, To: matrixoe.RequestCancelled},
 		matrixoe.MarkIPAllocated{Address: netip.AddrFrom4([4]byte{10, 0, 0, 3}), Owner: "x"},
 	}
 	for _, c := range changes {
@@ -116,7 +116,9 @@ func TestFakesHonourCancelledContext(t *testing.T) {
 		call func() error
 	}{
 		{"Store.Snapshot", func() error { _, err := st.Snapshot(ctx); return err }},
-		{"Store.Apply", func() error { return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}) }},
+		{"Store.Apply", func() error {
+			return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestScheduled, To: matrixoe.RequestCancelled})
+		}},
 		{"ReadLive", func() error { _, err := matrixoe.ReadLive(ctx, l, l); return err }},
 		{"Live.RMExport", func() error { _, err := l.RMExport(ctx); return err }},
 	}
@@ -170,7 +172,7 @@ func TestStoreDataRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	st, err := NewStore(restored(t))
 	require.NoError(t, err)
-	require.NoError(t, st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}))
+	require.NoError(t, st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestScheduled, To: matrixoe.RequestCancelled}))
 	require.NoError(t, st.Apply(ctx, matrixoe.DropLS{LogicalServerID: "LS1"}))
 	d := st.Data()
 	b, err := json.Marshal(d)
