@@ -3,6 +3,12 @@ package matrixoetest
 import (
 	"context"
 	"errors"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,4 +173,49 @@ func TestFakesOwnOrNoFaults(t *testing.T) {
 	assert.ErrorContains(t, none.AddFault(Fault{Op: OpRMExport}), "nil Set")
 	_, err = none.IPAllocations(context.Background())
 	assert.NoError(t, err)
+}
+
+// go doc of Fault shows every field of the shared rule, one line each: the
+// test reads faultrule.Rule's fields from its source and this package's doc
+// of Fault, so the two cannot drift apart.
+func TestFaultDocListsEveryRuleField(t *testing.T) {
+	fset := token.NewFileSet()
+	rule, err := parser.ParseFile(fset, filepath.Join("..", "..", "internal", "faultrule", "rule.go"), nil, 0)
+	require.NoError(t, err)
+	var fields []string
+	ast.Inspect(rule, func(n ast.Node) bool {
+		ts, ok := n.(*ast.TypeSpec)
+		if !ok || ts.Name.Name != "Rule" {
+			return true
+		}
+		for _, f := range ts.Type.(*ast.StructType).Fields.List {
+			for _, name := range f.Names {
+				fields = append(fields, name.Name)
+			}
+		}
+		return false
+	})
+	require.NotEmpty(t, fields, "faultrule.Rule has fields")
+
+	faults, err := parser.ParseFile(fset, "faults.go", nil, parser.ParseComments)
+	require.NoError(t, err)
+	pkg, err := doc.NewFromFiles(fset, []*ast.File{faults}, "github.com/mxsync-go/mxsync/matrixoe/matrixoetest")
+	require.NoError(t, err)
+	var faultDoc string
+	for _, typ := range pkg.Types {
+		if typ.Name == "Fault" {
+			faultDoc = typ.Doc
+		}
+	}
+	require.NotEmpty(t, faultDoc)
+	lines := strings.Split(faultDoc, "\n")
+	for _, want := range append(fields, "Skip") { // Skip: the fire-on-the-N-th-call count vcemtest's rework adds
+		n := 0
+		for _, l := range lines {
+			if f := strings.Fields(l); len(f) > 1 && f[0] == want {
+				n++
+			}
+		}
+		assert.Equal(t, 1, n, "field %s has one line in the doc of Fault", want)
+	}
 }

@@ -100,6 +100,13 @@ func TestLiveFromSnapshotUntouchedEstateIsClean(t *testing.T) {
 			rm, err := matrixoe.AnalyzeRM(s, st.Export)
 			require.NoError(t, err)
 			assert.Empty(t, rm, "RM phase 1 on an untouched estate")
+			data, err := matrixoe.FormatServicesFile(s)
+			require.NoError(t, err)
+			marks, err := matrixoe.ParseServicesFile(data, s)
+			require.NoError(t, err)
+			io2, err := matrixoe.AnalyzeIOServices(s, marks, st.VMPower)
+			require.NoError(t, err)
+			assert.Empty(t, io2, "IO phase 2 on an untouched estate")
 		})
 	}
 }
@@ -197,4 +204,48 @@ func TestLiveFromSnapshotRejectsBadInput(t *testing.T) {
 			assert.Nil(t, l)
 		})
 	}
+}
+
+// Deleting a service live deletes its VMs, as IO does; IO phase 2 then
+// reports the service as probably deleted until the operator marks it.
+func TestDeletedServiceIsProbablyDeletedUntilMarked(t *testing.T) {
+	ctx := context.Background()
+	s := restored(t)
+	l, err := LiveFromSnapshot(s)
+	require.NoError(t, err)
+	require.NoError(t, l.DeleteService("web"))
+	st, err := matrixoe.ReadLive(ctx, l, l)
+	require.NoError(t, err)
+	assert.NotContains(t, st.VMPower, "vm-1", "the service's VM went with it")
+
+	file := NewServicesFile()
+	require.NoError(t, file.WriteServicesFile(ctx, s))
+	forgot, err := file.ReadServicesFile(ctx, s)
+	require.NoError(t, err)
+	fs, err := matrixoe.AnalyzeIOServices(s, forgot, st.VMPower)
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, matrixoe.CodeServiceProbablyDeleted, fs[0].Code)
+	assert.Equal(t, "S1", fs[0].Subject.ServiceID)
+	assert.True(t, fs[0].Blocking())
+
+	require.NoError(t, file.Mark(l.DeletedServices()...))
+	marks, err := file.ReadServicesFile(ctx, s)
+	require.NoError(t, err)
+	fs, err = matrixoe.AnalyzeIOServices(s, marks, st.VMPower)
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, matrixoe.CodeServiceDeleted, fs[0].Code)
+
+	// A service created after the backup on its own VM, then deleted:
+	// its VM goes too, and it never was in the file.
+	l.CreateService("tmp", "vm-tmp")
+	vms, err := l.VMPowerStates(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, matrixoe.PowerOn, vms["vm-tmp"])
+	require.NoError(t, l.DeleteService("tmp"))
+	vms, err = l.VMPowerStates(ctx)
+	require.NoError(t, err)
+	assert.NotContains(t, vms, "vm-tmp")
+	assert.Equal(t, []string{"web"}, l.DeletedServices())
 }

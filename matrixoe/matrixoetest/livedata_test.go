@@ -15,7 +15,9 @@ func TestLiveDataRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, l.DeleteService("db"))
 	require.NoError(t, l.AllocateIP(netip.MustParseAddr("10.0.0.9"), "new"))
+	l.CreateService("new", "vm-new")
 	d := l.Data()
+	require.Equal(t, map[string][]string{"web": {"vm-1"}, "new": {"vm-new"}}, d.ServiceVMs)
 
 	b, err := json.Marshal(d)
 	require.NoError(t, err)
@@ -28,8 +30,13 @@ func TestLiveDataRoundTrip(t *testing.T) {
 	assert.Equal(t, d, l2.Data())
 	assert.Equal(t, []string{"db"}, l2.DeletedServices())
 
+	require.NoError(t, l2.DeleteService("new"))
+	assert.NotContains(t, l2.Data().VMs, "vm-new", "a reloaded live side knows which VMs a service runs on")
+
 	back.Export = &matrixoe.RMExport{Format: "other"}
 	_, err = NewLiveFromData(back)
+	require.ErrorIs(t, err, matrixoe.ErrInvalid)
+	_, err = NewLiveFromData(LiveData{ServiceVMs: map[string][]string{"ghost": {"vm"}}})
 	require.ErrorIs(t, err, matrixoe.ErrInvalid)
 }
 
