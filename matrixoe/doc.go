@@ -121,7 +121,25 @@
 // name per line, sorted, CRLF line ends. The operator marks each service
 // deleted after the backup with a leading '*'; [ReadServicesFile] reads it
 // back (syntax in [ParseServicesFile]). The file name and location are
-// HP's (BR70 p42); the exact syntax rules are ours.
+// HP's (BR70 p42); the exact syntax rules are ours. The engine reaches the
+// file through the [ServicesFileStore] port ([ServicesFileAt] on disk),
+// beside the [RestoredStore] of the databases. Not every deleted service has
+// to be marked (BR70 p42); beyond mxsync, IO phase 2 reports an unmarked
+// service whose logical servers are all gone as probably deleted
+// (IO-SERVICE-PROBABLY-DELETED, a manual step: mark it, or acknowledge).
+//
+// # Hostile and careless input
+//
+// Every JSON form of the package — snapshots, RM exports, live readings,
+// changes, findings — is decoded strictly at every level through
+// internal/strictjson: unknown, repeated and case-folded keys, missing
+// required fields, null where a value is required, an address key not in
+// canonical form, nesting deeper than strictjson.MaxDepth and trailing data
+// are errors naming the JSON path, every problem at once. No error or
+// message quotes more than a short prefix of a value, lists are cut after
+// [MaxListedProblems], and work stays linear in the input (an RM export is
+// read up to [MaxRMExportSize]; a hostile one cannot make the conflict check
+// quadratic). Nothing in this package is secret.
 //
 // # Assumptions
 //

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
@@ -298,4 +299,34 @@ func BenchmarkParseServicesFileManyProblems(b *testing.B) {
 			b.Fatal("want an error")
 		}
 	}
+}
+
+// A huge line — one 8 MiB name, or a '*' and megabytes of blanks — makes a
+// small error, quickly; invalid UTF-8 is quoted by a prefix too.
+func TestParseServicesFileHugeLines(t *testing.T) {
+	s := ioWorld(t)
+	huge := strings.Repeat("n", 8<<20)
+	tests := []struct {
+		name string
+		data string
+		want string
+	}{
+		{"huge unknown name", "batch job\r\ndb\r\nweb\r\n" + huge + "\r\n", `InfrastructureServices.txt:4: "nnnn`},
+		{"huge marked name", "batch job\r\ndb\r\nweb\r\n*" + huge, "no service of that name"},
+		{"a star and megabytes of blanks", "batch job\r\ndb\r\nweb\r\n*" + strings.Repeat(" ", 8<<20), "'*' with no service name"},
+		{"huge invalid UTF-8 line", "batch job\r\ndb\r\nweb\r\n" + strings.Repeat("\xff", 1<<20), "not valid UTF-8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := ParseServicesFile([]byte(tc.data), s)
+			require.ErrorIs(t, err, ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Less(t, len(err.Error()), 1024, "a bounded error")
+			assert.Less(t, time.Since(start), 2*time.Second)
+		})
+	}
+	_, err := FormatServicesFile(&Snapshot{Services: map[string]Service{"S1": {ID: "S1", Name: "*" + huge}}})
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Less(t, len(err.Error()), 1024)
 }
