@@ -152,7 +152,7 @@ func TestAnalyzeRMReplicationGroupMovedAcrossSets(t *testing.T) {
 // A hostile export — one replication group referenced by a great many
 // groups — is judged in bounded time with a bounded list of conflicts.
 func TestAnalyzeRMHostileExportIsBounded(t *testing.T) {
-	const n = 100000
+	const n = 20000 // a quadratic check would take minutes
 	tests := []struct {
 		name      string
 		set       func(i int) string
@@ -171,7 +171,7 @@ func TestAnalyzeRMHostileExportIsBounded(t *testing.T) {
 			start := time.Now()
 			fs, err := AnalyzeRM(NewSnapshot(), export(groups...))
 			require.NoError(t, err)
-			assert.Less(t, time.Since(start), 3*time.Second)
+			assert.Less(t, time.Since(start), 2*time.Second)
 			if !tc.conflicts {
 				assert.Equal(t, []Code{CodeRMExportApply}, codes(fs))
 				return

@@ -1,6 +1,7 @@
 package matrixoe
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -202,11 +203,14 @@ func TestDecodeRMExportErrors(t *testing.T) {
 // zeros reads as an endless run of 'a'.
 type zeros struct{}
 
+var aaaa = bytes.Repeat([]byte("a"), 1<<16)
+
 func (zeros) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = 'a'
+	n := 0
+	for n < len(p) {
+		n += copy(p[n:], aaaa)
 	}
-	return len(p), nil
+	return n, nil
 }
 
 func TestLiveStateJSON(t *testing.T) {
