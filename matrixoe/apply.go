@@ -186,12 +186,9 @@ func apply(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) error {
 		ls.Power = c.Power
 		put(u, s.LogicalServers, ls.ID, ls)
 	case AddVolumeToSPE:
-		spe, ok := s.SPEs[c.SPEID]
-		if !ok {
-			return notFound("storage pool entry %s", q(c.SPEID))
-		}
-		if c.VolumeID == "" {
-			return invalid("empty volume id")
+		spe, err := entryFor(s, c.SPEID, c.VolumeID)
+		if err != nil {
+			return err
 		}
 		if spe.Kind != SPECatalog {
 			return conflict("storage pool entry %s is %s, not catalog-based", q(c.SPEID), q(string(spe.Kind)))
@@ -206,12 +203,9 @@ func apply(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) error {
 		put(u, s.SPEs, c.SPEID, spe)
 		ix.add(c.VolumeID, c.SPEID)
 	case RemoveVolumeFromSPE:
-		spe, ok := s.SPEs[c.SPEID]
-		if !ok {
-			return notFound("storage pool entry %s", q(c.SPEID))
-		}
-		if c.VolumeID == "" {
-			return invalid("empty volume id")
+		spe, err := entryFor(s, c.SPEID, c.VolumeID)
+		if err != nil {
+			return err
 		}
 		if !slices.Contains(spe.VolumeIDs, c.VolumeID) {
 			return nil // already applied
@@ -309,6 +303,19 @@ func apply(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) error {
 		return fmt.Errorf("change type %T: %w", c, ErrUnknownChange)
 	}
 	return nil
+}
+
+// entryFor is the storage pool entry a volume change names, after checking
+// the change names a volume.
+func entryFor(s *Snapshot, speID, volumeID string) (StoragePoolEntry, error) {
+	spe, ok := s.SPEs[speID]
+	if !ok {
+		return spe, notFound("storage pool entry %s", q(speID))
+	}
+	if volumeID == "" {
+		return spe, invalid("empty volume id")
+	}
+	return spe, nil
 }
 
 // ipHolder names who holds an allocated address, for conflict messages.

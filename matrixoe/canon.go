@@ -258,17 +258,25 @@ func orEmpty(s *Snapshot) *Snapshot {
 // share.
 func (s *Snapshot) Fingerprint() (string, error) {
 	s = orEmpty(s)
+	return digest(canonSnapshotTag, func(h hash.Hash, e *enc) {
+		secLogicalServers.hash(h, e, s.LogicalServers)
+		secSPEs.hash(h, e, s.SPEs)
+		secServices.hash(h, e, s.Services)
+		secRequests.hash(h, e, s.Requests)
+		secIPs.hash(h, e, s.IPs)
+		secGroups.hash(h, e, s.RecoveryGroups)
+	}), nil
+}
+
+// digest is "sha256:" and the hex SHA-256 of the tag and what sections
+// write.
+func digest(tag string, sections func(h hash.Hash, e *enc)) string {
 	h := sha256.New()
 	e := &enc{}
-	e.str(canonSnapshotTag)
+	e.str(tag)
 	h.Write(e.b)
-	secLogicalServers.hash(h, e, s.LogicalServers)
-	secSPEs.hash(h, e, s.SPEs)
-	secServices.hash(h, e, s.Services)
-	secRequests.hash(h, e, s.Requests)
-	secIPs.hash(h, e, s.IPs)
-	secGroups.hash(h, e, s.RecoveryGroups)
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+	sections(h, e)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // Equal reports whether s and o hold the same records, field for field (a

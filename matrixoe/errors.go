@@ -3,6 +3,8 @@ package matrixoe
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // Sentinel errors, matched with errors.Is. Every error of [Apply] and
@@ -68,3 +70,14 @@ type decodeError struct {
 
 func (e *decodeError) Error() string   { return "matrixoe: decode " + e.what + ": " + e.err.Error() }
 func (e *decodeError) Unwrap() []error { return []error{ErrInvalid, e.err} }
+
+// decodeStrict decodes b strictly (internal/strictjson) into a value of the
+// shape S, the methodless twin of the type being decoded; an error is a
+// decodeError naming what.
+func decodeStrict[S any](b []byte, what string) (S, error) {
+	var shape S
+	if err := strictjson.Unmarshal(b, &shape); err != nil {
+		return shape, &decodeError{what: what, err: err}
+	}
+	return shape, nil
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // Code is a stable finding code. Codes never change meaning; the table in
@@ -147,14 +146,9 @@ func ChangesOf(fs []Finding) Changes {
 	return out
 }
 
-type findingJSON struct {
-	Code     Code     `json:"code"`
-	Severity Severity `json:"severity"`
-	Subject  Subject  `json:"subject"`
-	Message  string   `json:"message"`
-	Changes  Changes  `json:"changes,omitempty"`
-	Manual   string   `json:"manual,omitempty"`
-}
+// findingJSON is Finding without its methods: the shape a strict decoder
+// walks.
+type findingJSON Finding
 
 // JSONShape lets a strict decoder of an enclosing type (a plan) check a
 // Finding in place, without decoding it twice.
@@ -164,9 +158,9 @@ func (*Finding) JSONShape() any { return (*findingJSON)(nil) }
 // keys, a change of unknown kind, trailing data: errors naming the path,
 // e.g. changes[0].volumeId). On error f is unchanged.
 func (f *Finding) UnmarshalJSON(b []byte) error {
-	var raw findingJSON
-	if err := strictjson.Unmarshal(b, &raw); err != nil {
-		return &decodeError{what: "finding", err: err}
+	raw, err := decodeStrict[findingJSON](b, "finding")
+	if err != nil {
+		return err
 	}
 	*f = Finding(raw)
 	return nil

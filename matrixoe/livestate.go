@@ -1,13 +1,10 @@
 package matrixoe
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"hash"
 	"net/netip"
 	"slices"
-
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // LiveState is one reading of the live side, the input of the pure
@@ -35,9 +32,9 @@ func (*IPOwners) JSONShape() any { return (*map[ipKey]string)(nil) }
 // UnmarshalJSON decodes strictly (null is an empty map); on error m is
 // unchanged.
 func (m *IPOwners) UnmarshalJSON(b []byte) error {
-	var raw map[ipKey]string
-	if err := strictjson.Unmarshal(b, &raw); err != nil {
-		return &decodeError{what: "IP addresses", err: err}
+	raw, err := decodeStrict[map[ipKey]string](b, "IP addresses")
+	if err != nil {
+		return err
 	}
 	out := make(IPOwners, len(raw))
 	for k, v := range raw {
@@ -47,11 +44,8 @@ func (m *IPOwners) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-type liveStateJSON struct {
-	VMPower map[string]PowerState `json:"vmPower"`
-	IPs     IPOwners              `json:"ips"`
-	Export  *RMExport             `json:"rmExport,omitempty"`
-}
+// liveStateJSON is LiveState without its methods.
+type liveStateJSON LiveState
 
 // JSONShape lets a strict decoder of an enclosing type check a LiveState in
 // place, without decoding it twice.
@@ -62,9 +56,9 @@ func (*LiveState) JSONShape() any { return (*liveStateJSON)(nil) }
 // required, trailing data — errors naming the path). On error st is
 // unchanged.
 func (st *LiveState) UnmarshalJSON(b []byte) error {
-	var raw liveStateJSON
-	if err := strictjson.Unmarshal(b, &raw); err != nil {
-		return &decodeError{what: "live state", err: err}
+	raw, err := decodeStrict[liveStateJSON](b, "live state")
+	if err != nil {
+		return err
 	}
 	*st = LiveState(raw)
 	return nil
@@ -171,14 +165,11 @@ func orEmptyLive(st *LiveState) *LiveState {
 // export provided (even empty) differs from none. The error is always nil.
 func FingerprintLive(live *LiveState) (string, error) {
 	live = orEmptyLive(live)
-	h := sha256.New()
-	e := &enc{}
-	e.str(canonLiveTag)
-	h.Write(e.b)
-	secVMs.hash(h, e, live.VMPower)
-	secIPsInUse.hash(h, e, live.IPs)
-	secExport.hash(h, e, exportSection(live))
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+	return digest(canonLiveTag, func(h hash.Hash, e *enc) {
+		secVMs.hash(h, e, live.VMPower)
+		secIPsInUse.hash(h, e, live.IPs)
+		secExport.hash(h, e, exportSection(live))
+	}), nil
 }
 
 // DiffLive lists what differs between two readings of the live side, as

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // RMExportFormat and RMExportVersion identify OUR export format (below).
@@ -102,14 +100,9 @@ func listBounded(p []string) string {
 	return strings.Join(p, "; ")
 }
 
-// rmExportJSON is the JSON shape of an RMExport.
-type rmExportJSON struct {
-	Format         string          `json:"format"`
-	Version        int             `json:"version"`
-	Site           string          `json:"site,omitempty"`
-	ExportedAt     time.Time       `json:"exportedAt,omitzero"`
-	RecoveryGroups []RecoveryGroup `json:"recoveryGroups"`
-}
+// rmExportJSON is RMExport without its methods: the shape a strict decoder
+// walks.
+type rmExportJSON RMExport
 
 // JSONShape lets a strict decoder of an enclosing type (an ApplyRMExport
 // change, a LiveState) check an export in place, without decoding it twice.
@@ -121,9 +114,9 @@ func (*RMExport) JSONShape() any { return (*rmExportJSON)(nil) }
 // does not validate the content: see [RMExport.Validate] and
 // [DecodeRMExport]. On error e is unchanged.
 func (e *RMExport) UnmarshalJSON(b []byte) error {
-	var raw rmExportJSON
-	if err := strictjson.Unmarshal(b, &raw); err != nil {
-		return &decodeError{what: "RM export", err: err}
+	raw, err := decodeStrict[rmExportJSON](b, "RM export")
+	if err != nil {
+		return err
 	}
 	*e = RMExport(raw)
 	return nil

@@ -3,8 +3,6 @@ package matrixoe
 import (
 	"fmt"
 	"net/netip"
-
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // snapshotJSON is the JSON shape of a Snapshot: the same sections, with IP
@@ -39,9 +37,9 @@ func (*Snapshot) JSONShape() any { return (*snapshotJSON)(nil) }
 // error s is unchanged. The error wraps [ErrInvalid] and the
 // *strictjson.Error listing the problems.
 func (s *Snapshot) UnmarshalJSON(b []byte) error {
-	var raw snapshotJSON
-	if err := strictjson.Unmarshal(b, &raw); err != nil {
-		return &decodeError{what: "snapshot", err: err}
+	raw, err := decodeStrict[snapshotJSON](b, "snapshot")
+	if err != nil {
+		return err
 	}
 	out := Snapshot{
 		LogicalServers: raw.LogicalServers, SPEs: raw.SPEs, Services: raw.Services,

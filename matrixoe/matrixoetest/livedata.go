@@ -5,8 +5,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/mxsync-go/mxsync/internal/strictjson"
-
 	"github.com/mxsync-go/mxsync/matrixoe"
 )
 
@@ -32,9 +30,9 @@ func (*LiveData) JSONShape() any { return (*liveDataJSON)(nil) }
 
 // UnmarshalJSON decodes strictly; on error d is unchanged.
 func (d *LiveData) UnmarshalJSON(b []byte) error {
-	var shape liveDataJSON
-	if err := strictjson.Unmarshal(b, &shape); err != nil {
-		return fmt.Errorf("matrixoetest: decode live data: %w: %w", matrixoe.ErrInvalid, err)
+	shape, err := decodeData[liveDataJSON](b, "live data")
+	if err != nil {
+		return err
 	}
 	*d = LiveData(shape)
 	return nil

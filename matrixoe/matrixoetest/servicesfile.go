@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 	"github.com/mxsync-go/mxsync/matrixoe"
 )
 
@@ -113,9 +112,9 @@ func (*ServicesFileData) JSONShape() any { return (*servicesFileDataJSON)(nil) }
 
 // UnmarshalJSON decodes strictly; on error d is unchanged.
 func (d *ServicesFileData) UnmarshalJSON(b []byte) error {
-	var shape servicesFileDataJSON
-	if err := strictjson.Unmarshal(b, &shape); err != nil {
-		return fmt.Errorf("matrixoetest: decode services file data: %w: %w", matrixoe.ErrInvalid, err)
+	shape, err := decodeData[servicesFileDataJSON](b, "services file data")
+	if err != nil {
+		return err
 	}
 	*d = ServicesFileData(shape)
 	return nil

@@ -138,12 +138,22 @@ func (*StoreData) JSONShape() any { return (*storeDataJSON)(nil) }
 
 // UnmarshalJSON decodes strictly; on error d is unchanged.
 func (d *StoreData) UnmarshalJSON(b []byte) error {
-	var shape storeDataJSON
-	if err := strictjson.Unmarshal(b, &shape); err != nil {
-		return fmt.Errorf("matrixoetest: decode store data: %w: %w", matrixoe.ErrInvalid, err)
+	shape, err := decodeData[storeDataJSON](b, "store data")
+	if err != nil {
+		return err
 	}
 	*d = StoreData(shape)
 	return nil
+}
+
+// decodeData decodes the data of a fake strictly into its methodless shape
+// S; the error wraps matrixoe.ErrInvalid and names what.
+func decodeData[S any](b []byte, what string) (S, error) {
+	var shape S
+	if err := strictjson.Unmarshal(b, &shape); err != nil {
+		return shape, fmt.Errorf("matrixoetest: decode %s: %w: %w", what, matrixoe.ErrInvalid, err)
+	}
+	return shape, nil
 }
 
 // Data returns a copy of the store's state.
