@@ -159,19 +159,23 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot, opts ...A
 			}
 		}
 		for _, w := range spe.WWPNs {
-			if !slices.Contains(wwpnSPEs[w], id) {
-				wwpnSPEs[w] = append(wwpnSPEs[w], id)
+			// Entries come in ID order, so an entry listing a WWPN twice
+			// finds itself last: no scan of the list.
+			if ids := wwpnSPEs[w]; len(ids) == 0 || ids[len(ids)-1] != id {
+				wwpnSPEs[w] = append(ids, id)
 			}
 		}
 	}
+	// Every lookup is by map, and each volume's initiators are sorted and
+	// deduplicated once, so the work stays linear (up to sorting) however
+	// many presentations a catalog lists.
 	presented := map[string][]addrpool.WWN{}
 	for _, p := range current.Presentations {
-		if !slices.Contains(presented[p.VolumeID], p.Initiator) {
-			presented[p.VolumeID] = append(presented[p.VolumeID], p.Initiator)
-		}
+		presented[p.VolumeID] = append(presented[p.VolumeID], p.Initiator)
 	}
-	for v := range presented {
-		slices.Sort(presented[v])
+	for v, ws := range presented {
+		slices.Sort(ws)
+		presented[v] = slices.Compact(ws)
 	}
 
 	var out []Finding
@@ -297,18 +301,20 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot, opts ...A
 // subset of the entry's WWPNs (a path down) is not a mismatch when
 // partialMatches (the default reading), and is otherwise.
 func presentationMismatch(inits, wwpns []addrpool.WWN, partialMatches bool) bool {
-	hit := 0
+	entry := make(map[addrpool.WWN]bool, len(wwpns))
+	for _, w := range wwpns {
+		entry[w] = true
+	}
 	for _, w := range inits {
-		if !slices.Contains(wwpns, w) {
+		if !entry[w] {
 			return true
 		}
-		hit++
 	}
 	if partialMatches {
-		return len(wwpns) > 0 && hit == 0
+		return len(wwpns) > 0 && len(inits) == 0
 	}
-	for _, w := range wwpns {
-		if !slices.Contains(inits, w) {
+	for w := range entry {
+		if _, found := slices.BinarySearch(inits, w); !found { // inits are sorted
 			return true
 		}
 	}

@@ -291,9 +291,11 @@ func apply(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) error {
 		if len(c.RemoveProtected) == 0 {
 			return invalid("nothing to remove")
 		}
-		kept := slices.DeleteFunc(slices.Clone(rg.ProtectedLS), func(id string) bool {
-			return slices.Contains(c.RemoveProtected, id)
-		})
+		drop := make(map[string]bool, len(c.RemoveProtected))
+		for _, id := range c.RemoveProtected {
+			drop[id] = true
+		}
+		kept := slices.DeleteFunc(slices.Clone(rg.ProtectedLS), func(id string) bool { return drop[id] })
 		if len(kept) == len(rg.ProtectedLS) {
 			return nil // already applied: none of them is listed
 		}

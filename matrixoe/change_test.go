@@ -116,6 +116,7 @@ func TestApply(t *testing.T) {
 			assert.Equal(t, before, after, "the original is untouched by changes to a clone")
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
+				assert.Equal(t, 1, sentinels(err), "exactly one sentinel in %v", err)
 				var ce *ChangeError
 				require.ErrorAs(t, err, &ce)
 				got, ferr := s.Fingerprint()
@@ -348,6 +349,18 @@ func randomChange(r *rand.Rand, s *Snapshot) Change {
 	}
 }
 
+// sentinels counts the package's sentinels err wraps: every Apply error
+// wraps exactly one.
+func sentinels(err error) int {
+	n := 0
+	for _, s := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrUnknownChange} {
+		if errors.Is(err, s) {
+			n++
+		}
+	}
+	return n
+}
+
 // ApplyAll (in place, with an undo log and a batch volume index) gives
 // exactly what applying each change with Apply gives — state and error —
 // on random batches of every kind of change that include conflicts,
@@ -380,6 +393,7 @@ func TestApplyAllMatchesApplyOnRandomBatches(t *testing.T) {
 		if seqErr != nil {
 			require.Error(t, err, "seed %d", seed)
 			assert.Equal(t, seqErr.Error(), err.Error(), "seed %d", seed)
+			assert.Equal(t, 1, sentinels(err), "seed %d: exactly one sentinel in %v", seed, err)
 			assert.True(t, batch.Equal(e.ms), "seed %d: all or nothing: %v", seed, Diff(e.ms, batch))
 			after, ferr := batch.Fingerprint()
 			require.NoError(t, ferr)

@@ -3,7 +3,6 @@ package matrixoe
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 )
 
@@ -65,6 +64,7 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 	profileOwner := map[string]string{}
 	vmOwner := map[string]string{}
 	speOwner := map[string]string{}
+	listed := map[[2]string]bool{} // {logical server, entry} for every entry a server lists
 	for _, id := range sortedKeys(s.LogicalServers) {
 		ls := s.LogicalServers[id]
 		at("logicalServer", id)
@@ -112,6 +112,7 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 			}
 		}
 		for _, speID := range ls.SPEIDs {
+			listed[[2]string{id, speID}] = true
 			spe, ok := s.SPEs[speID]
 			switch {
 			case !ok:
@@ -150,10 +151,10 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 			}
 		}
 		if spe.LogicalServerID != "" {
-			ls, ok := s.LogicalServers[spe.LogicalServerID]
+			_, ok := s.LogicalServers[spe.LogicalServerID]
 			if !ok {
 				add("logicalServerId", "%s: logical server %s does not exist", where, q(spe.LogicalServerID))
-			} else if !slices.Contains(ls.SPEIDs, id) {
+			} else if !listed[[2]string{spe.LogicalServerID, id}] {
 				add("logicalServerId", "%s: logical server %s does not list it", where, q(spe.LogicalServerID))
 			}
 		}
