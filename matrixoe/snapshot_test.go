@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -332,4 +333,31 @@ func TestEqualFingerprintAndDiffAgree(t *testing.T) {
 	}
 	assert.Positive(t, equalSeen)
 	assert.Positive(t, differentSeen)
+}
+
+// A hostile snapshot — two servers listing the same 20,000 entries — is
+// validated in bounded time, every problem found, a bounded error.
+func TestValidateHostileSnapshotIsBounded(t *testing.T) {
+	const n = 20000
+	s := NewSnapshot()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("SPE%d", i)
+		s.SPEs[ids[i]] = StoragePoolEntry{ID: ids[i], Kind: SPECatalog, LogicalServerID: "X"}
+	}
+	s.LogicalServers["A"] = LogicalServer{ID: "A", Name: "a", Kind: LSPhysicalVC, ProfileID: "PA", SPEIDs: ids}
+	s.LogicalServers["X"] = LogicalServer{ID: "X", Name: "x", Kind: LSPhysicalVC, ProfileID: "PX", SPEIDs: ids}
+	start := time.Now()
+	err := s.Validate()
+	assert.Less(t, time.Since(start), 2*time.Second)
+	require.ErrorIs(t, err, ErrInvalidSnapshot)
+	assert.Less(t, len(err.Error()), 8192)
+	assert.Contains(t, err.Error(), "more problems")
+	issues := s.Issues()
+	assert.Len(t, issues, 2*n, "A's list mismatches every entry's owner, and X lists each again")
+	for _, is := range issues {
+		if strings.Contains(is.Message, "does not list it") {
+			t.Fatalf("X lists every entry: %s", is.Message)
+		}
+	}
 }

@@ -64,7 +64,6 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 	profileOwner := map[string]string{}
 	vmOwner := map[string]string{}
 	speOwner := map[string]string{}
-	listed := map[[2]string]bool{} // {logical server, entry} for every entry a server lists
 	for _, id := range sortedKeys(s.LogicalServers) {
 		ls := s.LogicalServers[id]
 		at("logicalServer", id)
@@ -112,7 +111,6 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 			}
 		}
 		for _, speID := range ls.SPEIDs {
-			listed[[2]string{id, speID}] = true
 			spe, ok := s.SPEs[speID]
 			switch {
 			case !ok:
@@ -126,6 +124,25 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 				speOwner[speID] = id
 			}
 		}
+	}
+
+	// lists reports whether logical server ls lists entry spe: the first
+	// server listing an entry is in speOwner; only a broken snapshot (an
+	// entry listed twice) needs the server's own list, as a set built once.
+	listSets := map[string]map[string]bool{}
+	lists := func(ls, spe string) bool {
+		if speOwner[spe] == ls {
+			return true
+		}
+		set, ok := listSets[ls]
+		if !ok {
+			set = map[string]bool{}
+			for _, id := range s.LogicalServers[ls].SPEIDs {
+				set[id] = true
+			}
+			listSets[ls] = set
+		}
+		return set[spe]
 	}
 
 	volumeOwner := map[string]string{}
@@ -154,7 +171,7 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 			_, ok := s.LogicalServers[spe.LogicalServerID]
 			if !ok {
 				add("logicalServerId", "%s: logical server %s does not exist", where, q(spe.LogicalServerID))
-			} else if !listed[[2]string{spe.LogicalServerID, id}] {
+			} else if !lists(spe.LogicalServerID, id) {
 				add("logicalServerId", "%s: logical server %s does not list it", where, q(spe.LogicalServerID))
 			}
 		}
