@@ -1,10 +1,8 @@
 package matrixoe
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // AnalyzeRM is recovery management phase 1. ms is the predicted state (a
@@ -24,11 +22,15 @@ import (
 //
 // Export groups are compared with the database after removing protected
 // servers that no longer exist, so that re-analysis after execution is
-// clean.
-func AnalyzeRM(ms *Snapshot, export *RMExport) ([]Finding, error) {
+// clean. The import rules' open readings come from the options
+// ([WithRMImportRules]) and travel in the ApplyRMExport change; with
+// DeleteGroupsNotInExport a database group absent from the export is
+// deleted by the import instead of reported.
+func AnalyzeRM(ms *Snapshot, export *RMExport, opts ...AnalysisOption) ([]Finding, error) {
 	if ms == nil {
-		return nil, errors.New("matrixoe: AnalyzeRM: nil snapshot")
+		return nil, fmt.Errorf("matrixoe: AnalyzeRM: nil snapshot: %w", ErrInvalid)
 	}
+	rules := assumptions(opts).RMImport
 	groups := ms.RecoveryGroups
 	var out []Finding
 	if export == nil {
@@ -41,41 +43,46 @@ func AnalyzeRM(ms *Snapshot, export *RMExport) ([]Finding, error) {
 		if err := export.Validate(); err != nil {
 			return nil, err
 		}
-		if c := rmConflicts(groups, *export); len(c) > 0 {
+		if c := rmConflicts(groups, *export, rules); len(c) > 0 {
 			out = append(out, Finding{
 				Code: CodeRMExportConflict, Severity: SeverityError,
-				Message: "the RM export cannot be imported: " + strings.Join(c, "; "),
+				Message: "the RM export cannot be imported: " + listBounded(c),
 				Manual:  "resolve the recovery group set conflicts in RM (rename or move the groups), export again and rerun RM phase 1",
 			})
 		} else {
+			inExport := map[string]bool{}
 			var differ []string
 			for _, rg := range export.RecoveryGroups {
+				inExport[rg.Name] = true
 				if cur, ok := groups[rg.Name]; !ok || !sameGroup(stripDeleted(cur, ms), stripDeleted(rg, ms)) {
 					differ = append(differ, rg.Name)
+				}
+			}
+			if rules.DeleteGroupsNotInExport {
+				for _, name := range sortedKeys(groups) {
+					if !inExport[name] {
+						differ = append(differ, name)
+					}
 				}
 			}
 			if len(differ) > 0 {
 				out = append(out, Finding{
 					Code: CodeRMExportApply, Severity: SeverityWarning,
-					Message: fmt.Sprintf("the RM export differs from the database for recovery groups %s; apply the export", strings.Join(differ, ", ")),
-					Changes: Changes{ApplyRMExport{Export: *export}},
+					Message: fmt.Sprintf("the RM export differs from the database for recovery groups %s; apply the export", shortList(differ)),
+					Changes: Changes{ApplyRMExport{Export: *export, Rules: rules}},
 				})
-				imported, err := importRM(groups, *export)
+				imported, err := importRM(groups, *export, rules)
 				if err != nil {
 					return nil, err // unreachable: conflicts were checked
 				}
 				groups = imported
-			}
-			inExport := map[string]bool{}
-			for _, rg := range export.RecoveryGroups {
-				inExport[rg.Name] = true
 			}
 			for _, name := range sortedKeys(groups) {
 				if !inExport[name] {
 					out = append(out, Finding{
 						Code: CodeRMGroupNotInExport, Severity: SeverityWarning,
 						Subject: Subject{RecoveryGroup: name},
-						Message: fmt.Sprintf("recovery group %q is in the restored database but not in the export (deleted after the backup?)", name),
+						Message: fmt.Sprintf("recovery group %s is in the restored database but not in the export (deleted after the backup?)", q(name)),
 						Manual:  "if the group was deleted after the backup, delete it in RM",
 					})
 				}
@@ -96,7 +103,7 @@ func AnalyzeRM(ms *Snapshot, export *RMExport) ([]Finding, error) {
 		out = append(out, Finding{
 			Code: CodeRMGroupDeletedLS, Severity: SeverityWarning,
 			Subject: Subject{RecoveryGroup: name},
-			Message: fmt.Sprintf("recovery group %q protects logical servers %s that no longer exist; remove them from the group", name, strings.Join(gone, ", ")),
+			Message: fmt.Sprintf("recovery group %s protects logical servers %s that no longer exist; remove them from the group", q(name), shortList(gone)),
 			Changes: Changes{UpdateRecoveryGroup{Name: name, RemoveProtected: gone}},
 		})
 	}

@@ -1,15 +1,13 @@
 package matrixoe
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func export(groups ...RecoveryGroup) *RMExport {
-	return &RMExport{Format: RMExportFormat, Version: RMExportVersion, RecoveryGroups: groups}
-}
 
 func TestAnalyzeRM(t *testing.T) {
 	base := func() *msBuilder {
@@ -94,10 +92,11 @@ func TestAnalyzeRM(t *testing.T) {
 			ms := tc.ms.build(t)
 			fs, err := AnalyzeRM(ms, tc.export)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			assert.Equal(t, tc.want, codes(fs))
 			assert.Equal(t, tc.changes, []Change(ChangesOf(fs)))
 			for _, f := range fs {
-				assert.NotEqual(t, f.Actionable(), f.Manual != "", "%s: changes xor manual", f.Code)
+				assert.NotEqual(t, len(f.Changes) > 0, f.Manual != "", "%s: changes xor manual", f.Code)
 			}
 		})
 	}
@@ -107,6 +106,7 @@ func TestAnalyzeRMConflictSeverityAndNoImport(t *testing.T) {
 	ms := newMS().rg("RG1", "SET-A").build(t)
 	fs, err := AnalyzeRM(ms, export(RecoveryGroup{Name: "RG1", Set: "SET-B"}))
 	require.NoError(t, err)
+	checkFindings(t, fs)
 	require.Len(t, fs, 1)
 	assert.Equal(t, SeverityError, fs[0].Severity)
 	assert.Contains(t, fs[0].Message, `"SET-A"`)
@@ -130,4 +130,55 @@ func TestAnalyzeRMInvalidExport(t *testing.T) {
 	_, err := AnalyzeRM(ms, &RMExport{Format: "hp-exportconfig", Version: 1})
 	require.ErrorIs(t, err, ErrInvalid)
 	assert.Contains(t, err.Error(), "hp-exportconfig")
+}
+
+// Pins the INFER reading documented on rmConflicts — an export
+// that moves a replication group from a replaced group to a group of
+// another set is refused as a conflict, not imported.
+func TestAnalyzeRMReplicationGroupMovedAcrossSets(t *testing.T) {
+	ms := newMS().rg("RG-A", "SET-1").srg("RG-A", "SRG1").build(t)
+	exp := export(
+		RecoveryGroup{Name: "RG-A", Set: "SET-1", ReplicationGroups: []string{"SRG2"}, Enabled: true},
+		RecoveryGroup{Name: "RG-B", Set: "SET-2", ReplicationGroups: []string{"SRG1"}, Enabled: true},
+	)
+	fs, err := AnalyzeRM(ms, exp)
+	require.NoError(t, err)
+	checkFindings(t, fs)
+	assert.Equal(t, []Code{CodeRMExportConflict}, codes(fs))
+	assert.Contains(t, fs[0].Message, `storage replication group "SRG1" of recovery group "RG-B" (set "SET-2") is held by recovery group "RG-A" of set "SET-1"`)
+	assert.ErrorIs(t, Apply(ms, ApplyRMExport{Export: *exp}), ErrConflict)
+}
+
+// A hostile export — one replication group referenced by a great many
+// groups — is judged in bounded time with a bounded list of conflicts.
+func TestAnalyzeRMHostileExportIsBounded(t *testing.T) {
+	const n = 20000 // a quadratic check would take minutes
+	tests := []struct {
+		name      string
+		set       func(i int) string
+		conflicts bool
+	}{
+		{"one set: no conflict", func(int) string { return "SET-A" }, false},
+		{"two sets", func(i int) string { return []string{"SET-A", "SET-B"}[i%2] }, true},
+		{"a set each", func(i int) string { return fmt.Sprintf("SET-%d", i) }, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			groups := make([]RecoveryGroup, n)
+			for i := range groups {
+				groups[i] = RecoveryGroup{Name: fmt.Sprintf("RG%d", i), Set: tc.set(i), ReplicationGroups: []string{"SRG"}, Enabled: true}
+			}
+			start := time.Now()
+			fs, err := AnalyzeRM(NewSnapshot(), export(groups...))
+			require.NoError(t, err)
+			assert.Less(t, time.Since(start), 2*time.Second)
+			if !tc.conflicts {
+				assert.Equal(t, []Code{CodeRMExportApply}, codes(fs))
+				return
+			}
+			require.Equal(t, []Code{CodeRMExportConflict}, codes(fs))
+			assert.Less(t, len(fs[0].Message), 8192, "a bounded message")
+			assert.Contains(t, fs[0].Message, "… and")
+		})
+	}
 }

@@ -1,10 +1,10 @@
 package matrixoe
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/spm"
@@ -32,9 +32,11 @@ import (
 //     carry an applicable SetPowerState for it);
 //   - managed and inoperable, or using an inoperable SPE → recommend
 //     unmanaging it (LSM-LS-INOPERABLE, manual).
-func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerState) ([]Finding, error) {
+//
+// It takes AnalysisOptions like every analysis, and uses none.
+func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerState, _ ...AnalysisOption) ([]Finding, error) {
 	if ms == nil || vs == nil {
-		return nil, errors.New("matrixoe: AnalyzeLSRefresh: nil snapshot")
+		return nil, fmt.Errorf("matrixoe: AnalyzeLSRefresh: nil snapshot: %w", ErrInvalid)
 	}
 	var out []Finding
 	for _, id := range sortedKeys(ms.LogicalServers) {
@@ -45,7 +47,7 @@ func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerS
 			if !ok {
 				out = append(out, Finding{
 					Code: CodeLSProfileGone, Severity: SeverityWarning, Subject: subj,
-					Message: fmt.Sprintf("logical server %q (%s): VCEM profile %q no longer exists (deleted after the backup or by VCEM phase 1); drop the definition", ls.Name, id, ls.ProfileID),
+					Message: fmt.Sprintf("logical server %s (%s): VCEM profile %s no longer exists (deleted after the backup or by VCEM phase 1); drop the definition", q(ls.Name), short(id), q(ls.ProfileID)),
 					Changes: Changes{DropLS{LogicalServerID: id}},
 				})
 				continue // nothing else matters for a dropped server
@@ -53,7 +55,7 @@ func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerS
 			if ls.Activated && !prof.Assigned() {
 				out = append(out, Finding{
 					Code: CodeLSDeactivated, Severity: SeverityWarning, Subject: subj,
-					Message: fmt.Sprintf("logical server %q (%s) is activated in the database but VCEM profile %q is unassigned; set it deactivated", ls.Name, id, ls.ProfileID),
+					Message: fmt.Sprintf("logical server %s (%s) is activated in the database but VCEM profile %s is unassigned; set it deactivated", q(ls.Name), short(id), q(ls.ProfileID)),
 					Changes: Changes{SetLSDeactivated{LogicalServerID: id}},
 				})
 			}
@@ -62,17 +64,17 @@ func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerS
 			live, ok := vmPower[ls.VMID]
 			switch {
 			case ok && !live.valid():
-				return nil, fmt.Errorf("matrixoe: AnalyzeLSRefresh: VMM reports VM %q (logical server %q) in power state %q (want %q, %q or unknown): %w", ls.VMID, id, live, PowerOn, PowerOff, ErrInvalid)
+				return nil, fmt.Errorf("matrixoe: AnalyzeLSRefresh: VMM reports VM %s (logical server %s) in power state %s (want %q, %q or unknown): %w", q(ls.VMID), q(id), q(string(live)), PowerOn, PowerOff, ErrInvalid)
 			case !ok:
 				out = append(out, Finding{
 					Code: CodeLSVMMissing, Severity: SeverityWarning, Subject: subj,
-					Message: fmt.Sprintf("logical server %q (%s): VMM does not report VM %q", ls.Name, id, ls.VMID),
+					Message: fmt.Sprintf("logical server %s (%s): VMM does not report VM %s", q(ls.Name), short(id), q(ls.VMID)),
 					Manual:  "check whether the VM was deleted after the backup; if so, unmanage or delete the logical server in Matrix OE",
 				})
 			case live != PowerUnknown && live != ls.Power:
 				out = append(out, Finding{
-					Code: CodeLSPowerChanged, Severity: SeverityInfo, Subject: subj,
-					Message: fmt.Sprintf("logical server %q (%s): VM %q is %s live but %q in the database (activated or deactivated after the backup); update the power state", ls.Name, id, ls.VMID, live, ls.Power),
+					Code: CodeLSPowerChanged, Severity: SeverityWarning, Subject: subj,
+					Message: fmt.Sprintf("logical server %s (%s): VM %s is %s live but %s in the database (activated or deactivated after the backup); update the power state", q(ls.Name), short(id), q(ls.VMID), live, q(string(ls.Power))),
 					Changes: Changes{SetPowerState{LogicalServerID: id, Power: live}},
 				})
 			}
@@ -81,7 +83,7 @@ func AnalyzeLSRefresh(ms *Snapshot, vs *vcem.Snapshot, vmPower map[string]PowerS
 			if why := inoperableReason(ms, ls); why != "" {
 				out = append(out, Finding{
 					Code: CodeLSInoperable, Severity: SeverityWarning, Subject: subj,
-					Message: fmt.Sprintf("logical server %q (%s) is inoperable (%s)", ls.Name, id, why),
+					Message: fmt.Sprintf("logical server %s (%s) is inoperable (%s)", q(ls.Name), short(id), why),
 					Manual:  "unmanage the inoperable logical server in Matrix OE to delete it (HP's recommendation after a restore)",
 				})
 			}
@@ -96,7 +98,7 @@ func inoperableReason(ms *Snapshot, ls LogicalServer) string {
 	}
 	for _, speID := range ls.SPEIDs {
 		if ms.SPEs[speID].Inoperable {
-			return fmt.Sprintf("storage pool entry %q is inoperable", speID)
+			return fmt.Sprintf("storage pool entry %s is inoperable", q(speID))
 		}
 	}
 	return ""
@@ -134,10 +136,16 @@ func inoperableReason(ms *Snapshot, ls LogicalServer) string {
 //
 // Then, per catalog-based SPE, a volume it lists that current does not have
 // is removed from it (LSM-SPE-VOLUME-NOT-IN-CATALOG).
-func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Finding, error) {
+//
+// Beyond the four sample rows the rule is our reading; three of its choices
+// — a partial path matches, a removed volume is judged again at once, a
+// volume the catalog lost is removed — can be read otherwise with
+// [WithLSMAnalyzerReadings] (see [LSMAnalyzerReadings]).
+func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot, opts ...AnalysisOption) ([]Finding, error) {
 	if ms == nil || restored == nil || current == nil {
-		return nil, errors.New("matrixoe: AnalyzeLSMAnalyzer: nil snapshot")
+		return nil, fmt.Errorf("matrixoe: AnalyzeLSMAnalyzer: nil snapshot: %w", ErrInvalid)
 	}
+	rd := assumptions(opts).LSMAnalyzer
 	volSPE := map[string]string{}
 	carvedVol := map[string]bool{}
 	wwpnSPEs := map[addrpool.WWN][]string{}
@@ -151,19 +159,23 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 			}
 		}
 		for _, w := range spe.WWPNs {
-			if !slices.Contains(wwpnSPEs[w], id) {
-				wwpnSPEs[w] = append(wwpnSPEs[w], id)
+			// Entries come in ID order, so an entry listing a WWPN twice
+			// finds itself last: no scan of the list.
+			if ids := wwpnSPEs[w]; len(ids) == 0 || ids[len(ids)-1] != id {
+				wwpnSPEs[w] = append(ids, id)
 			}
 		}
 	}
+	// Every lookup is by map, and each volume's initiators are sorted and
+	// deduplicated once, so the work stays linear (up to sorting) however
+	// many presentations a catalog lists.
 	presented := map[string][]addrpool.WWN{}
 	for _, p := range current.Presentations {
-		if !slices.Contains(presented[p.VolumeID], p.Initiator) {
-			presented[p.VolumeID] = append(presented[p.VolumeID], p.Initiator)
-		}
+		presented[p.VolumeID] = append(presented[p.VolumeID], p.Initiator)
 	}
-	for v := range presented {
-		slices.Sort(presented[v])
+	for v, ws := range presented {
+		slices.Sort(ws)
+		presented[v] = slices.Compact(ws)
 	}
 
 	var out []Finding
@@ -176,7 +188,7 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 		speID, inSPE := volSPE[vid]
 		if inSPE {
 			spe := ms.SPEs[speID]
-			if !presentationMismatch(inits, spe.WWPNs) {
+			if !presentationMismatch(inits, spe.WWPNs, rd.PartialPathMatches) {
 				continue // conformant: table 15 "no action"
 			}
 			svc, svcOK := current.Services[vol.ServiceID]
@@ -184,7 +196,7 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 			if vol.ServiceID != "" && svcOK && svc.Conformant {
 				out = append(out, Finding{
 					Code: CodePresentationMismatch, Severity: SeverityWarning, Subject: subj,
-					Message: fmt.Sprintf("volume %q (%s) in storage pool entry %q is presented to %v, not to the entry's WWPNs %v, yet SPM service %q is conformant", vol.Name, vid, speID, inits, spe.WWPNs, vol.ServiceID),
+					Message: fmt.Sprintf("volume %s (%s) in storage pool entry %s is presented to %s, not to the entry's WWPNs %s, yet SPM service %s is conformant", q(vol.Name), short(vid), q(speID), shortWWNs(inits), shortWWNs(spe.WWPNs), q(vol.ServiceID)),
 					Manual:  "check the volume's presentation on the array and the storage pool entry in Matrix OE; correct one of them by hand",
 				})
 				continue
@@ -192,7 +204,7 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 			if vol.ServiceID == "" {
 				out = append(out, Finding{
 					Code: CodePresentationMismatch, Severity: SeverityWarning, Subject: subj,
-					Message: fmt.Sprintf("volume %q (%s) in storage pool entry %q is presented to %v, not to the entry's WWPNs %v, and is bound to no SPM service", vol.Name, vid, speID, inits, spe.WWPNs),
+					Message: fmt.Sprintf("volume %s (%s) in storage pool entry %s is presented to %s, not to the entry's WWPNs %s, and is bound to no SPM service", q(vol.Name), short(vid), q(speID), shortWWNs(inits), shortWWNs(spe.WWPNs)),
 					Manual:  "check the volume's presentation on the array and the storage pool entry in Matrix OE; correct one of them by hand",
 				})
 				continue
@@ -203,9 +215,12 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 			}
 			out = append(out, Finding{
 				Code: CodeVolumeServiceDeleted, Severity: SeverityWarning, Subject: subj,
-				Message: fmt.Sprintf("volume %q (%s) in storage pool entry %q: presentation does not match and SPM service %q is %s (service deleted after the backup); remove the volume from the entry", vol.Name, vid, speID, vol.ServiceID, state),
+				Message: fmt.Sprintf("volume %s (%s) in storage pool entry %s: presentation does not match and SPM service %s is %s (service deleted after the backup); remove the volume from the entry", q(vol.Name), short(vid), q(speID), q(vol.ServiceID), state),
 				Changes: Changes{RemoveVolumeFromSPE{SPEID: speID, VolumeID: vid}},
 			})
+			if !rd.JudgeAfterRemoval {
+				continue
+			}
 			// Now in no SPE: fall through to judge it as such.
 		}
 		if len(inits) == 0 {
@@ -223,20 +238,24 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 		}
 		subj := Subject{VolumeID: vid, WWPNs: inits}
 		switch {
+		case inSPE && len(owners) == 1 && owners[speID]:
+			// Presented only to the entry it was just removed from (a
+			// partial path under PartialPathMatches false): proposing to add
+			// it back would undo the removal.
 		case len(owners) == 1 && unowned == 0 && ms.SPEs[firstKey(owners)].Kind == SPECatalog:
 			target := firstKey(owners)
 			subj.SPEID = target
 			subj.LogicalServerID = ms.SPEs[target].LogicalServerID
 			out = append(out, Finding{
 				Code: CodeVolumeWWNReused, Severity: SeverityWarning, Subject: subj,
-				Message: fmt.Sprintf("volume %q (%s) is presented to %v, WWPNs of pre-backup storage pool entry %q reused after the backup; add the volume to that entry", vol.Name, vid, inits, target),
+				Message: fmt.Sprintf("volume %s (%s) is presented to %s, WWPNs of pre-backup storage pool entry %s reused after the backup; add the volume to that entry", q(vol.Name), short(vid), shortWWNs(inits), q(target)),
 				Changes: Changes{AddVolumeToSPE{SPEID: target, VolumeID: vid}},
 			})
 		case len(owners) > 0:
 			ids := slices.Sorted(maps.Keys(owners))
 			out = append(out, Finding{
 				Code: CodeVolumeWWNAmbiguous, Severity: SeverityWarning, Subject: subj,
-				Message: fmt.Sprintf("volume %q (%s) is presented to %v, WWPNs of storage pool entries %v (several, carved, or partly unknown); cannot tell which entry it belongs to", vol.Name, vid, inits, ids),
+				Message: fmt.Sprintf("volume %s (%s) is presented to %s, WWPNs of storage pool entries %s (several, carved, or partly unknown); cannot tell which entry it belongs to", q(vol.Name), short(vid), shortWWNs(inits), shortList(ids)),
 				Manual:  "add the volume to the right catalog-based storage pool entry in Matrix OE, or delete it from SPM",
 			})
 		default:
@@ -246,7 +265,7 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 			}
 			out = append(out, Finding{
 				Code: code, Severity: SeverityWarning, Subject: subj,
-				Message: fmt.Sprintf("volume %q (%s) is presented to %v, used by no storage pool entry, and was %s (imported and used after the backup); delete it from SPM so SPM no longer manages it", vol.Name, vid, inits, known),
+				Message: fmt.Sprintf("volume %s (%s) is presented to %s, used by no storage pool entry, and was %s (imported and used after the backup); delete it from SPM so SPM no longer manages it", q(vol.Name), short(vid), shortWWNs(inits), known),
 				Changes: Changes{DeleteVolumeFromSPM{VolumeID: vid}},
 			})
 		}
@@ -261,12 +280,17 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 			if _, ok := current.Volumes[vid]; ok {
 				continue
 			}
-			out = append(out, Finding{
+			f := Finding{
 				Code: CodeSPEVolumeNotInCatalog, Severity: SeverityWarning,
 				Subject: Subject{SPEID: id, VolumeID: vid, LogicalServerID: spe.LogicalServerID},
-				Message: fmt.Sprintf("storage pool entry %q lists volume %q, which the SPM catalog no longer has; remove it from the entry", id, vid),
-				Changes: Changes{RemoveVolumeFromSPE{SPEID: id, VolumeID: vid}},
-			})
+				Message: fmt.Sprintf("storage pool entry %s lists volume %s, which the SPM catalog no longer has; remove it from the entry", q(id), q(vid)),
+			}
+			if rd.RemoveMissingVolumes {
+				f.Changes = Changes{RemoveVolumeFromSPE{SPEID: id, VolumeID: vid}}
+			} else {
+				f.Manual = "remove the volume from the storage pool entry in Matrix OE, or restore it in SPM"
+			}
+			out = append(out, f)
 		}
 	}
 	return out, nil
@@ -274,16 +298,27 @@ func AnalyzeLSMAnalyzer(ms *Snapshot, restored, current *spm.Snapshot) ([]Findin
 
 // presentationMismatch: presented to a WWPN outside the entry, or the entry
 // has WWPNs and the volume is presented to none of them. Presentation to a
-// subset of the entry's WWPNs (a path down) is not a mismatch.
-func presentationMismatch(inits, wwpns []addrpool.WWN) bool {
-	hit := false
+// subset of the entry's WWPNs (a path down) is not a mismatch when
+// partialMatches (the default reading), and is otherwise.
+func presentationMismatch(inits, wwpns []addrpool.WWN, partialMatches bool) bool {
+	entry := make(map[addrpool.WWN]bool, len(wwpns))
+	for _, w := range wwpns {
+		entry[w] = true
+	}
 	for _, w := range inits {
-		if !slices.Contains(wwpns, w) {
+		if !entry[w] {
 			return true
 		}
-		hit = true
 	}
-	return len(wwpns) > 0 && !hit
+	if partialMatches {
+		return len(wwpns) > 0 && len(inits) == 0
+	}
+	for w := range entry {
+		if _, found := slices.BinarySearch(inits, w); !found { // inits are sorted
+			return true
+		}
+	}
+	return false
 }
 
 func firstKey(m map[string]bool) string {
@@ -293,24 +328,16 @@ func firstKey(m map[string]bool) string {
 	return ""
 }
 
-// PredictSPM applies the SPM-side effect of a matrixoe change to a predicted
-// SPM catalog, for dry runs: DeleteVolumeFromSPM removes the volume and its
-// presentations, editing s in place (pass a Clone of the restored catalog).
-// Every other change has no SPM effect and returns false; a nil s is an
-// error for DeleteVolumeFromSPM. The real deletion
-// goes through the SPM catalog port (the engine routes it).
-func PredictSPM(s *spm.Snapshot, c Change) (bool, error) {
-	d, ok := deref(c).(DeleteVolumeFromSPM)
-	if !ok {
-		return false, nil
+// shortWWNs renders WWNs for a message: the first few, then a count.
+func shortWWNs(ws []addrpool.WWN) string {
+	const most = 4
+	parts := make([]string, 0, min(len(ws), most)+1)
+	for i, w := range ws {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("+%d more", len(ws)-most))
+			break
+		}
+		parts = append(parts, w.String())
 	}
-	if s == nil {
-		return true, changeErr(d, invalid("nil SPM snapshot"))
-	}
-	if _, ok := s.Volumes[d.VolumeID]; !ok {
-		return true, changeErr(d, notFound("volume %q in the SPM catalog", d.VolumeID))
-	}
-	delete(s.Volumes, d.VolumeID)
-	s.Presentations = slices.DeleteFunc(s.Presentations, func(p spm.Presentation) bool { return p.VolumeID == d.VolumeID })
-	return true, nil
+	return "[" + strings.Join(parts, " ") + "]"
 }

@@ -1,6 +1,8 @@
 package matrixoe
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/spm"
@@ -80,6 +82,7 @@ func TestAnalyzeLSRefreshTable16(t *testing.T) {
 			ms := tc.ms.build(t)
 			fs, err := AnalyzeLSRefresh(ms, tc.vs, tc.vm)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			assert.Equal(t, tc.want, codes(fs))
 			assert.Equal(t, tc.changes, []Change(ChangesOf(fs)))
 			for _, f := range fs {
@@ -203,6 +206,7 @@ func TestAnalyzeLSMAnalyzerTable15(t *testing.T) {
 			ms := tc.ms.build(t)
 			fs, err := AnalyzeLSMAnalyzer(ms, tc.restored.s, tc.current.s)
 			require.NoError(t, err)
+			checkFindings(t, fs)
 			assert.Equal(t, tc.want, codes(fs))
 			assert.Equal(t, tc.changes, []Change(ChangesOf(fs)))
 			for _, f := range fs {
@@ -211,7 +215,7 @@ func TestAnalyzeLSMAnalyzerTable15(t *testing.T) {
 					manual = manual || c == f.Code
 				}
 				assert.Equal(t, manual, f.Manual != "", "manual text of %s", f.Code)
-				assert.Equal(t, !manual, f.Actionable(), "actionable %s", f.Code)
+				assert.Equal(t, !manual, len(f.Changes) > 0, "changes of %s", f.Code)
 				assert.NotEmpty(t, f.Subject.VolumeID)
 			}
 		})
@@ -226,31 +230,46 @@ func TestAnalyzeStorageNilInputs(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestPredictSPM(t *testing.T) {
+// DeleteVolumeFromSPM's SPM part is spm.RemoveVolume of the same volume,
+// applied by spm.Apply: the volume and its presentations leave the catalog.
+// No other change has an SPM part.
+func TestDeleteVolumeFromSPMSPMChange(t *testing.T) {
 	w1 := wwn(t, "50:01:43:80:02:a3:00:01")
+	assert.Equal(t, spm.Change(spm.RemoveVolume{VolumeID: "V1"}), DeleteVolumeFromSPM{VolumeID: "V1"}.SPMChange())
 	tests := []struct {
 		name    string
-		change  Change
-		handled bool
+		changes []Change
+		want    []spm.Change
+		left    []string // volumes left in the catalog
 		wantErr error
-		left    int
 	}{
-		{"delete removes volume and presentations", DeleteVolumeFromSPM{VolumeID: "V1"}, true, nil, 1},
-		{"delete of an unknown volume", DeleteVolumeFromSPM{VolumeID: "nope"}, true, ErrNotFound, 2},
-		{"other changes have no SPM effect", DropLS{LogicalServerID: "LS1"}, false, nil, 2},
+		{"delete removes volume and presentations", []Change{DeleteVolumeFromSPM{VolumeID: "V1"}},
+			[]spm.Change{spm.RemoveVolume{VolumeID: "V1"}}, []string{"V2"}, nil},
+		{"pointer form, nil skipped, other changes have no SPM part",
+			[]Change{DropLS{LogicalServerID: "LS1"}, nil, (*DeleteVolumeFromSPM)(nil), &DeleteVolumeFromSPM{VolumeID: "V2"}},
+			[]spm.Change{spm.RemoveVolume{VolumeID: "V2"}}, []string{"V1"}, nil},
+		{"delete of an unknown volume", []Change{DeleteVolumeFromSPM{VolumeID: "nope"}},
+			[]spm.Change{spm.RemoveVolume{VolumeID: "nope"}}, []string{"V1", "V2"}, spm.ErrNotFound},
+		{"no SPM part at all", []Change{TerminateRequest{RequestID: "R1", From: RequestScheduled, To: RequestCancelled}}, nil, []string{"V1", "V2"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			orig := newSPM().vol("V1", "", w1, w1).vol("V2", "", w1).s
 			s := orig.Clone()
-			handled, err := PredictSPM(s, tc.change)
-			assert.Equal(t, tc.handled, handled)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-			} else {
+			got := SPMChangesOf(tc.changes)
+			assert.Equal(t, tc.want, got)
+			for _, c := range got {
+				err := spm.Apply(s, c)
+				if tc.wantErr != nil {
+					require.ErrorIs(t, err, tc.wantErr)
+					continue
+				}
 				require.NoError(t, err)
 			}
-			assert.Len(t, s.Volumes, tc.left)
+			assert.ElementsMatch(t, tc.left, slices.Collect(maps.Keys(s.Volumes)))
+			for _, p := range s.Presentations {
+				assert.Contains(t, tc.left, p.VolumeID, "presentations go with their volume")
+			}
 			assert.Len(t, orig.Volumes, 2, "the input's maps are not shared with the result")
 			assert.Len(t, orig.Presentations, 3)
 		})

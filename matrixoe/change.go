@@ -1,16 +1,24 @@
 package matrixoe
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
-	"slices"
-	"strings"
+
+	"github.com/mxsync-go/mxsync/internal/changecodec"
+	"github.com/mxsync-go/mxsync/spm"
 )
 
 // Change is one mutation of the restored Matrix OE databases, as plain data.
-// Every change has a stable Kind ("matrixoe.DropLS", ...) used in its JSON
-// form (see [MarshalChange]) and a Target naming the record it touches.
-// The set of changes is closed: [Apply] knows every one.
+// Every change has a stable Kind ("matrixoe.DropLS", ...) and a Target naming
+// the record it touches. Plain json.Marshal writes its tagged form,
+//
+//	{"kind":"matrixoe.DropLS","logicalServerId":"LS1"}
+//
+// and [DecodeChange] (or a [Changes] list) reads it back strictly, so a saved
+// plan or journal never loses what a change is. The set of changes is closed:
+// [Apply] knows every one. A pointer to a change type is accepted wherever a
+// Change is (a nil pointer is refused with an error, never a panic).
 type Change interface {
 	// Kind is the stable tag of the change type, e.g. "matrixoe.DropLS".
 	Kind() string
@@ -18,7 +26,62 @@ type Change interface {
 	Target() string
 	// String describes the change for people.
 	String() string
+	// MarshalJSON writes {"kind": Kind(), ...fields}.
+	json.Marshaler
 	isChange()
+}
+
+// codec is the package's one tagged-JSON codec for changes (immutable after
+// init; internal/changecodec is shared with vcem and spm).
+var codec = changecodec.MustNew[Change]("matrixoe", ErrUnknownChange, ErrInvalid,
+	SetLSDeactivated{}, DropLS{}, SetPowerState{}, AddVolumeToSPE{}, RemoveVolumeFromSPE{},
+	DeleteVolumeFromSPM{}, TerminateRequest{}, RemoveServiceDefinition{}, MarkIPAllocated{},
+	ApplyRMExport{}, UpdateRecoveryGroup{})
+
+// DecodeChange reads one change in its tagged form. An unknown kind is an
+// error wrapping [ErrUnknownChange]; a missing, unknown, repeated,
+// case-folded or ill-typed field, or trailing data, is an error wrapping
+// [ErrInvalid] that names the field.
+func DecodeChange(b []byte) (Change, error) { return codec.Decode(b) }
+
+// Changes is a list of changes with a JSON form: an array of tagged objects
+// (nil is written as []). It has no JSONShape: its elements are a tagged
+// union, so a strict decoder of an enclosing type decodes it through
+// UnmarshalJSON, which keeps every problem's path ("changes[3].volumeId").
+type Changes []Change
+
+// MarshalJSON writes each change in its tagged form.
+func (cs Changes) MarshalJSON() ([]byte, error) { return codec.MarshalList(cs) }
+
+// UnmarshalJSON reads a JSON array of tagged changes (null is an empty
+// list); every bad element is reported at once, with its index. On error
+// cs is unchanged.
+func (cs *Changes) UnmarshalJSON(b []byte) error {
+	out, err := codec.DecodeList(b)
+	if err != nil {
+		return err
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	*cs = out
+	return nil
+}
+
+// decodeInto is the UnmarshalJSON of every change type: the tagged form,
+// strictly, and of that type's kind only.
+func decodeInto[T Change](b []byte, dst *T) error {
+	c, err := codec.Decode(b)
+	if err != nil {
+		return err
+	}
+	v, ok := c.(T)
+	if !ok {
+		var want T
+		return fmt.Errorf("matrixoe: change of kind %s where %s is wanted: %w", c.Kind(), want.Kind(), ErrInvalid)
+	}
+	*dst = v
+	return nil
 }
 
 // Change kinds.
@@ -87,26 +150,56 @@ type RemoveVolumeFromSPE struct {
 }
 
 // DeleteVolumeFromSPM deletes a volume from the SPM catalog, so SPM no longer
-// manages it. It targets SPM: the engine routes it to the SPM catalog port
-// (see [PredictSPM] for its effect on a predicted catalog). Applied to a
-// Matrix OE snapshot it removes every storage pool entry's reference to the
-// volume. Storage phase 3.
+// manages it (table 15, Volume2 and Volume4). Storage phase 3.
+//
+// It is the one change that crosses sections, and it has two parts, each
+// applied by its own section's one writer (see "The change that crosses
+// sections" in the package doc): applied to a Matrix OE snapshot it removes
+// every catalog-based storage pool entry's reference to the volume, and its
+// SPM part, [DeleteVolumeFromSPM.SPMChange] (spm.RemoveVolume of the same
+// volume), goes to the SPM restored store.
 //
 // Re-applying: on a Matrix OE snapshot, a volume no entry references is a
-// no-op. On the SPM side ([PredictSPM]) it is a removal: a volume absent
-// from the catalog is an error wrapping [ErrNotFound].
+// no-op. The SPM part is a removal with spm's rule: a volume absent from the
+// catalog is an error wrapping spm.ErrNotFound.
 type DeleteVolumeFromSPM struct {
 	VolumeID string `json:"volumeId"`
 }
 
-// TerminateRequest terminates an IO request that was unfinished at backup.
-// IO phase 1.
+// SPMChange returns the change this one implies for the SPM restored store:
+// spm.RemoveVolume of the same volume (which also drops its presentations).
+// The engine applies it there with spm's Apply, so that SPM state has one
+// writer.
+func (c DeleteVolumeFromSPM) SPMChange() spm.Change { return spm.RemoveVolume{VolumeID: c.VolumeID} }
+
+// SPMChangesOf returns, in order, the SPM parts of the changes that have
+// one ([DeleteVolumeFromSPM.SPMChange]); nil changes are skipped. A dry run
+// applies them to its predicted SPM catalog, an execute to the SPM restored
+// store.
+func SPMChangesOf(cs []Change) []spm.Change {
+	var out []spm.Change
+	for _, c := range cs {
+		if d, ok := deref(c).(DeleteVolumeFromSPM); ok {
+			out = append(out, d.SPMChange())
+		}
+	}
+	return out
+}
+
+// TerminateRequest terminates an IO request that was unfinished at backup,
+// moving it from the state the analysis found (From) to the terminated
+// state (To), both from the [RequestStates] vocabulary the analysis used —
+// so applying it needs no vocabulary, and a plan replays the same way
+// whatever the executing process's defaults. IO phase 1.
 //
-// Re-applying: a request already in the terminated state (cancelled, see
-// requeststate.go) is a no-op; a completed or failed request is an error
-// wrapping [ErrConflict] naming the request and its state.
+// Re-applying: a request already in To is a no-op; a request in neither
+// From nor To (it moved since the analysis, or the change was written for
+// another estate) is an error wrapping [ErrConflict] naming its state;
+// From or To empty, or equal, is [ErrInvalid].
 type TerminateRequest struct {
-	RequestID string `json:"requestId"`
+	RequestID string       `json:"requestId"`
+	From      RequestState `json:"from"`
+	To        RequestState `json:"to"`
 }
 
 // RemoveServiceDefinition removes an IO service deleted after the backup,
@@ -136,13 +229,16 @@ type MarkIPAllocated struct {
 // ApplyRMExport imports an RM configuration export with RM's import rules:
 // a recovery group of the same name is replaced, a new one is added, and the
 // import fails on a name or storage replication group held in a different
-// recovery group set. RM phase 1.
+// recovery group set. Rules carries the readings of those rules that RM's
+// text leaves open ([RMImportRules]; the zero value is the default), so a
+// plan replays the same way. RM phase 1.
 //
 // Re-applying: importing the same export again yields the same groups
-// (no-op): the export's own groups never conflict with each other (see
-// [RMExport] and rmConflicts).
+// (no-op): the export's own groups never conflict with each other under
+// the default rules (see [RMImportRules.AllowSRGAcrossSetsInExport]).
 type ApplyRMExport struct {
-	Export RMExport `json:"export"`
+	Export RMExport      `json:"export"`
+	Rules  RMImportRules `json:"rules,omitzero"`
 }
 
 // UpdateRecoveryGroup removes logical servers that no longer exist from a
@@ -190,87 +286,87 @@ func (ApplyRMExport) Kind() string { return KindApplyRMExport }
 func (UpdateRecoveryGroup) Kind() string { return KindUpdateRecoveryGroup }
 
 // Target names the record the change touches.
-func (c SetLSDeactivated) Target() string { return "logical server " + c.LogicalServerID }
+func (c SetLSDeactivated) Target() string { return "logical server " + short(c.LogicalServerID) }
 
 // Target names the record the change touches.
-func (c DropLS) Target() string { return "logical server " + c.LogicalServerID }
+func (c DropLS) Target() string { return "logical server " + short(c.LogicalServerID) }
 
 // Target names the record the change touches.
-func (c SetPowerState) Target() string { return "logical server " + c.LogicalServerID }
+func (c SetPowerState) Target() string { return "logical server " + short(c.LogicalServerID) }
 
 // Target names the record the change touches.
-func (c AddVolumeToSPE) Target() string { return "storage pool entry " + c.SPEID }
+func (c AddVolumeToSPE) Target() string { return "storage pool entry " + short(c.SPEID) }
 
 // Target names the record the change touches.
-func (c RemoveVolumeFromSPE) Target() string { return "storage pool entry " + c.SPEID }
+func (c RemoveVolumeFromSPE) Target() string { return "storage pool entry " + short(c.SPEID) }
 
 // Target names the record the change touches.
-func (c DeleteVolumeFromSPM) Target() string { return "volume " + c.VolumeID }
+func (c DeleteVolumeFromSPM) Target() string { return "volume " + short(c.VolumeID) }
 
 // Target names the record the change touches.
-func (c TerminateRequest) Target() string { return "request " + c.RequestID }
+func (c TerminateRequest) Target() string { return "request " + short(c.RequestID) }
 
 // Target names the record the change touches.
-func (c RemoveServiceDefinition) Target() string {
-	return "service " + c.ServiceID
-}
+func (c RemoveServiceDefinition) Target() string { return "service " + short(c.ServiceID) }
 
 // Target names the record the change touches.
-func (c MarkIPAllocated) Target() string { return "IP address " + c.Address.String() }
+func (c MarkIPAllocated) Target() string { return "IP address " + short(c.Address.String()) }
 
 // Target names the record the change touches.
 func (c ApplyRMExport) Target() string { return "recovery groups" }
 
 // Target names the record the change touches.
-func (c UpdateRecoveryGroup) Target() string { return "recovery group " + c.Name }
+func (c UpdateRecoveryGroup) Target() string { return "recovery group " + short(c.Name) }
 
 // String describes the change.
 func (c SetLSDeactivated) String() string {
-	return fmt.Sprintf("set logical server %q deactivated", c.LogicalServerID)
+	return fmt.Sprintf("set logical server %s deactivated", q(c.LogicalServerID))
 }
 
 // String describes the change.
 func (c DropLS) String() string {
-	return fmt.Sprintf("drop logical server %q from the Matrix OE database", c.LogicalServerID)
+	return fmt.Sprintf("drop logical server %s from the Matrix OE database", q(c.LogicalServerID))
 }
 
 // String describes the change.
 func (c SetPowerState) String() string {
-	return fmt.Sprintf("set power state of logical server %q to %s", c.LogicalServerID, c.Power)
+	return fmt.Sprintf("set power state of logical server %s to %s", q(c.LogicalServerID), c.Power)
 }
 
 // String describes the change.
 func (c AddVolumeToSPE) String() string {
-	return fmt.Sprintf("add volume %q to storage pool entry %q", c.VolumeID, c.SPEID)
+	return fmt.Sprintf("add volume %s to storage pool entry %s", q(c.VolumeID), q(c.SPEID))
 }
 
 // String describes the change.
 func (c RemoveVolumeFromSPE) String() string {
-	return fmt.Sprintf("remove volume %q from storage pool entry %q", c.VolumeID, c.SPEID)
+	return fmt.Sprintf("remove volume %s from storage pool entry %s", q(c.VolumeID), q(c.SPEID))
 }
 
 // String describes the change.
 func (c DeleteVolumeFromSPM) String() string {
-	return fmt.Sprintf("delete volume %q from SPM", c.VolumeID)
+	return fmt.Sprintf("delete volume %s from SPM", q(c.VolumeID))
 }
 
 // String describes the change.
-func (c TerminateRequest) String() string { return fmt.Sprintf("terminate request %q", c.RequestID) }
+func (c TerminateRequest) String() string {
+	return fmt.Sprintf("terminate request %s (%s -> %s)", q(c.RequestID), q(string(c.From)), q(string(c.To)))
+}
 
 // String describes the change.
 func (c RemoveServiceDefinition) String() string {
 	if c.Name != "" {
-		return fmt.Sprintf("remove the definition of service %q (%s)", c.ServiceID, c.Name)
+		return fmt.Sprintf("remove the definition of service %s (%s)", q(c.ServiceID), q(c.Name))
 	}
-	return fmt.Sprintf("remove the definition of service %q", c.ServiceID)
+	return fmt.Sprintf("remove the definition of service %s", q(c.ServiceID))
 }
 
 // String describes the change.
 func (c MarkIPAllocated) String() string {
 	if c.Owner != "" {
-		return fmt.Sprintf("mark IP address %s allocated (to %s)", c.Address, c.Owner)
+		return fmt.Sprintf("mark IP address %s allocated (to %s)", short(c.Address.String()), q(c.Owner))
 	}
-	return fmt.Sprintf("mark IP address %s allocated", c.Address)
+	return fmt.Sprintf("mark IP address %s allocated", short(c.Address.String()))
 }
 
 // String describes the change.
@@ -280,7 +376,7 @@ func (c ApplyRMExport) String() string {
 
 // String describes the change.
 func (c UpdateRecoveryGroup) String() string {
-	return fmt.Sprintf("remove %s from recovery group %q", strings.Join(c.RemoveProtected, ", "), c.Name)
+	return fmt.Sprintf("remove %s from recovery group %s", shortList(c.RemoveProtected), q(c.Name))
 }
 
 func (SetLSDeactivated) isChange()        {}
@@ -295,336 +391,79 @@ func (MarkIPAllocated) isChange()         {}
 func (ApplyRMExport) isChange()           {}
 func (UpdateRecoveryGroup) isChange()     {}
 
-// newChange returns a zero value of the change type with the given kind.
-func newChange(kind string) (Change, bool) {
-	switch kind {
-	case KindSetLSDeactivated:
-		return &SetLSDeactivated{}, true
-	case KindDropLS:
-		return &DropLS{}, true
-	case KindSetPowerState:
-		return &SetPowerState{}, true
-	case KindAddVolumeToSPE:
-		return &AddVolumeToSPE{}, true
-	case KindRemoveVolumeFromSPE:
-		return &RemoveVolumeFromSPE{}, true
-	case KindDeleteVolumeFromSPM:
-		return &DeleteVolumeFromSPM{}, true
-	case KindTerminateRequest:
-		return &TerminateRequest{}, true
-	case KindRemoveServiceDefinition:
-		return &RemoveServiceDefinition{}, true
-	case KindMarkIPAllocated:
-		return &MarkIPAllocated{}, true
-	case KindApplyRMExport:
-		return &ApplyRMExport{}, true
-	case KindUpdateRecoveryGroup:
-		return &UpdateRecoveryGroup{}, true
-	}
-	return nil, false
-}
+// MarshalJSON writes the tagged form (see [Change]).
+func (c SetLSDeactivated) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
-// deref turns the pointer returned by newChange (after decoding) back into
-// the value type the rest of the package uses. A nil pointer gives nil, so
-// callers reject it as a nil change instead of panicking.
-func deref(c Change) Change {
-	switch v := c.(type) {
-	case *SetLSDeactivated:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *DropLS:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *SetPowerState:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *AddVolumeToSPE:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *RemoveVolumeFromSPE:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *DeleteVolumeFromSPM:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *TerminateRequest:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *RemoveServiceDefinition:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *MarkIPAllocated:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *ApplyRMExport:
-		if v == nil {
-			return nil
-		}
-		return *v
-	case *UpdateRecoveryGroup:
-		if v == nil {
-			return nil
-		}
-		return *v
-	}
-	return c
-}
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *SetLSDeactivated) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
 
-// Apply applies one change to s, which should be valid ([Snapshot.Validate]):
-// it relies on the two-way links Validate checks. It is the only code that
-// mutates a snapshot: the dry run, the fakes in matrixoetest and the engine's
-// prediction all use it. On error s is unchanged and the error is a
-// *[ChangeError] wrapping [ErrNotFound], [ErrConflict] or [ErrInvalid].
-//
-// Apply is idempotent where the meaning allows, like vcem.Apply: applying a
-// change whose effect is already there changes nothing and returns nil (a
-// journalled execute that crashed between applying a change and recording it
-// can apply it again). Removing a record that is absent is an error wrapping
-// [ErrNotFound], and a record in a state the change cannot reach is an error
-// wrapping [ErrConflict]. Each change type documents its rule; the package
-// doc explains the choice.
-func Apply(s *Snapshot, c Change) error {
-	return applyIndexed(s, c, nil)
-}
+// MarshalJSON writes the tagged form (see [Change]).
+func (c DropLS) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
-// applyIndexed is Apply with an optional volume index (see volumeIndex);
-// nil scans the snapshot.
-func applyIndexed(s *Snapshot, c Change, ix *volumeIndex) error {
-	if c == nil {
-		return &ChangeError{Kind: "<nil>", Target: "-", Err: invalid("nil change")}
-	}
-	c = deref(c)
-	if c == nil {
-		return &ChangeError{Kind: "<nil>", Target: "-", Err: invalid("nil change")}
-	}
-	if s == nil {
-		return changeErr(c, invalid("nil snapshot"))
-	}
-	s.ensureMaps()
-	if err := apply(s, c, ix); err != nil {
-		return changeErr(c, err)
-	}
-	return nil
-}
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *DropLS) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
 
-// ApplyAll applies changes in order, all or nothing: on the first error s
-// is left unchanged and the error names the change's index. A nil s is an
-// error wrapping [ErrInvalid]. The result is exactly that of calling
-// [Apply] for each change; a batch that adds volumes to, or deletes volumes
-// from, storage pool entries looks volumes up in an index built once for
-// the batch instead of scanning every entry per change.
-func ApplyAll(s *Snapshot, changes ...Change) error {
-	if s == nil {
-		return invalid("matrixoe: ApplyAll: nil snapshot")
-	}
-	work := s.Clone()
-	ix := &volumeIndex{}
-	for i, c := range changes {
-		if err := applyIndexed(work, c, ix); err != nil {
-			return &IndexedError{Index: i, Err: err}
-		}
-	}
-	*s = *work
-	return nil
-}
+// MarshalJSON writes the tagged form (see [Change]).
+func (c SetPowerState) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
-// IndexedError wraps the error of the change at Index in a list.
-type IndexedError struct {
-	Index int
-	Err   error
-}
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *SetPowerState) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
 
-// Error implements error.
-func (e *IndexedError) Error() string { return fmt.Sprintf("change #%d: %v", e.Index, e.Err) }
+// MarshalJSON writes the tagged form (see [Change]).
+func (c AddVolumeToSPE) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
-// Unwrap returns the change's error.
-func (e *IndexedError) Unwrap() error { return e.Err }
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *AddVolumeToSPE) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
 
-func apply(s *Snapshot, c Change, ix *volumeIndex) error {
-	switch c := c.(type) {
-	case SetLSDeactivated:
-		ls, ok := s.LogicalServers[c.LogicalServerID]
-		if !ok {
-			return notFound("logical server %q", c.LogicalServerID)
-		}
-		ls.Activated = false
-		s.LogicalServers[ls.ID] = ls
-	case DropLS:
-		ls, ok := s.LogicalServers[c.LogicalServerID]
-		if !ok {
-			return notFound("logical server %q", c.LogicalServerID)
-		}
-		delete(s.LogicalServers, c.LogicalServerID)
-		for id, sv := range s.Services {
-			if slices.Contains(sv.LogicalServerIDs, c.LogicalServerID) {
-				sv.LogicalServerIDs = without(sv.LogicalServerIDs, c.LogicalServerID)
-				s.Services[id] = sv
-			}
-		}
-		// A valid snapshot links SPEs both ways, so the server's own list
-		// finds every SPE it owns.
-		for _, id := range ls.SPEIDs {
-			if spe, ok := s.SPEs[id]; ok && spe.LogicalServerID == c.LogicalServerID {
-				spe.LogicalServerID = ""
-				s.SPEs[id] = spe
-			}
-		}
-	case SetPowerState:
-		ls, ok := s.LogicalServers[c.LogicalServerID]
-		if !ok {
-			return notFound("logical server %q", c.LogicalServerID)
-		}
-		if c.Power != PowerOn && c.Power != PowerOff {
-			return invalid("power state %q (want %q or %q)", c.Power, PowerOn, PowerOff)
-		}
-		ls.Power = c.Power
-		s.LogicalServers[ls.ID] = ls
-	case AddVolumeToSPE:
-		spe, ok := s.SPEs[c.SPEID]
-		if !ok {
-			return notFound("storage pool entry %q", c.SPEID)
-		}
-		if c.VolumeID == "" {
-			return invalid("empty volume id")
-		}
-		if spe.Kind != SPECatalog {
-			return conflict("storage pool entry %q is %s, not catalog-based", c.SPEID, spe.Kind)
-		}
-		if slices.Contains(spe.VolumeIDs, c.VolumeID) {
-			return nil // already applied
-		}
-		if held := ix.holders(s, c.VolumeID); len(held) > 0 { // a valid snapshot has at most one holder
-			return conflict("volume %q already in storage pool entry %q, not %q", c.VolumeID, held[0], c.SPEID)
-		}
-		spe.VolumeIDs = append(slices.Clip(spe.VolumeIDs), c.VolumeID)
-		s.SPEs[c.SPEID] = spe
-		ix.add(c.VolumeID, c.SPEID)
-	case RemoveVolumeFromSPE:
-		spe, ok := s.SPEs[c.SPEID]
-		if !ok {
-			return notFound("storage pool entry %q", c.SPEID)
-		}
-		if c.VolumeID == "" {
-			return invalid("empty volume id")
-		}
-		if !slices.Contains(spe.VolumeIDs, c.VolumeID) {
-			return nil // already applied
-		}
-		spe.VolumeIDs = without(spe.VolumeIDs, c.VolumeID)
-		s.SPEs[c.SPEID] = spe
-		ix.remove(c.VolumeID, c.SPEID)
-	case DeleteVolumeFromSPM:
-		if c.VolumeID == "" {
-			return invalid("empty volume id")
-		}
-		for _, id := range ix.holders(s, c.VolumeID) {
-			if spe := s.SPEs[id]; spe.Kind == SPECatalog {
-				spe.VolumeIDs = without(spe.VolumeIDs, c.VolumeID)
-				s.SPEs[id] = spe
-				ix.remove(c.VolumeID, id)
-			}
-		}
-	case TerminateRequest:
-		r, ok := s.Requests[c.RequestID]
-		if !ok {
-			return notFound("request %q", c.RequestID)
-		}
-		if r.State == terminatedState {
-			return nil // already applied
-		}
-		if !r.State.Unfinished() {
-			return conflict("request %q is %s, neither unfinished nor %s", c.RequestID, r.State, terminatedState)
-		}
-		r.State = terminatedState
-		s.Requests[r.ID] = r
-	case RemoveServiceDefinition:
-		if _, ok := s.Services[c.ServiceID]; !ok {
-			return notFound("service %q", c.ServiceID)
-		}
-		delete(s.Services, c.ServiceID)
-		for id, r := range s.Requests {
-			if r.ServiceID == c.ServiceID {
-				delete(s.Requests, id)
-			}
-		}
-		for a, ip := range s.IPs {
-			if ip.ServiceID == c.ServiceID {
-				s.IPs[a] = IPAllocation{Address: ip.Address, Network: ip.Network}
-			}
-		}
-		for id, spe := range s.SPEs {
-			if spe.ServiceID == c.ServiceID {
-				spe.ServiceID = ""
-				s.SPEs[id] = spe
-			}
-		}
-	case MarkIPAllocated:
-		ip, ok := s.IPs[c.Address]
-		if !ok {
-			return notFound("address %s in the IO IP pools", c.Address)
-		}
-		if ip.Allocated {
-			if ip.ServiceID == "" && ip.Owner == c.Owner {
-				return nil // already applied
-			}
-			return conflict("address %s already allocated to %s", c.Address, ipHolder(ip))
-		}
-		ip.Allocated = true
-		ip.Owner = c.Owner
-		s.IPs[c.Address] = ip
-	case ApplyRMExport:
-		groups, err := importRM(s.RecoveryGroups, c.Export)
-		if err != nil {
-			return err
-		}
-		s.RecoveryGroups = groups
-	case UpdateRecoveryGroup:
-		rg, ok := s.RecoveryGroups[c.Name]
-		if !ok {
-			return notFound("recovery group %q", c.Name)
-		}
-		if len(c.RemoveProtected) == 0 {
-			return invalid("nothing to remove")
-		}
-		kept := slices.DeleteFunc(slices.Clone(rg.ProtectedLS), func(id string) bool {
-			return slices.Contains(c.RemoveProtected, id)
-		})
-		if len(kept) == len(rg.ProtectedLS) {
-			return nil // already applied: none of them is listed
-		}
-		rg.ProtectedLS = kept
-		s.RecoveryGroups[rg.Name] = rg
-	default:
-		return invalid("unknown change type %T", c)
-	}
-	return nil
-}
+// MarshalJSON writes the tagged form (see [Change]).
+func (c RemoveVolumeFromSPE) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
-// ipHolder names who holds an allocated address, for conflict messages.
-func ipHolder(ip IPAllocation) string {
-	switch {
-	case ip.ServiceID != "":
-		return fmt.Sprintf("service %q", ip.ServiceID)
-	case ip.Owner != "":
-		return fmt.Sprintf("owner %q", ip.Owner)
-	}
-	return "an unnamed owner"
-}
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *RemoveVolumeFromSPE) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
+
+// MarshalJSON writes the tagged form (see [Change]).
+func (c DeleteVolumeFromSPM) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *DeleteVolumeFromSPM) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
+
+// MarshalJSON writes the tagged form (see [Change]).
+func (c TerminateRequest) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *TerminateRequest) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
+
+// MarshalJSON writes the tagged form (see [Change]).
+func (c RemoveServiceDefinition) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *RemoveServiceDefinition) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
+
+// MarshalJSON writes the tagged form (see [Change]).
+func (c MarkIPAllocated) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *MarkIPAllocated) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
+
+// MarshalJSON writes the tagged form (see [Change]).
+func (c ApplyRMExport) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *ApplyRMExport) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }
+
+// MarshalJSON writes the tagged form (see [Change]).
+func (c UpdateRecoveryGroup) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// UnmarshalJSON reads the tagged form strictly (see [DecodeChange]); a
+// change of another kind is an error wrapping [ErrInvalid].
+func (c *UpdateRecoveryGroup) UnmarshalJSON(b []byte) error { return decodeInto(b, c) }

@@ -2,95 +2,109 @@ package matrixoe
 
 import (
 	"fmt"
-	"net/netip"
 	"reflect"
+	"strconv"
+	"strings"
+	"time"
 )
 
-// DiffKind says how a record differs between two snapshots.
-type DiffKind string
+// DiffOp says how a record differs between two states.
+type DiffOp string
 
-// Difference kinds.
+// Difference operations.
 const (
-	DiffAdded   DiffKind = "added"
-	DiffRemoved DiffKind = "removed"
-	DiffChanged DiffKind = "changed"
+	DiffAdded   DiffOp = "added"
+	DiffRemoved DiffOp = "removed"
+	DiffChanged DiffOp = "changed"
 )
 
-// Difference is one record that differs between two snapshots: its section
-// ("logicalServers", "storagePoolEntries", "services", "requests",
-// "ipAllocations", "recoveryGroups" — the JSON names) and its key.
+// Difference is one record that differs between two snapshots (or two
+// readings of the live side): its record type, singular and lower camel —
+// "logicalServer", "storagePoolEntry", "service", "request",
+// "ipAllocation", "recoveryGroup" for a snapshot; "vm", "ipInUse", "rmExport",
+// "exportGroup" for the live side — its ID (the address for an
+// ipAllocation or ipInUse), the operation, and for a changed record a
+// bounded "field old -> new" detail for people (never used to decide
+// anything). The shape is the same in vcem and spm.
 type Difference struct {
-	Section string   `json:"section"`
-	Key     string   `json:"key"`
-	Kind    DiffKind `json:"kind"`
+	Record string `json:"record"`
+	ID     string `json:"id"`
+	Op     DiffOp `json:"op"`
+	Detail string `json:"detail,omitempty"`
 }
 
-// String renders "section key kind".
-func (d Difference) String() string { return fmt.Sprintf("%s %s %s", d.Section, d.Key, d.Kind) }
-
-// Diff lists the records that differ from a to b, by section then key, so
-// a dry run can show what a plan will change and a test can check that
-// nothing else moved. Nil slices and empty slices compare equal, and a nil
-// snapshot is compared as an empty one.
-func Diff(a, b *Snapshot) []Difference {
-	if a == nil {
-		a = NewSnapshot()
+// String renders `logicalServer "LS1" changed: activated true -> false`.
+func (d Difference) String() string {
+	s := fmt.Sprintf("%s %s %s", d.Record, q(d.ID), d.Op)
+	if d.Detail != "" {
+		s += ": " + d.Detail
 	}
-	if b == nil {
-		b = NewSnapshot()
-	}
-	var out []Difference
-	out = diffSection(out, "logicalServers", a.LogicalServers, b.LogicalServers, sortedKeys[LogicalServer], id)
-	out = diffSection(out, "storagePoolEntries", a.SPEs, b.SPEs, sortedKeys[StoragePoolEntry], id)
-	out = diffSection(out, "services", a.Services, b.Services, sortedKeys[Service], id)
-	out = diffSection(out, "requests", a.Requests, b.Requests, sortedKeys[Request], id)
-	out = diffSection(out, "ipAllocations", a.IPs, b.IPs, sortedAddrs[IPAllocation], netip.Addr.String)
-	out = diffSection(out, "recoveryGroups", a.RecoveryGroups, b.RecoveryGroups, sortedKeys[RecoveryGroup], id)
-	return out
+	return s
 }
 
-func id(s string) string { return s }
+// maxDetail bounds a Difference's Detail.
+const maxDetail = 256
 
-func diffSection[K comparable, V any](out []Difference, section string, a, b map[K]V, sorted func(map[K]V) []K, str func(K) string) []Difference {
-	union := make(map[K]V, len(a)+len(b))
-	for k, v := range a {
-		union[k] = v
-	}
-	for k, v := range b {
-		union[k] = v
-	}
-	for _, k := range sorted(union) {
-		va, inA := a[k]
-		vb, inB := b[k]
-		switch {
-		case !inA:
-			out = append(out, Difference{Section: section, Key: str(k), Kind: DiffAdded})
-		case !inB:
-			out = append(out, Difference{Section: section, Key: str(k), Kind: DiffRemoved})
-		case !equalRecords(va, vb):
-			out = append(out, Difference{Section: section, Key: str(k), Kind: DiffChanged})
+// fieldDetail lists the fields of two records of type V that differ, by
+// their JSON names, as "name old -> new"; values are formatted short, so a
+// huge field does not make a huge detail.
+func fieldDetail[V any](x, y V) string {
+	vx, vy := reflect.ValueOf(x), reflect.ValueOf(y)
+	t := vx.Type()
+	var parts []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			name = f.Name
+		}
+		ox, oy := shortValue(vx.Field(i)), shortValue(vy.Field(i))
+		if ox != oy {
+			parts = append(parts, name+" "+ox+" -> "+oy)
 		}
 	}
-	return out
+	return joinBounded(parts, "; ", maxDetail)
 }
 
-// equalRecords compares two records, treating nil and empty slices alike
-// (a record decoded from JSON has nil where an edited one may have []).
-func equalRecords[V any](a, b V) bool {
-	return reflect.DeepEqual(normalise(reflect.ValueOf(a)), normalise(reflect.ValueOf(b)))
-}
-
-func normalise(v reflect.Value) any {
-	if v.Kind() != reflect.Struct {
-		return v.Interface()
-	}
-	c := reflect.New(v.Type()).Elem()
-	c.Set(v)
-	for i := range c.NumField() {
-		f := c.Field(i)
-		if f.Kind() == reflect.Slice && f.Len() == 0 && f.CanSet() {
-			f.Set(reflect.Zero(f.Type()))
+// shortValue formats a field value for a Difference detail: strings quoted
+// and cut, lists by their first elements, addresses and times by their
+// text form.
+func shortValue(v reflect.Value) string {
+	if t, ok := v.Interface().(time.Time); ok {
+		if t.IsZero() {
+			return "none"
 		}
+		return t.UTC().Format(time.RFC3339Nano)
 	}
-	return c.Interface()
+	if s, ok := v.Interface().(fmt.Stringer); ok && v.Kind() != reflect.String {
+		return short(s.String())
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return q(v.String())
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Slice:
+		const most = 4
+		parts := make([]string, 0, min(v.Len(), most)+1)
+		for i := range v.Len() {
+			if i == most {
+				parts = append(parts, "… "+strconv.Itoa(v.Len()-most)+" more")
+				break
+			}
+			parts = append(parts, shortValue(v.Index(i)))
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	case reflect.Pointer:
+		if v.IsNil() {
+			return "none"
+		}
+		return "set"
+	}
+	return v.Kind().String()
 }

@@ -1,6 +1,7 @@
 package matrixoe
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -16,14 +17,17 @@ func TestDiff(t *testing.T) {
 		want    []string
 	}{
 		{"no change", nil, nil},
-		{"drop LS touches the LS, its service and its SPE", []Change{DropLS{LogicalServerID: "LS1"}},
-			[]string{"logicalServers LS1 removed", "storagePoolEntries SPE1 changed", "services S1 changed"}},
-		{"mark IP", []Change{MarkIPAllocated{Address: addr(t, "10.0.0.2")}}, []string{"ipAllocations 10.0.0.2 changed"}},
-		{"import adds a group", []Change{ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG0", Set: "SET-A"})}}, []string{"recoveryGroups RG0 added"}},
+		{"drop LS touches the LS, its SPE and its service, in record order", []Change{DropLS{LogicalServerID: "LS1"}},
+			[]string{`logicalServer "LS1" removed`, `storagePoolEntry "SPE1" changed: logicalServerId "LS1" -> ""`,
+				`service "S1" changed: logicalServerIds ["LS1" "VM1"] -> ["VM1"]`}},
+		{"mark IP", []Change{MarkIPAllocated{Address: addr(t, "10.0.0.2")}}, []string{`ipAllocation "10.0.0.2" changed: allocated false -> true`}},
+		{"import adds a group", []Change{ApplyRMExport{Export: *export(RecoveryGroup{Name: "RG0", Set: "SET-A"})}}, []string{`recoveryGroup "RG0" added`}},
 		{"remove both volumes", []Change{
 			RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V1"}, RemoveVolumeFromSPE{SPEID: "SPE1", VolumeID: "V2"}},
-			[]string{"storagePoolEntries SPE1 changed"}},
-		{"terminate", []Change{TerminateRequest{RequestID: "R1"}}, []string{"requests R1 changed"}},
+			[]string{`storagePoolEntry "SPE1" changed: volumeIds ["V1" "V2"] -> []`}},
+		{"terminate", []Change{TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestCancelled}}, []string{`request "R1" changed: state "in-progress" -> "cancelled"`}},
+		{"two fields", []Change{SetLSDeactivated{LogicalServerID: "VM1"}, SetPowerState{LogicalServerID: "VM1", Power: PowerOn}},
+			[]string{`logicalServer "VM1" changed: activated true -> false; power "off" -> "on"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -35,8 +39,11 @@ func TestDiff(t *testing.T) {
 				got = append(got, d.String())
 			}
 			assert.Equal(t, tc.want, got)
-			for _, d := range Diff(b, a) {
-				assert.Contains(t, []DiffKind{DiffChanged, DiffAdded, DiffRemoved}, d.Kind)
+			assert.Equal(t, len(tc.want) == 0, a.Equal(b))
+			back := Diff(b, a)
+			require.Len(t, back, len(tc.want))
+			for _, d := range back {
+				assert.Contains(t, []DiffOp{DiffChanged, DiffAdded, DiffRemoved}, d.Op)
 			}
 		})
 	}
@@ -49,4 +56,23 @@ func TestDiffNilEqualsEmpty(t *testing.T) {
 	spe.WWPNs = []addrpool.WWN{}
 	b.SPEs["SPEc"] = spe
 	assert.Empty(t, Diff(a, b))
+	assert.True(t, a.Equal(b))
+}
+
+// A huge field value makes a bounded detail.
+func TestDiffDetailIsBounded(t *testing.T) {
+	a := world(t)
+	b := a.Clone()
+	ls := b.LogicalServers["LS1"]
+	ls.Name = strings.Repeat("x", 1<<20)
+	ls.SPEIDs = nil
+	for range 1000 {
+		ls.SPEIDs = append(ls.SPEIDs, strings.Repeat("y", 100))
+	}
+	b.LogicalServers["LS1"] = ls
+	ds := Diff(a, b)
+	require.Len(t, ds, 1)
+	assert.Less(t, len(ds[0].Detail), maxDetail+64)
+	assert.Less(t, len(ds[0].String()), maxDetail+256)
+	assert.Contains(t, ds[0].Detail, `name "LS1_VC" -> "xxxx`)
 }

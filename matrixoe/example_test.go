@@ -2,6 +2,8 @@ package matrixoe_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/matrixoe"
 	"github.com/mxsync-go/mxsync/spm"
+	"github.com/mxsync-go/mxsync/spm/spmtest"
 	"github.com/mxsync-go/mxsync/vcem"
 )
 
@@ -84,8 +87,10 @@ func ExampleAnalyzeLSMAnalyzer() {
 func ExampleReadServicesFile() {
 	ctx := context.Background()
 	ms := matrixoe.NewSnapshot()
-	ms.Services["S1"] = matrixoe.Service{ID: "S1", Name: "web"}
+	ms.LogicalServers["VM1"] = matrixoe.LogicalServer{ID: "VM1", Name: "web-1", Kind: matrixoe.LSVirtual, Activated: true, VMID: "vm-1", Managed: true}
+	ms.Services["S1"] = matrixoe.Service{ID: "S1", Name: "web", LogicalServerIDs: []string{"VM1"}}
 	ms.Services["S2"] = matrixoe.Service{ID: "S2", Name: "old"}
+	vmm := map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerOn} // web's VM still runs
 
 	sim, err := os.MkdirTemp("", "sim")
 	if err != nil {
@@ -109,7 +114,7 @@ func ExampleReadServicesFile() {
 		fmt.Println(err)
 		return
 	}
-	fs, _ := matrixoe.AnalyzeIOServices(ms, f)
+	fs, _ := matrixoe.AnalyzeIOServices(ms, f, vmm)
 	printFindings(fs)
 	fmt.Println(filepath.Base(filepath.Dir(path)))
 	// Output:
@@ -179,11 +184,12 @@ func ExampleAnalyzeRM() {
 	// [LS1] true
 }
 
-// Changes are data: a tagged JSON form that round-trips.
-func ExampleMarshalChange() {
-	b, _ := matrixoe.MarshalChange(matrixoe.AddVolumeToSPE{SPEID: "SPE1", VolumeID: "Volume8"})
+// Changes are data: plain json.Marshal writes a tagged form that
+// DecodeChange reads back.
+func ExampleDecodeChange() {
+	b, _ := json.Marshal(matrixoe.AddVolumeToSPE{SPEID: "SPE1", VolumeID: "Volume8"})
 	fmt.Println(string(b))
-	c, _ := matrixoe.UnmarshalChange(b)
+	c, _ := matrixoe.DecodeChange(b)
 	fmt.Printf("%#v\n", c)
 	// Output:
 	// {"kind":"matrixoe.AddVolumeToSPE","speId":"SPE1","volumeId":"Volume8"}
@@ -204,5 +210,102 @@ func ExampleApply() {
 	fmt.Println(err)
 	// Output:
 	// true false
-	// matrixoe: apply matrixoe.DropLS to logical server LS9: logical server "LS9": not found
+	// matrixoe: change 0 (matrixoe.DropLS, logical server LS9): logical server "LS9": not found
+}
+
+// Re-applying a change whose effect is already there is a no-op, as after a
+// crash between applying a change and journalling it; a conflict stays an
+// error, and removing an absent record is ErrNotFound.
+func ExampleApply_reapply() {
+	s := matrixoe.NewSnapshot()
+	s.Requests["R1"] = matrixoe.Request{ID: "R1", State: matrixoe.RequestInProgress}
+	s.Requests["R2"] = matrixoe.Request{ID: "R2", State: matrixoe.RequestCompleted}
+
+	term := matrixoe.TerminateRequest{RequestID: "R1", From: matrixoe.RequestInProgress, To: matrixoe.RequestCancelled}
+	fmt.Println("first:", matrixoe.Apply(s, term), s.Requests["R1"].State)
+	before, _ := s.Fingerprint()
+	fmt.Println("again:", matrixoe.Apply(s, term))
+	after, _ := s.Fingerprint()
+	fmt.Println("unchanged:", before == after)
+
+	fmt.Println(matrixoe.Apply(s, matrixoe.TerminateRequest{RequestID: "R2", From: matrixoe.RequestInProgress, To: matrixoe.RequestCancelled}))
+	err := matrixoe.Apply(s, matrixoe.RemoveServiceDefinition{ServiceID: "S9"})
+	fmt.Println(errors.Is(err, matrixoe.ErrNotFound), err)
+	// Output:
+	// first: <nil> cancelled
+	// again: <nil>
+	// unchanged: true
+	// matrixoe: change 0 (matrixoe.TerminateRequest, request R2): request "R2" is "completed", neither "in-progress" nor "cancelled": conflict
+	// true matrixoe: change 0 (matrixoe.RemoveServiceDefinition, service S9): service "S9": not found
+}
+
+// Storage phase 3 on the SPM catalog as Internal Recovery leaves it (table
+// 15, Volume7): after the backup IO service S2 and SPE7 were deleted and
+// Volume7 unpresented. spm.PredictInternalRecovery marks Volume7's service
+// non-conformant and takes its presentations (none) from the array, so
+// lsmanalyzer removes Volume7 from its SPE; the other volumes are conformant.
+func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
+	restored := spmtest.Sample()
+	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	for _, n := range []int{7, 8} {
+		_ = arrays.Unpresent(spmtest.Array3PAR, restored.Volumes["vol7"].WWN, spmtest.SampleWWN("initiator", n))
+	}
+	live, _ := arrays.Live(context.Background())
+	recovery, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	recovered := restored.Clone()
+	for _, c := range recovery {
+		_ = spm.Apply(recovered, c)
+	}
+
+	// Matrix OE at backup time: one catalog-based SPE per presented volume,
+	// SPE7 (Volume7) belonging to IO service S2.
+	ms := matrixoe.NewSnapshot()
+	ms.Services["S2"] = matrixoe.Service{ID: "S2", Name: "S2"}
+	for _, p := range restored.Presentations {
+		spe := ms.SPEs["SPE-"+p.VolumeID]
+		spe.ID, spe.Kind, spe.VolumeIDs = "SPE-"+p.VolumeID, matrixoe.SPECatalog, []string{p.VolumeID}
+		spe.WWPNs = append(spe.WWPNs, p.Initiator)
+		if p.VolumeID == "vol7" {
+			spe.ServiceID = "S2"
+		}
+		ms.SPEs[spe.ID] = spe
+	}
+
+	fs, err := matrixoe.AnalyzeLSMAnalyzer(ms, restored, recovered)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	printFindings(fs)
+	// Output:
+	// LSM-VOL-SERVICE-DELETED -> matrixoe.RemoveVolumeFromSPE storage pool entry SPE-vol7
+}
+
+// Beyond mxsync: a service the operator forgot to mark, whose logical
+// servers are all gone (its VM no longer reported by VMM), is reported as
+// probably deleted — a manual step, so the operator marks it and analyses
+// again.
+func ExampleAnalyzeIOServices_probablyDeleted() {
+	ms := matrixoe.NewSnapshot()
+	ms.LogicalServers["VM1"] = matrixoe.LogicalServer{ID: "VM1", Name: "batch-1", Kind: matrixoe.LSVirtual, Activated: true, VMID: "vm-1", Managed: true}
+	ms.Services["S1"] = matrixoe.Service{ID: "S1", Name: "batch", LogicalServerIDs: []string{"VM1"}}
+	vmm := map[string]matrixoe.PowerState{} // vm-1 was deleted after the backup
+
+	unmarked, _ := matrixoe.ParseServicesFile([]byte("batch\r\n"), ms)
+	fs, _ := matrixoe.AnalyzeIOServices(ms, unmarked, vmm)
+	for _, f := range fs {
+		fmt.Println(f.Code, f.Severity, f.Blocking())
+		fmt.Println(f.Manual)
+	}
+	marked, _ := matrixoe.ParseServicesFile([]byte("*batch\r\n"), ms)
+	fs, _ = matrixoe.AnalyzeIOServices(ms, marked, vmm)
+	printFindings(fs)
+	// Output:
+	// IO-SERVICE-PROBABLY-DELETED warning true
+	// if service "batch" was deleted after the backup, mark it with '*' in InfrastructureServices.txt and analyse IO phase 2 again; otherwise acknowledge this finding
+	// IO-SERVICE-DELETED -> matrixoe.RemoveServiceDefinition service S1
 }

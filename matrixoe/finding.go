@@ -3,6 +3,7 @@ package matrixoe
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
 )
@@ -33,9 +34,11 @@ const (
 
 // Infrastructure Orchestration phases 1–3 (BR70 p38, p42).
 const (
-	CodeRequestUnfinished Code = "IO-REQUEST-UNFINISHED"        // scheduled / pending approval / in progress / paused → TerminateRequest
-	CodeServiceDeleted    Code = "IO-SERVICE-DELETED"           // marked * in InfrastructureServices.txt → RemoveServiceDefinition
-	CodeIPAllocatedLive   Code = "IO-IP-ALLOCATED-AFTER-BACKUP" // in use live, free in DB → MarkIPAllocated
+	CodeRequestUnfinished Code = "IO-REQUEST-UNFINISHED" // scheduled / pending approval / in progress / paused → TerminateRequest
+	CodeServiceDeleted    Code = "IO-SERVICE-DELETED"    // marked * in InfrastructureServices.txt → RemoveServiceDefinition
+	// ours, beyond mxsync: unmarked, yet none of its logical servers exists any more (manual: mark it)
+	CodeServiceProbablyDeleted Code = "IO-SERVICE-PROBABLY-DELETED"
+	CodeIPAllocatedLive        Code = "IO-IP-ALLOCATED-AFTER-BACKUP" // in use live, free in DB → MarkIPAllocated
 )
 
 // Recovery management phase 1 (BR70 p38; import rules from the RM guide).
@@ -47,15 +50,17 @@ const (
 	CodeRMGroupDeletedLS   Code = "RM-GROUP-DELETED-LS"    // protects a deleted logical server → UpdateRecoveryGroup
 )
 
-// Severity ranks a finding.
+// Severity ranks a finding. The same three values mean the same in vcem
+// and spm, and every code keeps the rule (checked by the tests on every
+// finding they produce): info has nothing to do, warning has changes or a
+// manual step, error has a manual step.
 type Severity string
 
-// Severities. Error blocks the phase until a human acts; Warning needs a
-// change or a look; Info is for the record.
+// Severities.
 const (
-	SeverityInfo    Severity = "info"
-	SeverityWarning Severity = "warning"
-	SeverityError   Severity = "error"
+	SeverityInfo    Severity = "info"    // nothing to do: no changes, no manual step
+	SeverityWarning Severity = "warning" // changes to apply or a manual step to take
+	SeverityError   Severity = "error"   // a conflict or gap a human must settle (has Manual)
 )
 
 // Subject names what a finding is about by typed IDs; only the relevant
@@ -83,19 +88,80 @@ type Finding struct {
 	Manual   string   `json:"manual,omitempty"`
 }
 
-// Actionable reports whether the finding carries changes to apply.
-func (f Finding) Actionable() bool { return len(f.Changes) > 0 }
+// Actionable reports whether the finding asks for something: changes to
+// apply or a manual step.
+func (f Finding) Actionable() bool { return len(f.Changes) > 0 || f.Manual != "" }
+
+// Blocking reports whether a human must act before the next phase may run:
+// a manual step, or an error (mxsync's rule: every issue of a phase is
+// resolved before the next; changes the engine applies itself do not block).
+func (f Finding) Blocking() bool { return f.Manual != "" || f.Severity == SeverityError }
 
 // String is a one-line summary: "CODE [severity] message".
 func (f Finding) String() string {
 	return fmt.Sprintf("%s [%s] %s", f.Code, f.Severity, f.Message)
 }
 
+// String renders the subject compactly and stably for ISSUE lines, in a
+// fixed order: `logical server LS1 profile P1`, `volume V7 (WWPNs
+// 50:01:43:80:02:A3:00:07)`, `IP 10.0.0.7`; "" when empty. Long IDs are cut.
+func (s Subject) String() string {
+	var parts []string
+	add := func(label, v string) {
+		if v != "" {
+			parts = append(parts, label+" "+short(v))
+		}
+	}
+	add("logical server", s.LogicalServerID)
+	add("profile", s.ProfileID)
+	add("storage pool entry", s.SPEID)
+	add("volume", s.VolumeID)
+	if len(s.WWPNs) > 0 {
+		const most = 4
+		ws := make([]string, 0, min(len(s.WWPNs), most)+1)
+		for i, w := range s.WWPNs {
+			if i == most {
+				ws = append(ws, fmt.Sprintf("+%d", len(s.WWPNs)-most))
+				break
+			}
+			ws = append(ws, w.String())
+		}
+		parts = append(parts, "(WWPNs "+strings.Join(ws, ", ")+")")
+	}
+	add("service", s.ServiceID)
+	add("request", s.RequestID)
+	if s.Address.IsValid() {
+		add("IP", s.Address.String())
+	}
+	add("recovery group", s.RecoveryGroup)
+	return strings.Join(parts, " ")
+}
+
 // ChangesOf gathers the changes of findings, in order.
-func ChangesOf(fs []Finding) []Change {
-	var out []Change
+func ChangesOf(fs []Finding) Changes {
+	var out Changes
 	for _, f := range fs {
 		out = append(out, f.Changes...)
 	}
 	return out
+}
+
+// findingJSON is Finding without its methods: the shape a strict decoder
+// walks.
+type findingJSON Finding
+
+// JSONShape lets a strict decoder of an enclosing type (a plan) check a
+// Finding in place, without decoding it twice.
+func (*Finding) JSONShape() any { return (*findingJSON)(nil) }
+
+// UnmarshalJSON decodes strictly (unknown, repeated, case-folded or missing
+// keys, a change of unknown kind, trailing data: errors naming the path,
+// e.g. changes[0].volumeId). On error f is unchanged.
+func (f *Finding) UnmarshalJSON(b []byte) error {
+	raw, err := decodeStrict[findingJSON](b, "finding")
+	if err != nil {
+		return err
+	}
+	*f = Finding(raw)
+	return nil
 }

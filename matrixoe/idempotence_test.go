@@ -1,9 +1,11 @@
 package matrixoe
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 
+	"github.com/mxsync-go/mxsync/spm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -54,7 +56,7 @@ func TestReapplyEveryKind(t *testing.T) {
 		{DeleteVolumeFromSPM{VolumeID: "V2"}, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, []string{"V1"}, s.SPEs["SPE1"].VolumeIDs)
 		}},
-		{TerminateRequest{RequestID: "R1"}, func(t *testing.T, s *Snapshot) {
+		{TerminateRequest{RequestID: "R1", From: RequestInProgress, To: RequestCancelled}, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, RequestCancelled, s.Requests["R1"].State)
 		}},
 		{RemoveServiceDefinition{ServiceID: "S1", Name: "web"}, func(t *testing.T, s *Snapshot) {
@@ -88,9 +90,9 @@ func TestReapplyEveryKind(t *testing.T) {
 			require.NotEqual(t, before, once, "the first application changes the snapshot")
 			tc.effect(t, s)
 
-			b, err := MarshalChange(tc.change)
+			b, err := json.Marshal(tc.change)
 			require.NoError(t, err)
-			replay, err := UnmarshalChange(b)
+			replay, err := DecodeChange(b)
 			require.NoError(t, err)
 			err = Apply(s, replay)
 			if slices.Contains(removalKinds(), kind) {
@@ -108,10 +110,9 @@ func TestReapplyEveryKind(t *testing.T) {
 			assert.NoError(t, s.Validate())
 		})
 	}
+	assert.ElementsMatch(t, allKinds(), codec.Kinds(), "allKinds lists every registered kind")
 	for _, k := range allKinds() {
 		assert.True(t, covered[k], "kind %s is not covered", k)
-		_, ok := newChange(k)
-		assert.True(t, ok, "allKinds lists %s, which newChange does not know", k)
 	}
 }
 
@@ -143,8 +144,8 @@ func TestReapplyConflicts(t *testing.T) {
 	}{
 		{"add a volume held by another entry", AddVolumeToSPE{SPEID: "SPE1", VolumeID: "V2"}, ErrConflict, []string{`"V2"`, `"SPE2"`, `"SPE1"`}},
 		{"add a volume to a carved entry that lists it", AddVolumeToSPE{SPEID: "SPEc", VolumeID: "V3"}, ErrConflict, []string{`"SPEc"`, "carved"}},
-		{"terminate a completed request", TerminateRequest{RequestID: "Rdone"}, ErrConflict, []string{`"Rdone"`, "completed"}},
-		{"terminate a failed request", TerminateRequest{RequestID: "Rfail"}, ErrConflict, []string{`"Rfail"`, "failed"}},
+		{"terminate a completed request", TerminateRequest{RequestID: "Rdone", From: RequestScheduled, To: RequestCancelled}, ErrConflict, []string{`"Rdone"`, `"completed"`, `"scheduled"`}},
+		{"terminate a failed request", TerminateRequest{RequestID: "Rfail", From: RequestScheduled, To: RequestCancelled}, ErrConflict, []string{`"Rfail"`, `"failed"`}},
 		{"mark an address held by a restored service", MarkIPAllocated{Address: a1}, ErrConflict, []string{"10.0.0.1", `service "S1"`}},
 		{"mark an address held by another owner", MarkIPAllocated{Address: a2, Owner: "svc-other"}, ErrConflict, []string{"10.0.0.2", `owner "svc-new"`}},
 		{"export references a replication group in two sets", ApplyRMExport{Export: *export(
@@ -181,7 +182,7 @@ func TestReapplyEdgeCases(t *testing.T) {
 		change Change
 		check  func(t *testing.T, s *Snapshot)
 	}{
-		{"a request cancelled before the backup counts as terminated", nil, TerminateRequest{RequestID: "Rc"}, func(t *testing.T, s *Snapshot) {
+		{"a request cancelled before the backup counts as terminated", nil, TerminateRequest{RequestID: "Rc", From: RequestScheduled, To: RequestCancelled}, func(t *testing.T, s *Snapshot) {
 			assert.Equal(t, RequestCancelled, s.Requests["Rc"].State)
 		}},
 		{"update a group where only some servers are still listed", []Change{UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"VM1"}}},
@@ -255,25 +256,32 @@ func TestResumeAtEveryJournalPoint(t *testing.T) {
 		}
 		// Advance the predicted state; the SPM side of DeleteVolumeFromSPM
 		// goes to the predicted catalog, as in TestPhasesResolveThemselves.
-		for _, c := range changes {
-			_, err := PredictSPM(e.spmC, c)
-			require.NoError(t, err)
+		for _, sc := range SPMChangesOf(changes) {
+			require.NoError(t, spm.Apply(e.spmC, sc))
 		}
 		predicted = want
 	}
 }
 
-// TestPredictSPMReapply: the SPM side of DeleteVolumeFromSPM is a removal,
-// so a second prediction is ErrNotFound and leaves the catalog unchanged.
-func TestPredictSPMReapply(t *testing.T) {
+// The SPM part of DeleteVolumeFromSPM is a removal: applied again by
+// spm.Apply it is spm's ErrNotFound, and the catalog stays as it was. The
+// Matrix OE part is a no-op the second time.
+func TestDeleteVolumeFromSPMReapply(t *testing.T) {
 	cat := newSPM().vol("V1", "", wwn(t, "50:01:43:80:02:a3:00:01")).s
-	ok, err := PredictSPM(cat, DeleteVolumeFromSPM{VolumeID: "V1"})
+	c := DeleteVolumeFromSPM{VolumeID: "V1"}
+	require.NoError(t, spm.Apply(cat, c.SPMChange()))
+	once := cat.Clone()
+	err := spm.Apply(cat, c.SPMChange())
+	require.ErrorIs(t, err, spm.ErrNotFound)
+	assert.Contains(t, err.Error(), "V1")
+	assert.Equal(t, once, cat)
+
+	ms := world(t)
+	require.NoError(t, Apply(ms, DeleteVolumeFromSPM{VolumeID: "V1"}))
+	fp, err := ms.Fingerprint()
 	require.NoError(t, err)
-	require.True(t, ok)
-	before := cat.Clone()
-	ok, err = PredictSPM(cat, DeleteVolumeFromSPM{VolumeID: "V1"})
-	assert.True(t, ok)
-	require.ErrorIs(t, err, ErrNotFound)
-	assert.Contains(t, err.Error(), `"V1"`)
-	assert.True(t, before.Equal(cat))
+	require.NoError(t, Apply(ms, DeleteVolumeFromSPM{VolumeID: "V1"}))
+	again, err := ms.Fingerprint()
+	require.NoError(t, err)
+	assert.Equal(t, fp, again)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/matrixoe"
+	"github.com/mxsync-go/mxsync/matrixoe/matrixoetest"
 	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/spm/spmtest"
 	"github.com/mxsync-go/mxsync/vcem"
@@ -68,6 +69,26 @@ func matrixoeEstate(t *testing.T, vs *vcem.Snapshot) *matrixoe.Snapshot {
 	return ms
 }
 
+// vcemChanges gathers the changes of vcem findings, in order.
+func vcemChanges(fs []vcem.Finding) []vcem.Change {
+	var out []vcem.Change
+	for _, f := range fs {
+		out = append(out, f.Changes...)
+	}
+	return out
+}
+
+// applySPM applies cs in order with spm.Apply, the SPM section's one
+// writer, to a clone of s.
+func applySPM(t *testing.T, s *spm.Snapshot, cs []spm.Change) *spm.Snapshot {
+	t.Helper()
+	out := s.Clone()
+	for _, c := range cs {
+		require.NoError(t, spm.Apply(out, c), "%s", c)
+	}
+	return out
+}
+
 // vcemPhase1 gathers the live side and predicts VCEM phase 1: the restored
 // snapshot with AllChanges applied by vcem.Apply to a clone.
 func vcemPhase1(t *testing.T, restored *vcem.Snapshot, live *vcemtest.Live) (*vcem.Snapshot, []vcem.Finding, []vcem.LiveDomain) {
@@ -77,7 +98,7 @@ func vcemPhase1(t *testing.T, restored *vcem.Snapshot, live *vcemtest.Live) (*vc
 	fs, err := vcem.AnalyzePhase1(restored, lds)
 	require.NoError(t, err)
 	predicted := restored.Clone()
-	for _, c := range vcem.AllChanges(fs) {
+	for _, c := range vcemChanges(fs) {
 		require.NoError(t, vcem.Apply(predicted, c))
 	}
 	return predicted, fs, lds
@@ -131,7 +152,7 @@ func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 	assert.Empty(t, resync, "no profile on both sides changed bay")
 	webID := vcemtest.ProfileID("d1", "web")
 	var deletes []vcem.Change
-	for _, c := range vcem.AllChanges(vfs) {
+	for _, c := range vcemChanges(vfs) {
 		if d, ok := c.(vcem.DeleteProfile); ok {
 			deletes = append(deletes, d)
 		}
@@ -158,7 +179,7 @@ func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 		rm, err := matrixoe.AnalyzeRM(next, &matrixoe.RMExport{Format: matrixoe.RMExportFormat, Version: matrixoe.RMExportVersion,
 			RecoveryGroups: []matrixoe.RecoveryGroup{ms.RecoveryGroups["RG1"]}})
 		require.NoError(t, err)
-		assert.Equal(t, []matrixoe.Change{matrixoe.UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"LS-web"}}}, matrixoe.ChangesOf(rm))
+		assert.Equal(t, []matrixoe.Change{matrixoe.UpdateRecoveryGroup{Name: "RG1", RemoveProtected: []string{"LS-web"}}}, []matrixoe.Change(matrixoe.ChangesOf(rm)))
 	})
 	t.Run("on the restored VCEM state the drop is missed", func(t *testing.T) {
 		fs, err := matrixoe.AnalyzeLSRefresh(ms, restoredVCEM, nil)
@@ -182,7 +203,7 @@ func TestPredictedVCEMDeactivation(t *testing.T) {
 	live.RestoreVCEM("d1")
 
 	afterPhase1, vfs, lds := vcemPhase1(t, restoredVCEM, live)
-	assert.Empty(t, vcem.AllChanges(vfs), "unassigning a profile frees no address: phase 1 changes nothing")
+	assert.Empty(t, vcemChanges(vfs), "unassigning a profile frees no address: phase 1 changes nothing")
 	afterPhase2, resync := vcemPhase2(t, afterPhase1, lds)
 	assert.Equal(t, []vcem.Change{vcem.SetProfileBay{ProfileID: vcemtest.ProfileID("d1", "db"), Bay: ""}}, resync)
 
@@ -200,7 +221,7 @@ func TestPredictedVCEMDeactivation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fs, err := matrixoe.AnalyzeLSRefresh(ms, tc.vs, nil)
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, matrixoe.ChangesOf(fs))
+			assert.Equal(t, tc.want, []matrixoe.Change(matrixoe.ChangesOf(fs)))
 			for _, f := range fs {
 				assert.Equal(t, matrixoe.CodeLSDeactivated, f.Code)
 			}
@@ -249,16 +270,14 @@ func spmPhase1(t *testing.T, restored *spm.Snapshot, arrays *spmtest.Arrays) (*s
 	recovery, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
 	require.NoError(t, err)
 	require.NotEmpty(t, recovery)
-	recovered := restored.Clone()
-	require.NoError(t, spm.ApplyAll(recovered, recovery...))
+	recovered := applySPM(t, restored, recovery)
 	fs, err := spm.Analyze(recovered, live)
 	require.NoError(t, err)
 	var operator []spm.Change
 	for _, f := range fs {
 		operator = append(operator, f.Changes...)
 	}
-	current := recovered.Clone()
-	require.NoError(t, spm.ApplyAll(current, operator...))
+	current := applySPM(t, recovered, operator)
 	require.NoError(t, current.Validate())
 	return current, recovery
 }
@@ -274,9 +293,7 @@ func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, k
 			part = append(part, c)
 		}
 	}
-	out := s.Clone()
-	require.NoError(t, spm.ApplyAll(out, part...))
-	return out
+	return applySPM(t, s, part)
 }
 
 // TestPredictedSPMDrivesStoragePhase3: after the backup, auto-provisioning
@@ -287,9 +304,7 @@ func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, k
 // entry's WWPNs, which only a human can sort out.
 func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 	restored := spmtest.Sample()
-	matching, err := spmtest.LiveFromSnapshot(restored)
-	require.NoError(t, err)
-	arrays, err := spmtest.NewArrays(matching)
+	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
 	require.NoError(t, err)
 	require.NoError(t, arrays.DeleteVolume(spmtest.Array3PAR, restored.Volumes["spm1"].WWN))
 	ms := spmMatrixOE(t)
@@ -311,7 +326,8 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 		require.Len(t, fs, 1)
 		assert.Equal(t, matrixoe.CodePresentationMismatch, fs[0].Code)
 		assert.Equal(t, "spm1", fs[0].Subject.VolumeID)
-		assert.False(t, fs[0].Actionable())
+		assert.Empty(t, fs[0].Changes)
+		assert.True(t, fs[0].Blocking(), "a human decides")
 	})
 }
 
@@ -326,9 +342,7 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 // human can decide.
 func TestPredictedSPMTable15Volume7(t *testing.T) {
 	restored := spmtest.Sample()
-	matching, err := spmtest.LiveFromSnapshot(restored)
-	require.NoError(t, err)
-	arrays, err := spmtest.NewArrays(matching)
+	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
 	require.NoError(t, err)
 	w7 := restored.Volumes["vol7"].WWN
 	for _, n := range []int{7, 8} {
@@ -374,7 +388,7 @@ func TestPredictedSPMTable15Volume7(t *testing.T) {
 				assert.Equal(t, "vol7", f.Subject.VolumeID)
 			}
 			assert.Equal(t, tc.codes, codes)
-			assert.Equal(t, tc.changes, matrixoe.ChangesOf(fs))
+			assert.Equal(t, tc.changes, []matrixoe.Change(matrixoe.ChangesOf(fs)))
 		})
 	}
 }
@@ -388,4 +402,68 @@ func presentedTo(s *spm.Snapshot, vol string) []addrpool.WWN {
 		}
 	}
 	return out
+}
+
+// TestDeleteVolumeFromSPMRoutedToEachStore is table 15's Volume4 row through
+// the real spm prediction and both restored stores: the SPM_ volume that
+// the restored catalog had available is presented after the backup to a
+// host no storage pool entry knows. lsmanalyzer, on the catalog Internal
+// Recovery leaves, deletes it from SPM. The engine's routing: the change
+// itself goes to the Matrix OE store (no entry lists the volume: nothing
+// changes there), its SPM part — spm.RemoveVolume — to the SPM restored
+// store, where spm.Apply removes the volume. The dry run (spm.Apply on a
+// clone) predicts the store's end state, and lsmanalyzer on both new states
+// finds nothing left.
+func TestDeleteVolumeFromSPMRoutedToEachStore(t *testing.T) {
+	ctx := context.Background()
+	restored := spmtest.Sample()
+	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	require.NoError(t, err)
+	require.NoError(t, arrays.Present(spmtest.Array3PAR, spm.LivePresentation{
+		VolumeWWN: restored.Volumes["spm1"].WWN, Initiator: spmtest.SampleWWN("initiator", 30), Host: "new-host", LUN: 4,
+	}))
+	ms := spmMatrixOE(t)
+	delete(ms.SPEs, "SPE-auto") // spm1 in no entry
+	require.NoError(t, ms.Validate())
+	current, _ := spmPhase1(t, restored, arrays)
+
+	fs, err := matrixoe.AnalyzeLSMAnalyzer(ms, restored, current)
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, matrixoe.CodeVolumePresentedNoSPE, fs[0].Code)
+	changes := matrixoe.ChangesOf(fs)
+	require.Equal(t, matrixoe.Changes{matrixoe.DeleteVolumeFromSPM{VolumeID: "spm1"}}, changes)
+	implied := matrixoe.SPMChangesOf(changes)
+	require.Equal(t, []spm.Change{spm.RemoveVolume{VolumeID: "spm1"}}, implied)
+
+	// Dry run: each part on a copy of its section's state.
+	predictedMS := ms.Clone()
+	require.NoError(t, matrixoe.ApplyAll(predictedMS, changes...))
+	predictedSPM := applySPM(t, current, implied)
+
+	// Execute: each part through its section's restored store.
+	moeStore, err := matrixoetest.NewStore(ms)
+	require.NoError(t, err)
+	spmStore, err := spmtest.NewCatalog(current)
+	require.NoError(t, err)
+	for _, c := range changes {
+		require.NoError(t, moeStore.Apply(ctx, c))
+	}
+	for _, c := range implied {
+		require.NoError(t, spmStore.Apply(ctx, c))
+	}
+	gotMS, err := moeStore.Snapshot(ctx)
+	require.NoError(t, err)
+	gotSPM, err := spmStore.Snapshot(ctx)
+	require.NoError(t, err)
+
+	assert.True(t, gotMS.Equal(predictedMS), "Matrix OE store as predicted: %v", matrixoe.Diff(predictedMS, gotMS))
+	assert.True(t, gotMS.Equal(ms), "no entry listed the volume: the Matrix OE part changes nothing")
+	assert.Equal(t, predictedSPM, gotSPM, "SPM store as predicted")
+	assert.NotContains(t, gotSPM.Volumes, "spm1")
+	assert.Contains(t, current.Volumes, "spm1", "the prediction works on a copy")
+
+	again, err := matrixoe.AnalyzeLSMAnalyzer(gotMS, restored, gotSPM)
+	require.NoError(t, err)
+	assert.Empty(t, again, "storage phase 3 is resolved")
 }

@@ -7,15 +7,46 @@ import (
 	"net/netip"
 )
 
-// Store is the restored Matrix OE databases (LSM, IO, RM) as a port: read a
-// snapshot, apply changes. Implementations apply changes with [Apply]
-// semantics, all or nothing per call, and honour ctx. matrixoetest.Store is
-// the in-memory implementation.
-type Store interface {
+// RestoredStore is the restored Matrix OE databases (LSM, IO, RM) as a
+// port: read a snapshot, apply one change per call — one journal record per
+// call, so an interrupted execute resumes change by change. Apply has the
+// meaning of [Apply] on the store's snapshot and is atomic per change; both
+// honour ctx. matrixoetest.Store is the in-memory implementation. The same
+// port, by name and shape, is in vcem and spm.
+type RestoredStore interface {
 	// Snapshot returns an independent copy of the current content.
 	Snapshot(ctx context.Context) (*Snapshot, error)
-	// Apply applies changes in order, all or nothing.
-	Apply(ctx context.Context, changes ...Change) error
+	// Apply applies one change; on error nothing was changed.
+	Apply(ctx context.Context, c Change) error
+}
+
+// ServicesFileStore is where IO phase 2's InfrastructureServices.txt lives,
+// a port of its own beside [RestoredStore] because it is not a database:
+// the engine writes the restored services there before the operator marks
+// the deleted ones, and reads the marks back after. [ServicesFileAt] is the
+// file on disk; matrixoetest.ServicesFile an in-memory one with a scripted
+// operator.
+type ServicesFileStore interface {
+	// WriteServicesFile writes the services of s (see [FormatServicesFile]).
+	WriteServicesFile(ctx context.Context, s *Snapshot) error
+	// ReadServicesFile reads the operator's marks back, against s, the
+	// snapshot the file was written from (see [ParseServicesFile]).
+	ReadServicesFile(ctx context.Context, s *Snapshot) (*ServicesFile, error)
+}
+
+// ServicesFileAt is the [ServicesFileStore] on disk at a path, normally
+// [ServicesFilePath] of the SIM install directory. It writes atomically and
+// keeps a backup (see [WriteServicesFile]).
+type ServicesFileAt string
+
+// WriteServicesFile is [WriteServicesFile] at the path.
+func (p ServicesFileAt) WriteServicesFile(ctx context.Context, s *Snapshot) error {
+	return WriteServicesFile(ctx, string(p), s)
+}
+
+// ReadServicesFile is [ReadServicesFile] at the path.
+func (p ServicesFileAt) ReadServicesFile(ctx context.Context, s *Snapshot) (*ServicesFile, error) {
+	return ReadServicesFile(ctx, string(p), s)
 }
 
 // Live is what the managed estate says now: VMM / the hypervisors for VM
@@ -44,14 +75,6 @@ type ExportFile string
 // RMExport reads and validates the file.
 func (f ExportFile) RMExport(ctx context.Context) (*RMExport, error) {
 	return ReadRMExportFile(ctx, string(f))
-}
-
-// LiveState is one reading of the live side, the input of the pure
-// analyses. Export is nil when the operator provided none.
-type LiveState struct {
-	VMPower map[string]PowerState `json:"vmPower"`
-	IPs     map[netip.Addr]string `json:"ips"`
-	Export  *RMExport             `json:"rmExport,omitempty"`
 }
 
 // ReadLive reads the live side once. A missing export ([ErrNoExport]) is not
@@ -83,4 +106,7 @@ func ReadLive(ctx context.Context, live Live, src ExportSource) (*LiveState, err
 	return st, nil
 }
 
-var _ ExportSource = ExportFile("")
+var (
+	_ ExportSource      = ExportFile("")
+	_ ServicesFileStore = ServicesFileAt("")
+)

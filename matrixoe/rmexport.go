@@ -3,7 +3,6 @@ package matrixoe
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +57,7 @@ func (e *RMExport) Validate() error {
 	}
 	var p []string
 	if e.Format != RMExportFormat {
-		p = append(p, fmt.Sprintf("format is %q, want %q", e.Format, RMExportFormat))
+		p = append(p, fmt.Sprintf("format is %s, want %q", q(e.Format), RMExportFormat))
 	}
 	if e.Version != RMExportVersion {
 		p = append(p, fmt.Sprintf("version is %d, want %d", e.Version, RMExportVersion))
@@ -69,37 +68,81 @@ func (e *RMExport) Validate() error {
 		if rg.Name == "" {
 			p = append(p, where+": empty name")
 		} else if j, dup := seen[rg.Name]; dup {
-			p = append(p, fmt.Sprintf("%s: name %q already used by recoveryGroups[%d]", where, rg.Name, j))
+			p = append(p, fmt.Sprintf("%s: name %s already used by recoveryGroups[%d]", where, q(rg.Name), j))
 		} else {
 			seen[rg.Name] = i
 		}
 		if rg.Set == "" {
-			p = append(p, fmt.Sprintf("%s (%q): empty set", where, rg.Name))
+			p = append(p, fmt.Sprintf("%s (%s): empty set", where, q(rg.Name)))
 		}
 		if d := firstDup(rg.ProtectedLS); d != "" {
-			p = append(p, fmt.Sprintf("%s (%q): logical server %q listed twice", where, rg.Name, d))
+			p = append(p, fmt.Sprintf("%s (%s): logical server %s listed twice", where, q(rg.Name), q(d)))
 		}
 		if i := slices.Index(rg.ProtectedLS, ""); i >= 0 {
-			p = append(p, fmt.Sprintf("%s (%q): protectedLogicalServers[%d]: empty logical server id", where, rg.Name, i))
+			p = append(p, fmt.Sprintf("%s (%s): protectedLogicalServers[%d]: empty logical server id", where, q(rg.Name), i))
 		}
 		if i := slices.Index(rg.ReplicationGroups, ""); i >= 0 {
-			p = append(p, fmt.Sprintf("%s (%q): replicationGroups[%d]: empty storage replication group name", where, rg.Name, i))
+			p = append(p, fmt.Sprintf("%s (%s): replicationGroups[%d]: empty storage replication group name", where, q(rg.Name), i))
 		}
 	}
 	if len(p) > 0 {
-		return fmt.Errorf("matrixoe: RM export: %s: %w", strings.Join(p, "; "), ErrInvalid)
+		return fmt.Errorf("matrixoe: RM export: %s: %w", listBounded(p), ErrInvalid)
 	}
 	return nil
 }
 
-// DecodeRMExport reads and validates an export in our JSON format. Unknown
-// fields are rejected so a typo is not silently ignored.
+// listBounded joins the first MaxListedProblems problems with "; " and
+// counts the rest, so a huge bad input makes a small message.
+func listBounded(p []string) string {
+	if len(p) > MaxListedProblems {
+		p = append(p[:MaxListedProblems:MaxListedProblems], fmt.Sprintf("… and %d more", len(p)-MaxListedProblems))
+	}
+	return strings.Join(p, "; ")
+}
+
+// rmExportJSON is RMExport without its methods: the shape a strict decoder
+// walks.
+type rmExportJSON RMExport
+
+// JSONShape lets a strict decoder of an enclosing type (an ApplyRMExport
+// change, a LiveState) check an export in place, without decoding it twice.
+func (*RMExport) JSONShape() any { return (*rmExportJSON)(nil) }
+
+// UnmarshalJSON decodes our format strictly at every level (unknown,
+// repeated, case-folded or missing keys, null where a value is required,
+// trailing data: errors naming the path, e.g. recoveryGroups[0].set). It
+// does not validate the content: see [RMExport.Validate] and
+// [DecodeRMExport]. On error e is unchanged.
+func (e *RMExport) UnmarshalJSON(b []byte) error {
+	raw, err := decodeStrict[rmExportJSON](b, "RM export")
+	if err != nil {
+		return err
+	}
+	*e = RMExport(raw)
+	return nil
+}
+
+// MaxRMExportSize is the largest RM export DecodeRMExport reads (64 MiB):
+// far above any real RM configuration, and a bound on the work a wrong
+// file can cause.
+const MaxRMExportSize = 64 << 20
+
+// DecodeRMExport reads and validates an export in our JSON format, strictly
+// (see [RMExport.UnmarshalJSON]): a typo is an error naming its path, not a
+// silently ignored field, and data after the export is an error. Input
+// beyond [MaxRMExportSize] is refused unread. Every error wraps
+// [ErrInvalid] (or is the reader's).
 func DecodeRMExport(r io.Reader) (*RMExport, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
+	b, err := io.ReadAll(io.LimitReader(r, MaxRMExportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("matrixoe: read RM export: %w", err)
+	}
+	if len(b) > MaxRMExportSize {
+		return nil, fmt.Errorf("matrixoe: RM export larger than %d bytes: %w", MaxRMExportSize, ErrInvalid)
+	}
 	var e RMExport
-	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("matrixoe: decode RM export: %w", err)
+	if err := e.UnmarshalJSON(b); err != nil {
+		return nil, err
 	}
 	if err := e.Validate(); err != nil {
 		return nil, err
@@ -122,7 +165,7 @@ func ReadRMExportFile(ctx context.Context, path string) (*RMExport, error) {
 	}
 	e, err := DecodeRMExport(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", short(path), err)
 	}
 	return e, nil
 }
@@ -137,79 +180,132 @@ type ExportConflictError struct {
 
 // Error implements error.
 func (e *ExportConflictError) Error() string {
-	return "RM import fails: " + strings.Join(e.Conflicts, "; ")
+	return "RM import fails: " + listBounded(e.Conflicts)
 }
 
 // Unwrap lets errors.Is match ErrConflict.
 func (e *ExportConflictError) Unwrap() error { return ErrConflict }
 
+// maxConflicts bounds the clashes rmConflicts lists: enough for a human to
+// act on, and a bound on its work for a hostile export (one replication
+// group referenced by a million groups of different sets).
+const maxConflicts = 100
+
 // rmConflicts lists the clashes RM's import rules (FOUND, RM user guide,
 // mxsync-domain-more.md §3) make fatal: a group of the same name in another
-// set, and a storage replication group held by a group of another set.
+// set, and a storage replication group held by a group of another set —
+// and, with the readings of rules (assumptions.go), a replication group two
+// groups of different sets in the export itself reference, counting or not
+// the groups the export replaces as holders. Each clash is listed once, in
+// export order, at most maxConflicts of them (then a line saying more were
+// not listed).
 //
-// It also counts a replication group that two groups of different sets in
-// the export itself reference (ours, INFER: after such an import the site
-// would hold it in two sets, which RM's rule forbids). Without that check a
-// second import of the same export could fail where the first succeeded,
-// and ApplyRMExport would not be idempotent. Each clash is listed once.
-//
-// A database group that the export replaces under its own name does not
-// count as a holder; one the export replaces while another export group of
-// a different set takes its replication group does (INFER: RM's text does
-// not say whether the replaced groups are deleted before the check, so the
-// stricter reading is kept — moving a replication group between sets in
-// one export is reported as RM-EXPORT-CONFLICT for a human to resolve).
-func rmConflicts(current map[string]RecoveryGroup, exp RMExport) []string {
-	var out []string
-	seen := map[[4]string]bool{}
-	clash := func(srg string, rg RecoveryGroup, holder, holderSet, where string) {
-		k := [4]string{srg, rg.Name, holder, holderSet}
-		if seen[k] {
-			return
+// Holders are indexed by replication group and set, so the work is linear
+// in the export and the database, plus the clashes listed.
+func rmConflicts(current map[string]RecoveryGroup, exp RMExport, rules RMImportRules) []string {
+	inExport := make(map[string]bool, len(exp.RecoveryGroups))
+	for _, rg := range exp.RecoveryGroups {
+		inExport[rg.Name] = true
+	}
+	held := srgIndex{}
+	for _, name := range sortedKeys(current) {
+		if rules.ReplacedGroupsReleaseSRGs && inExport[name] {
+			continue
 		}
-		seen[k] = true
-		out = append(out, fmt.Sprintf("storage replication group %q of recovery group %q (set %q) is %s recovery group %q of set %q",
-			srg, rg.Name, rg.Set, where, holder, holderSet))
+		held.add(current[name])
+	}
+	referenced := srgIndex{}
+	if !rules.AllowSRGAcrossSetsInExport {
+		for _, rg := range exp.RecoveryGroups {
+			referenced.add(rg)
+		}
+	}
+	var out []string
+	full := func() bool {
+		if len(out) < maxConflicts {
+			return false
+		}
+		out = append(out, "… and more conflicts, not listed")
+		return true
+	}
+	clashes := func(ix srgIndex, srg string, rg RecoveryGroup, where string) bool {
+		sets := ix[srg]
+		for _, set := range sets.order() {
+			if set == rg.Set {
+				continue
+			}
+			for _, holder := range sets[set] {
+				if holder == rg.Name {
+					continue
+				}
+				if full() {
+					return true
+				}
+				out = append(out, fmt.Sprintf("storage replication group %s of recovery group %s (set %s) is %s recovery group %s of set %s",
+					q(srg), q(rg.Name), q(rg.Set), where, q(holder), q(set)))
+			}
+		}
+		return false
 	}
 	for _, rg := range exp.RecoveryGroups {
 		if cur, ok := current[rg.Name]; ok && cur.Set != rg.Set {
-			out = append(out, fmt.Sprintf("recovery group %q is in set %q here but %q in the export", rg.Name, cur.Set, rg.Set))
-		}
-		for _, srg := range rg.ReplicationGroups {
-			for _, name := range sortedKeys(current) {
-				cur := current[name]
-				if name == rg.Name || cur.Set == rg.Set {
-					continue
-				}
-				if slices.Contains(cur.ReplicationGroups, srg) {
-					clash(srg, rg, name, cur.Set, "held by")
-				}
+			if full() {
+				return out
 			}
-			for _, o := range exp.RecoveryGroups {
-				if o.Name == rg.Name || o.Set == rg.Set || !slices.Contains(o.ReplicationGroups, srg) {
-					continue
-				}
-				clash(srg, rg, o.Name, o.Set, "also referenced in the export by")
+			out = append(out, fmt.Sprintf("recovery group %s is in set %s here but %s in the export", q(rg.Name), q(cur.Set), q(rg.Set)))
+		}
+		for i, srg := range rg.ReplicationGroups {
+			if slices.Contains(rg.ReplicationGroups[:i], srg) {
+				continue // listed twice: one clash each
+			}
+			if clashes(held, srg, rg, "held by") || clashes(referenced, srg, rg, "also referenced in the export by") {
+				return out
 			}
 		}
 	}
 	return out
 }
 
-// importRM returns the recovery groups after importing exp over current:
-// same name → replaced (with the storage replication groups it referenced),
-// new name → added, groups absent from the export → kept (INFER: HP's text
-// does not say the import deletes them; AnalyzeRM reports them instead).
-func importRM(current map[string]RecoveryGroup, exp RMExport) (map[string]RecoveryGroup, error) {
+// srgIndex lists, per storage replication group, the groups referencing it
+// by set, in the order added.
+type srgIndex map[string]setGroups
+
+type setGroups map[string][]string
+
+func (ix srgIndex) add(rg RecoveryGroup) {
+	for i, srg := range rg.ReplicationGroups {
+		if slices.Contains(rg.ReplicationGroups[:i], srg) {
+			continue
+		}
+		sets := ix[srg]
+		if sets == nil {
+			sets = setGroups{}
+			ix[srg] = sets
+		}
+		sets[rg.Set] = append(sets[rg.Set], rg.Name)
+	}
+}
+
+// order returns the sets in sorted order, so messages are deterministic.
+func (sg setGroups) order() []string { return sortedKeys(sg) }
+
+// importRM returns the recovery groups after importing exp over current
+// with rules: same name → replaced (with the storage replication groups it
+// referenced), new name → added, groups absent from the export → kept
+// (INFER, see RMImportRules.DeleteGroupsNotInExport; AnalyzeRM reports them)
+// or deleted.
+func importRM(current map[string]RecoveryGroup, exp RMExport, rules RMImportRules) (map[string]RecoveryGroup, error) {
 	if err := exp.Validate(); err != nil {
 		return nil, err
 	}
-	if c := rmConflicts(current, exp); len(c) > 0 {
+	if c := rmConflicts(current, exp, rules); len(c) > 0 {
 		return nil, &ExportConflictError{Conflicts: c}
 	}
 	out := make(map[string]RecoveryGroup, len(current)+len(exp.RecoveryGroups))
-	for k, v := range current {
-		out[k] = v
+	if !rules.DeleteGroupsNotInExport {
+		for k, v := range current {
+			out[k] = v
+		}
 	}
 	for _, rg := range exp.RecoveryGroups {
 		rg.ProtectedLS = slices.Clone(rg.ProtectedLS)

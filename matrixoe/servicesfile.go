@@ -86,7 +86,7 @@ func (e *ServicesFileError) Error() string {
 			loc = fmt.Sprintf("%s:%d", where, p.Line)
 		}
 		if p.Name != "" {
-			loc = fmt.Sprintf("%s: %q", loc, p.Name)
+			loc = fmt.Sprintf("%s: %s", loc, q(p.Name))
 		}
 		parts = append(parts, loc+": "+p.Problem)
 	}
@@ -107,15 +107,15 @@ func checkServiceName(name string) error {
 	case name == "":
 		return fmt.Errorf("empty name")
 	case !utf8.ValidString(name):
-		return fmt.Errorf("name %q is not valid UTF-8", name)
+		return fmt.Errorf("name %s is not valid UTF-8", q(name))
 	case strings.TrimSpace(name) != name:
-		return fmt.Errorf("name %q has leading or trailing white space", name)
+		return fmt.Errorf("name %s has leading or trailing white space", q(name))
 	case strings.HasPrefix(name, "*"):
-		return fmt.Errorf("name %q starts with '*', the deletion mark", name)
+		return fmt.Errorf("name %s starts with '*', the deletion mark", q(name))
 	case strings.HasPrefix(name, "\uFEFF"):
-		return fmt.Errorf("name %q starts with a byte order mark", name)
+		return fmt.Errorf("name %s starts with a byte order mark", q(name))
 	case strings.ContainsAny(name, "\r\n"):
-		return fmt.Errorf("name %q contains a line break", name)
+		return fmt.Errorf("name %s contains a line break", q(name))
 	}
 	return nil
 }
@@ -132,7 +132,7 @@ func FormatServicesFile(s *Snapshot) ([]byte, error) {
 	for _, id := range sortedKeys(s.Services) {
 		name := s.Services[id].Name
 		if err := checkServiceName(name); err != nil {
-			return nil, fmt.Errorf("matrixoe: %s: service %q: %w: %w", ServicesFileName, id, err, ErrInvalid)
+			return nil, fmt.Errorf("matrixoe: %s: service %s: %w: %w", ServicesFileName, q(id), err, ErrInvalid)
 		}
 		names = append(names, name)
 	}
@@ -214,7 +214,7 @@ func ParseServicesFile(data []byte, s *Snapshot) (*ServicesFile, error) {
 	for _, p := range probs {
 		named[p.Name] = true
 	}
-	for _, name := range slices.Sorted(mapKeys(byName)) {
+	for _, name := range sortedKeys(byName) {
 		if seen[name] == 0 && !named[name] {
 			probs = append(probs, LineProblem{Name: name, Problem: "service missing from the file (mark deleted services with '*', do not remove lines)"})
 		}

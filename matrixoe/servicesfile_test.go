@@ -2,11 +2,13 @@ package matrixoe
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
@@ -246,4 +248,85 @@ func FuzzParseServicesFile(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, []string{extra}, back.Deleted())
 	})
+}
+
+// A services file with many bad lines keeps every problem in
+// Problems but spells out only MaxListedProblems in the message.
+func TestServicesFileErrorMessageIsBounded(t *testing.T) {
+	s := newMS().service("S1", "web").build(t)
+	tests := []struct {
+		name     string
+		badLines int
+		wantMore string
+	}{
+		{"few problems: all listed", 3, ""},
+		{"exactly the limit: all listed", MaxListedProblems - 1, ""},
+		{"many problems: the rest counted", 100000, "... and 99981 more"}, // 100000 bad + 1 missing - 20 listed
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := strings.Repeat("nope\r\n", tc.badLines)
+			_, err := ParseServicesFile([]byte(data), s)
+			var fe *ServicesFileError
+			require.ErrorAs(t, err, &fe)
+			assert.Len(t, fe.Problems, tc.badLines+1, "every bad line and the missing service")
+			msg := err.Error()
+			assert.Less(t, len(msg), 4096)
+			assert.Contains(t, msg, "InfrastructureServices.txt:1: \"nope\"")
+			if tc.wantMore == "" {
+				assert.NotContains(t, msg, "more")
+				assert.Equal(t, tc.badLines+1, strings.Count(msg, "InfrastructureServices.txt"))
+			} else {
+				assert.Contains(t, msg, tc.wantMore)
+				assert.Equal(t, MaxListedProblems, strings.Count(msg, "InfrastructureServices.txt"))
+			}
+		})
+	}
+}
+
+// BenchmarkParseServicesFileManyProblems: a file with many unknown lines
+// against a database with many services (every service then missing).
+func BenchmarkParseServicesFileManyProblems(b *testing.B) {
+	s := NewSnapshot()
+	for i := range 5000 {
+		id := fmt.Sprintf("S%d", i)
+		s.Services[id] = Service{ID: id, Name: "service " + id}
+	}
+	data := []byte(strings.Repeat("no such service\r\n", 20000))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ParseServicesFile(data, s); err == nil {
+			b.Fatal("want an error")
+		}
+	}
+}
+
+// A huge line — one 8 MiB name, or a '*' and megabytes of blanks — makes a
+// small error, quickly; invalid UTF-8 is quoted by a prefix too.
+func TestParseServicesFileHugeLines(t *testing.T) {
+	s := ioWorld(t)
+	huge := strings.Repeat("n", 8<<20)
+	tests := []struct {
+		name string
+		data string
+		want string
+	}{
+		{"huge unknown name", "batch job\r\ndb\r\nweb\r\n" + huge + "\r\n", `InfrastructureServices.txt:4: "nnnn`},
+		{"huge marked name", "batch job\r\ndb\r\nweb\r\n*" + huge, "no service of that name"},
+		{"a star and megabytes of blanks", "batch job\r\ndb\r\nweb\r\n*" + strings.Repeat(" ", 8<<20), "'*' with no service name"},
+		{"huge invalid UTF-8 line", "batch job\r\ndb\r\nweb\r\n" + strings.Repeat("\xff", 1<<20), "not valid UTF-8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := ParseServicesFile([]byte(tc.data), s)
+			require.ErrorIs(t, err, ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Less(t, len(err.Error()), 1024, "a bounded error")
+			assert.Less(t, time.Since(start), 2*time.Second)
+		})
+	}
+	_, err := FormatServicesFile(&Snapshot{Services: map[string]Service{"S1": {ID: "S1", Name: "*" + huge}}})
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Less(t, len(err.Error()), 1024)
 }

@@ -1,10 +1,6 @@
 package matrixoe
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"maps"
 	"net/netip"
 )
@@ -76,17 +72,4 @@ func (s *Snapshot) ensureMaps() {
 	if s.RecoveryGroups == nil {
 		s.RecoveryGroups = map[string]RecoveryGroup{}
 	}
-}
-
-// Fingerprint returns a SHA-256 hex digest of the snapshot's canonical JSON
-// (map keys sorted by encoding/json; slices in their stored order). Equal
-// snapshots give equal fingerprints, so a saved plan can detect that the
-// state it was computed from has moved.
-func (s *Snapshot) Fingerprint() (string, error) {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return "", fmt.Errorf("matrixoe: fingerprint: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
 }

@@ -1,99 +1,84 @@
 package matrixoe
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/netip"
 )
 
-// snapshotJSON is the top level of a snapshot's JSON form, each section
-// kept raw so that its keys can be checked one by one.
+// snapshotJSON is the JSON shape of a Snapshot: the same sections, with IP
+// keys that must be written in canonical form.
 type snapshotJSON struct {
-	LogicalServers json.RawMessage `json:"logicalServers"`
-	SPEs           json.RawMessage `json:"storagePoolEntries"`
-	Services       json.RawMessage `json:"services"`
-	Requests       json.RawMessage `json:"requests"`
-	IPs            json.RawMessage `json:"ipAllocations"`
-	RecoveryGroups json.RawMessage `json:"recoveryGroups"`
+	LogicalServers map[string]LogicalServer    `json:"logicalServers"`
+	SPEs           map[string]StoragePoolEntry `json:"storagePoolEntries"`
+	Services       map[string]Service          `json:"services"`
+	Requests       map[string]Request          `json:"requests"`
+	IPs            map[ipKey]IPAllocation      `json:"ipAllocations"`
+	RecoveryGroups map[string]RecoveryGroup    `json:"recoveryGroups"`
 }
 
-// UnmarshalJSON decodes the form json.Marshal writes and allocates absent
-// maps, so a decoded snapshot can be passed to [Apply] directly. An unknown
-// field (a typo in a hand-edited file) and a key listed twice in a section
-// (encoding/json would keep the last silently) are errors naming the
-// section, the key and the field; every such problem is reported. It does
-// not check consistency: call [Snapshot.Validate]. On error s is unchanged.
+// JSONShape lets a strict decoder of an enclosing type (a plan, a saved
+// estate) check a Snapshot in place, with full paths, without decoding it
+// twice (see internal/strictjson).
+func (*Snapshot) JSONShape() any { return (*snapshotJSON)(nil) }
+
+// UnmarshalJSON decodes the form json.Marshal writes, strictly at every
+// level: an unknown field (a typo in a hand-edited file), a key given twice,
+// a key that matches a field only case-insensitively, a missing section or
+// required field (those without omitempty: every one json.Marshal always
+// writes), null where a value is required (a section may be null: empty),
+// an IP key not in canonical form (two spellings of one address would
+// silently merge), nesting deeper than strictjson.MaxDepth and trailing
+// data are errors naming the JSON path, every one at once, e.g.
+//
+//	matrixoe: decode snapshot: storagePoolEntries["SPE1"].wwpns[0]: …
+//
+// It allocates absent maps, so a decoded snapshot can be passed to [Apply]
+// directly; it does not check consistency (call [Snapshot.Validate]). On
+// error s is unchanged. The error wraps [ErrInvalid] and the
+// *strictjson.Error listing the problems.
 func (s *Snapshot) UnmarshalJSON(b []byte) error {
-	var raw snapshotJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		return fmt.Errorf("matrixoe: decode snapshot: %w", err)
-	}
-	str := func(k string) (string, error) { return k, nil }
-	ls, err1 := decodeSection[string, LogicalServer](raw.LogicalServers, "logicalServers", str)
-	spes, err2 := decodeSection[string, StoragePoolEntry](raw.SPEs, "storagePoolEntries", str)
-	svcs, err3 := decodeSection[string, Service](raw.Services, "services", str)
-	reqs, err4 := decodeSection[string, Request](raw.Requests, "requests", str)
-	ips, err5 := decodeSection[netip.Addr, IPAllocation](raw.IPs, "ipAllocations", netip.ParseAddr)
-	rgs, err6 := decodeSection[string, RecoveryGroup](raw.RecoveryGroups, "recoveryGroups", str)
-	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+	raw, err := decodeStrict[snapshotJSON](b, "snapshot")
+	if err != nil {
 		return err
 	}
-	*s = Snapshot{LogicalServers: ls, SPEs: spes, Services: svcs, Requests: reqs, IPs: ips, RecoveryGroups: rgs}
+	out := Snapshot{
+		LogicalServers: raw.LogicalServers, SPEs: raw.SPEs, Services: raw.Services,
+		Requests: raw.Requests, RecoveryGroups: raw.RecoveryGroups,
+		IPs: make(map[netip.Addr]IPAllocation, len(raw.IPs)),
+	}
+	for k, v := range raw.IPs {
+		out.IPs[netip.Addr(k)] = v
+	}
+	out.ensureMaps()
+	*s = out
 	return nil
 }
 
-// decodeSection decodes one JSON object keyed by ID (or address) into a
-// map, rejecting unknown fields and reporting every key that appears twice
-// or does not parse.
-func decodeSection[K comparable, V any](raw json.RawMessage, section string, parseKey func(string) (K, error)) (map[K]V, error) {
-	out := map[K]V{}
-	if len(raw) == 0 || string(raw) == "null" {
-		return out, nil
+// maxAddrText bounds an address's text: the longest IPv6 form with a
+// generous zone. A longer key is refused before parsing, so a huge bad key
+// makes neither a huge error nor a huge allocation.
+const maxAddrText = 128
+
+// ipKey is a map key holding an IP address that must be written in the
+// canonical form json.Marshal writes (netip.Addr.String), so that two
+// spellings of one address ("::1", "0::1") cannot name one key twice.
+type ipKey netip.Addr
+
+// UnmarshalText parses a canonical address.
+func (k *ipKey) UnmarshalText(b []byte) error {
+	if len(b) > maxAddrText {
+		return fmt.Errorf("not an IP address: %s", q(string(b)))
 	}
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("matrixoe: decode snapshot: %s: %s: %w", section, fmt.Sprintf(format, args...), ErrInvalid)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	tok, err := dec.Token()
+	a, err := netip.ParseAddr(string(b))
 	if err != nil {
-		return nil, fail("%v", err)
+		return fmt.Errorf("not an IP address: %s", q(string(b)))
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fail("want an object keyed by ID, got %v", tok)
+	if a.String() != string(b) {
+		return fmt.Errorf("IP address %s is not in canonical form: write %s", q(string(b)), q(a.String()))
 	}
-	var errs []error
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fail("%v", err)
-		}
-		name := tok.(string) // object keys are always strings
-		var v V
-		if err := dec.Decode(&v); err != nil {
-			errs = append(errs, fail("%q: %v", name, err))
-			if _, syntax := err.(*json.SyntaxError); syntax {
-				break
-			}
-			continue
-		}
-		k, err := parseKey(name)
-		if err != nil {
-			errs = append(errs, fail("key %q: %v", name, err))
-			continue
-		}
-		if _, dup := out[k]; dup {
-			errs = append(errs, fail("key %q appears twice", name))
-			continue
-		}
-		out[k] = v
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
+	*k = ipKey(a)
+	return nil
 }
+
+// MarshalText writes the canonical form.
+func (k ipKey) MarshalText() ([]byte, error) { return netip.Addr(k).MarshalText() }

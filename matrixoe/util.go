@@ -5,6 +5,11 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -32,6 +37,38 @@ func sortedCopy[T cmp.Ordered](in []T) []T {
 	return out
 }
 
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return maps.Keys(m)
+// maxShort is the longest ID or name written whole into a message, target or
+// subject; a longer one (a hostile or broken input) is cut, so no message
+// grows with its input.
+const maxShort = 64
+
+// q quotes s for a message, cut to a bounded prefix.
+func q(s string) string { return strictjson.QuoteShort(s) }
+
+// short is s unquoted, cut to a bounded prefix (for targets and subjects,
+// which read as "logical server LS1").
+func short(s string) string {
+	if len(s) <= maxShort {
+		return s
+	}
+	cut := maxShort
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// shortList quotes the first few elements of ids for a message and counts
+// the rest.
+func shortList(ids []string) string {
+	const most = 8
+	parts := make([]string, 0, min(len(ids), most)+1)
+	for i, id := range ids {
+		if i == most {
+			parts = append(parts, "… "+strconv.Itoa(len(ids)-most)+" more")
+			break
+		}
+		parts = append(parts, q(id))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -1,79 +1,111 @@
 package matrixoe
 
 import (
+	"errors"
 	"fmt"
-	"slices"
-	"strings"
+	"strconv"
 )
 
-// ValidationError lists every inconsistency found by [Snapshot.Validate],
-// each naming the record (section and ID) and the field at fault.
-type ValidationError struct {
-	Problems []string
+// ValidationIssue is one inconsistency of a [Snapshot]: the record (a
+// [Difference] record name and the record's key) and, where one field is at
+// fault, the field's JSON name. It wraps [ErrInvalidSnapshot].
+type ValidationIssue struct {
+	Record  string `json:"record"`
+	ID      string `json:"id"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"` // names the record and what is wrong
 }
 
-// Error implements error.
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("matrixoe: invalid snapshot (%d problems): %s", len(e.Problems), strings.Join(e.Problems, "; "))
-}
+// Error renders "matrixoe: invalid snapshot: <message>".
+func (e *ValidationIssue) Error() string { return "matrixoe: invalid snapshot: " + e.Message }
 
-// Validate checks the snapshot's internal consistency and returns a
-// *ValidationError listing every problem, or nil.
+// Unwrap returns [ErrInvalidSnapshot].
+func (e *ValidationIssue) Unwrap() error { return ErrInvalidSnapshot }
+
+// Validate checks the snapshot's internal consistency and reports every
+// problem at once: an errors.Join of *[ValidationIssue] values (the first
+// [MaxListedProblems], then one more issue counting the rest, so the error
+// of a huge broken snapshot stays small; [Snapshot.Issues] returns them
+// all), each wrapping [ErrInvalidSnapshot]. A nil snapshot is valid (it is
+// empty).
 //
 // Not a problem: a recovery group listing a logical server that no longer
 // exists. The RM database references LSM by ID and goes stale when a logical
 // server is dropped; RM phase 1 ([AnalyzeRM]) reports and repairs it.
 func (s *Snapshot) Validate() error {
-	if s == nil {
-		return &ValidationError{Problems: []string{"nil snapshot"}}
+	issues := s.Issues()
+	if len(issues) == 0 {
+		return nil
 	}
-	var p []string
-	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+	errs := make([]error, 0, min(len(issues), MaxListedProblems)+1)
+	for i, is := range issues {
+		if i == MaxListedProblems {
+			errs = append(errs, &ValidationIssue{Message: "… and " + strconv.Itoa(len(issues)-i) + " more problems"})
+			break
+		}
+		errs = append(errs, is)
+	}
+	return errors.Join(errs...)
+}
+
+// Issues returns every inconsistency of s, in a deterministic order (by
+// record type, then key); see [Snapshot.Validate].
+func (s *Snapshot) Issues() []*ValidationIssue {
+	if s == nil {
+		return nil
+	}
+	var p []*ValidationIssue
+	var record, id string
+	at := func(rec, key string) { record, id = rec, key }
+	add := func(field, format string, args ...any) {
+		p = append(p, &ValidationIssue{Record: record, ID: id, Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 
 	profileOwner := map[string]string{}
 	vmOwner := map[string]string{}
 	speOwner := map[string]string{}
 	for _, id := range sortedKeys(s.LogicalServers) {
 		ls := s.LogicalServers[id]
-		where := fmt.Sprintf("logical server %q", id)
+		at("logicalServer", id)
+		where := "logical server " + q(id)
 		if ls.ID != id {
-			add("%s: id field is %q", where, ls.ID)
+			add("id", "%s: id field is %s", where, q(ls.ID))
 		}
 		if ls.Name == "" {
-			add("%s: empty name", where)
+			add("name", "%s: empty name", where)
 		}
 		if !ls.Kind.valid() {
-			add("%s: unknown kind %q", where, ls.Kind)
+			add("kind", "%s: unknown kind %s", where, q(string(ls.Kind)))
 		}
 		if !ls.Power.valid() {
-			add("%s: unknown power state %q", where, ls.Power)
+			add("power", "%s: unknown power state %s", where, q(string(ls.Power)))
 		}
 		switch ls.Kind {
 		case LSPhysicalVC:
 			if ls.ProfileID == "" {
-				add("%s: vc-physical server without profileId", where)
+				add("profileId", "%s: vc-physical server without profileId", where)
 			}
 			if ls.VMID != "" {
-				add("%s: vc-physical server with vmId %q", where, ls.VMID)
+				add("vmId", "%s: vc-physical server with vmId %s", where, q(ls.VMID))
 			}
 		case LSVirtual:
 			if ls.VMID == "" {
-				add("%s: vm server without vmId", where)
+				add("vmId", "%s: vm server without vmId", where)
 			}
 			if ls.ProfileID != "" {
-				add("%s: vm server with profileId %q", where, ls.ProfileID)
+				add("profileId", "%s: vm server with profileId %s", where, q(ls.ProfileID))
 			}
 		}
 		if ls.VMID != "" {
 			if other, dup := vmOwner[ls.VMID]; dup {
-				add("%s: VM %q already owned by logical server %q", where, ls.VMID, other)
+				add("vmId", "%s: VM %s already owned by logical server %s", where, q(ls.VMID), q(other))
 			} else {
 				vmOwner[ls.VMID] = id
 			}
 		}
 		if ls.ProfileID != "" {
 			if other, dup := profileOwner[ls.ProfileID]; dup {
-				add("%s: profile %q already owned by logical server %q", where, ls.ProfileID, other)
+				add("profileId", "%s: profile %s already owned by logical server %s", where, q(ls.ProfileID), q(other))
 			} else {
 				profileOwner[ls.ProfileID] = id
 			}
@@ -82,50 +114,70 @@ func (s *Snapshot) Validate() error {
 			spe, ok := s.SPEs[speID]
 			switch {
 			case !ok:
-				add("%s: storage pool entry %q does not exist", where, speID)
+				add("speIds", "%s: storage pool entry %s does not exist", where, q(speID))
 			case spe.LogicalServerID != id:
-				add("%s: lists storage pool entry %q whose logicalServerId is %q", where, speID, spe.LogicalServerID)
+				add("speIds", "%s: lists storage pool entry %s whose logicalServerId is %s", where, q(speID), q(spe.LogicalServerID))
 			}
 			if other, dup := speOwner[speID]; dup {
-				add("%s: storage pool entry %q also listed by logical server %q", where, speID, other)
+				add("speIds", "%s: storage pool entry %s also listed by logical server %s", where, q(speID), q(other))
 			} else {
 				speOwner[speID] = id
 			}
 		}
 	}
 
+	// lists reports whether logical server ls lists entry spe: the first
+	// server listing an entry is in speOwner; only a broken snapshot (an
+	// entry listed twice) needs the server's own list, as a set built once.
+	listSets := map[string]map[string]bool{}
+	lists := func(ls, spe string) bool {
+		if speOwner[spe] == ls {
+			return true
+		}
+		set, ok := listSets[ls]
+		if !ok {
+			set = map[string]bool{}
+			for _, id := range s.LogicalServers[ls].SPEIDs {
+				set[id] = true
+			}
+			listSets[ls] = set
+		}
+		return set[spe]
+	}
+
 	volumeOwner := map[string]string{}
 	for _, id := range sortedKeys(s.SPEs) {
 		spe := s.SPEs[id]
-		where := fmt.Sprintf("storage pool entry %q", id)
+		at("storagePoolEntry", id)
+		where := "storage pool entry " + q(id)
 		if spe.ID != id {
-			add("%s: id field is %q", where, spe.ID)
+			add("id", "%s: id field is %s", where, q(spe.ID))
 		}
 		if !spe.Kind.valid() {
-			add("%s: unknown kind %q", where, spe.Kind)
+			add("kind", "%s: unknown kind %s", where, q(string(spe.Kind)))
 		}
 		for _, v := range spe.VolumeIDs {
 			if v == "" {
-				add("%s: empty volume id", where)
+				add("volumeIds", "%s: empty volume id", where)
 				continue
 			}
 			if other, dup := volumeOwner[v]; dup {
-				add("%s: volume %q also in storage pool entry %q", where, v, other)
+				add("volumeIds", "%s: volume %s also in storage pool entry %s", where, q(v), q(other))
 			} else {
 				volumeOwner[v] = id
 			}
 		}
 		if spe.LogicalServerID != "" {
-			ls, ok := s.LogicalServers[spe.LogicalServerID]
+			_, ok := s.LogicalServers[spe.LogicalServerID]
 			if !ok {
-				add("%s: logical server %q does not exist", where, spe.LogicalServerID)
-			} else if !slices.Contains(ls.SPEIDs, id) {
-				add("%s: logical server %q does not list it", where, spe.LogicalServerID)
+				add("logicalServerId", "%s: logical server %s does not exist", where, q(spe.LogicalServerID))
+			} else if !lists(spe.LogicalServerID, id) {
+				add("logicalServerId", "%s: logical server %s does not list it", where, q(spe.LogicalServerID))
 			}
 		}
 		if spe.ServiceID != "" {
 			if _, ok := s.Services[spe.ServiceID]; !ok {
-				add("%s: service %q does not exist", where, spe.ServiceID)
+				add("serviceId", "%s: service %s does not exist", where, q(spe.ServiceID))
 			}
 		}
 	}
@@ -133,85 +185,86 @@ func (s *Snapshot) Validate() error {
 	names := map[string]string{}
 	for _, id := range sortedKeys(s.Services) {
 		sv := s.Services[id]
-		where := fmt.Sprintf("service %q", id)
+		at("service", id)
+		where := "service " + q(id)
 		if sv.ID != id {
-			add("%s: id field is %q", where, sv.ID)
+			add("id", "%s: id field is %s", where, q(sv.ID))
 		}
 		if sv.Name == "" {
-			add("%s: empty name", where)
+			add("name", "%s: empty name", where)
 		}
 		if other, dup := names[sv.Name]; dup {
-			add("%s: name %q also used by service %q", where, sv.Name, other)
+			add("name", "%s: name %s also used by service %s", where, q(sv.Name), q(other))
 		} else {
 			names[sv.Name] = id
 		}
 		seen := map[string]bool{}
 		for _, lsID := range sv.LogicalServerIDs {
 			if seen[lsID] {
-				add("%s: logical server %q listed twice", where, lsID)
+				add("logicalServerIds", "%s: logical server %s listed twice", where, q(lsID))
 			}
 			seen[lsID] = true
 			if _, ok := s.LogicalServers[lsID]; !ok {
-				add("%s: logical server %q does not exist", where, lsID)
+				add("logicalServerIds", "%s: logical server %s does not exist", where, q(lsID))
 			}
 		}
 	}
 
 	for _, id := range sortedKeys(s.Requests) {
 		r := s.Requests[id]
-		where := fmt.Sprintf("request %q", id)
+		at("request", id)
+		where := "request " + q(id)
 		if r.ID != id {
-			add("%s: id field is %q", where, r.ID)
+			add("id", "%s: id field is %s", where, q(r.ID))
 		}
-		if !r.State.Valid() {
-			add("%s: unknown state %q", where, r.State)
+		if r.State == "" { // the vocabulary is the analysis's (RequestStates)
+			add("state", "%s: empty state", where)
 		}
 		if r.ServiceID != "" {
 			if _, ok := s.Services[r.ServiceID]; !ok {
-				add("%s: service %q does not exist", where, r.ServiceID)
+				add("serviceId", "%s: service %s does not exist", where, q(r.ServiceID))
 			}
 		}
 	}
 
 	for _, a := range sortedAddrs(s.IPs) {
 		ip := s.IPs[a]
-		where := fmt.Sprintf("IP allocation %s", a)
+		at("ipAllocation", a.String())
+		where := "IP allocation " + short(a.String())
 		if !a.IsValid() {
-			add("IP allocation: invalid address key")
+			add("", "IP allocation: invalid address key")
 		} else if a.Is4In6() {
-			add("%s: IPv4-mapped form; key IPv4 addresses as %s", where, a.Unmap())
+			add("", "%s: IPv4-mapped form; key IPv4 addresses as %s", where, short(a.Unmap().String()))
 		}
 		if ip.Address != a {
-			add("%s: address field is %s", where, ip.Address)
+			add("address", "%s: address field is %s", where, short(ip.Address.String()))
 		}
 		if !ip.Allocated && (ip.ServiceID != "" || ip.Owner != "") {
-			add("%s: free but has serviceId %q / owner %q", where, ip.ServiceID, ip.Owner)
+			add("allocated", "%s: free but has serviceId %s / owner %s", where, q(ip.ServiceID), q(ip.Owner))
 		}
 		if ip.ServiceID != "" {
 			if _, ok := s.Services[ip.ServiceID]; !ok {
-				add("%s: service %q does not exist", where, ip.ServiceID)
+				add("serviceId", "%s: service %s does not exist", where, q(ip.ServiceID))
 			}
 		}
 	}
 
 	for _, name := range sortedKeys(s.RecoveryGroups) {
 		rg := s.RecoveryGroups[name]
-		where := fmt.Sprintf("recovery group %q", name)
+		at("recoveryGroup", name)
+		where := "recovery group " + q(name)
 		if rg.Name != name {
-			add("%s: name field is %q", where, rg.Name)
+			add("name", "%s: name field is %s", where, q(rg.Name))
 		}
 		if rg.Set == "" {
-			add("%s: empty recovery group set", where)
+			add("set", "%s: empty recovery group set", where)
 		}
 		if d := firstDup(rg.ProtectedLS); d != "" {
-			add("%s: logical server %q protected twice", where, d)
+			add("protectedLogicalServers", "%s: logical server %s protected twice", where, q(d))
 		}
 	}
 
-	if len(p) > 0 {
-		return &ValidationError{Problems: p}
-	}
-	return nil
+	return p
 }
 
 func firstDup(ids []string) string {

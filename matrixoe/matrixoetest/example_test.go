@@ -16,7 +16,8 @@ import (
 func Example() {
 	ctx := context.Background()
 	restored := matrixoe.NewSnapshot()
-	restored.Services["S1"] = matrixoe.Service{ID: "S1", Name: "web"}
+	restored.LogicalServers["VM1"] = matrixoe.LogicalServer{ID: "VM1", Name: "web-1", Kind: matrixoe.LSVirtual, Activated: true, VMID: "vm-1", Managed: true}
+	restored.Services["S1"] = matrixoe.Service{ID: "S1", Name: "web", LogicalServerIDs: []string{"VM1"}}
 	restored.Services["S2"] = matrixoe.Service{ID: "S2", Name: "old"}
 	a1, a2 := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.2")
 	restored.IPs[a1] = matrixoe.IPAllocation{Address: a1, Allocated: true, ServiceID: "S1"}
@@ -37,26 +38,29 @@ func Example() {
 	_ = live.DeleteService("old")
 	_ = live.AllocateIP(a2, "new")
 
-	// IO phase 2: the operator marks what was deleted.
+	// IO phase 2: the file is written, the operator marks what was deleted.
+	state, _ := matrixoe.ReadLive(ctx, live, live)
 	snap, _ := store.Snapshot(ctx)
-	data, _ := matrixoe.FormatServicesFile(snap)
-	data, _ = matrixoetest.MarkServicesFile(data, live.DeletedServices()...)
-	file, _ := matrixoe.ParseServicesFile(data, snap)
-	fs, _ := matrixoe.AnalyzeIOServices(snap, file)
+	file := matrixoetest.NewServicesFile()
+	_ = file.WriteServicesFile(ctx, snap)
+	_ = file.Mark(live.DeletedServices()...)
+	marks, _ := file.ReadServicesFile(ctx, snap)
+	fs, _ := matrixoe.AnalyzeIOServices(snap, marks, state.VMPower)
 
 	// IO phase 3 on what phase 2 will leave.
 	predicted := snap.Clone()
 	_ = matrixoe.ApplyAll(predicted, matrixoe.ChangesOf(fs)...)
-	state, _ := matrixoe.ReadLive(ctx, live, live)
 	ips, _ := matrixoe.AnalyzeIOIPs(predicted, state.IPs)
 	fs = append(fs, ips...)
 
 	for _, f := range fs {
 		fmt.Println(f.Code, f.Changes[0].Target())
 	}
-	if err := store.Apply(ctx, matrixoe.ChangesOf(fs)...); err != nil {
-		fmt.Println(err)
-		return
+	for _, c := range matrixoe.ChangesOf(fs) { // one change per call: one journal record
+		if err := store.Apply(ctx, c); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	after, _ := store.Snapshot(ctx)
 	fmt.Println(len(after.Services), after.IPs[a2].Allocated, after.IPs[a2].Owner)

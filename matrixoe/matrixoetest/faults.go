@@ -7,28 +7,37 @@ import "github.com/mxsync-go/mxsync/internal/faultrule"
 // fake unambiguously.
 const (
 	OpSnapshot      = "matrixoe.Snapshot"      // Store.Snapshot; no target
-	OpApply         = "matrixoe.Apply"         // Store.Apply; targets: every change's Kind and Target
+	OpApply         = "matrixoe.Apply"         // Store.Apply; targets: the change's Kind and its Target
 	OpVMPowerStates = "matrixoe.VMPowerStates" // Live.VMPowerStates; no target
 	OpIPAllocations = "matrixoe.IPAllocations" // Live.IPAllocations; no target
 	OpRMExport      = "matrixoe.RMExport"      // Live.RMExport; no target
+
+	OpWriteServicesFile = "matrixoe.WriteServicesFile" // ServicesFile.WriteServicesFile; no target
+	OpReadServicesFile  = "matrixoe.ReadServicesFile"  // ServicesFile.ReadServicesFile; no target
 )
 
-// Fault is a rule that makes a fake's operation fail or slow down; the type
-// is shared by every fake package.
+// Fault is one rule that makes a fake's operation fail, slow down or panic;
+// the type is shared by the fakes of every package (internal/faultrule).
+// Its fields:
 //
-// Op selects the operation (OpApply, ...; empty = every operation). Target
-// selects, for Apply, a change Kind ("matrixoe.DropLS") or a change Target
-// ("logical server LS1"); empty = any. Delay is waited first (cancelled by
-// ctx); Panic, if set, is raised next; Err, if set, is returned (nil makes a
-// delay-only rule). Probability in (0,1) fires the rule at random with the
-// rule set's seeded generator (0 and 1 mean always). Count > 0 fires it that
-// many times, then the rule is spent; 0 means forever.
+//	Op           the operation: one of the package's Op… constants ("" = every operation)
+//	Target       what is operated on: for OpApply a change Kind ("matrixoe.DropLS") or Target ("logical server LS1"); "" = any
+//	Err          the error the call returns when the rule fires; nil makes a delay-only rule
+//	Delay        waited before the call fails or proceeds; the context's end cuts it short
+//	Panic        a value the call panics with after the delay (to prove callers clean up)
+//	Probability  the chance in [0,1] that a matching call fires it, from the seeded generator; 0 and 1 mean always
+//	Count        how many times it fires, then it is spent; 0 means unlimited
+//	Skip         how many matching calls it lets pass before it fires, to fail a later call; 0 fires at once
+//
+// Rules are checked in the order added; the first that matches and fires
+// applies.
 type Fault = faultrule.Rule
 
 // Faults is a set of fault rules shared by any number of fakes — of this
-// package and of vcemtest and spmtest ([WithFaults]). Rules are checked in
-// the order added; the first that matches and fires applies. It is safe
-// for concurrent use; a nil *Faults never fires.
+// package and of vcemtest and spmtest: hand it to each with [WithFaults],
+// which every constructor of this package accepts. Rules are checked in the
+// order added; the first that matches and fires applies (see [Fault] for a
+// rule's fields). It is safe for concurrent use; a nil *Faults never fires.
 type Faults = faultrule.Set
 
 // FaultHit records one fired rule: the operation, the matched target and

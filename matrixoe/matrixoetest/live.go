@@ -12,19 +12,24 @@ import (
 )
 
 // Live is an in-memory live side: the VMs VMM reports, the IP addresses in
-// use in the live IO, the services deleted after the backup and the RM
-// configuration export. The helper methods script post-backup activity.
-// It implements [matrixoe.Live] and [matrixoe.ExportSource] and is safe for
+// use in the live IO, the live services (with the VMs each runs on), the
+// services deleted after the backup and the RM configuration export. The
+// helper methods script post-backup activity with IO's own effects:
+// deleting a service releases its addresses and deletes its VMs, as IO's
+// deprovisioning does, so the live side then shows what
+// matrixoe.AnalyzeIOServices reads as a probably deleted service. It
+// implements [matrixoe.Live] and [matrixoe.ExportSource] and is safe for
 // concurrent use.
 type Live struct {
-	mu       sync.Mutex
-	vms      map[string]matrixoe.PowerState
-	ips      map[netip.Addr]string
-	deleted  map[string]bool // service names deleted after the backup
-	created  map[string]bool // live service names created after the backup
-	services map[string]bool // live service names
-	export   *matrixoe.RMExport
-	faults   *Faults
+	mu         sync.Mutex
+	vms        map[string]matrixoe.PowerState
+	ips        map[netip.Addr]string
+	deleted    map[string]bool     // service names deleted after the backup
+	created    map[string]bool     // live service names created after the backup
+	services   map[string]bool     // live service names
+	serviceVMs map[string][]string // live service name → the VM IDs it runs on
+	export     *matrixoe.RMExport
+	faults     *Faults
 }
 
 var (
@@ -36,20 +41,22 @@ var (
 func NewLive(opts ...Option) *Live {
 	o := buildOptions(opts)
 	return &Live{
-		vms:      map[string]matrixoe.PowerState{},
-		ips:      map[netip.Addr]string{},
-		deleted:  map[string]bool{},
-		created:  map[string]bool{},
-		services: map[string]bool{},
-		faults:   o.faults,
+		vms:        map[string]matrixoe.PowerState{},
+		ips:        map[netip.Addr]string{},
+		deleted:    map[string]bool{},
+		created:    map[string]bool{},
+		services:   map[string]bool{},
+		serviceVMs: map[string][]string{},
+		faults:     o.faults,
 	}
 }
 
 // LiveFromSnapshot returns the live side as it was at backup time, matching
 // s: every VM with its recorded power state (unknown stays unknown, so an
-// untouched estate yields no power finding), every
-// allocated IP with its service name or owner, every service, and an RM
-// export equal to s's recovery groups. A nil or invalid s is an error.
+// untouched estate yields no power finding), every allocated IP with its
+// service name or owner, every service with the VMs of its VM-based logical
+// servers, and an RM export equal to s's recovery groups. A nil or invalid
+// s is an error.
 func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) (*Live, error) {
 	if s == nil {
 		return nil, fmt.Errorf("matrixoetest: LiveFromSnapshot: nil snapshot: %w", matrixoe.ErrInvalid)
@@ -74,6 +81,11 @@ func LiveFromSnapshot(s *matrixoe.Snapshot, opts ...Option) (*Live, error) {
 	}
 	for _, sv := range s.Services {
 		l.services[sv.Name] = true
+		for _, id := range sv.LogicalServerIDs {
+			if ls := s.LogicalServers[id]; ls.Kind == matrixoe.LSVirtual {
+				l.serviceVMs[sv.Name] = append(l.serviceVMs[sv.Name], ls.VMID)
+			}
+		}
 	}
 	exp := &matrixoe.RMExport{Format: matrixoe.RMExportFormat, Version: matrixoe.RMExportVersion}
 	for _, name := range slices.Sorted(maps.Keys(s.RecoveryGroups)) {
@@ -200,15 +212,23 @@ func (l *Live) ReleaseIP(a netip.Addr) error {
 	return nil
 }
 
-// CreateService records a service created after the backup. Re-creating a
-// service deleted after the backup takes it off the deleted list.
-func (l *Live) CreateService(name string) {
+// CreateService records a service created after the backup, running on
+// the given VMs (each added, powered on, if VMM does not report it yet).
+// Re-creating a service deleted after the backup takes it off the deleted
+// list. Creating a live service again changes nothing.
+func (l *Live) CreateService(name string, vmIDs ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.services[name] {
 		return
 	}
 	l.services[name] = true
+	for _, vm := range vmIDs {
+		if _, ok := l.vms[vm]; !ok {
+			l.vms[vm] = matrixoe.PowerOn
+		}
+		l.serviceVMs[name] = append(l.serviceVMs[name], vm)
+	}
 	if l.deleted[name] {
 		delete(l.deleted, name)
 	} else {
@@ -216,10 +236,11 @@ func (l *Live) CreateService(name string) {
 	}
 }
 
-// DeleteService records that the service was deleted and releases the
-// addresses it owned. A service that existed at backup time goes on the
-// deleted list; one created after the backup just disappears, since the
-// restored database (and so InfrastructureServices.txt) never had it.
+// DeleteService records that the service was deleted, as IO's
+// deprovisioning does it: its addresses are released and its VMs deleted.
+// A service that existed at backup time goes on the deleted list; one
+// created after the backup just disappears, since the restored database
+// (and so InfrastructureServices.txt) never had it.
 func (l *Live) DeleteService(name string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -227,6 +248,10 @@ func (l *Live) DeleteService(name string) error {
 		return fmt.Errorf("matrixoetest: service %q: %w", name, matrixoe.ErrNotFound)
 	}
 	delete(l.services, name)
+	for _, vm := range l.serviceVMs[name] {
+		delete(l.vms, vm)
+	}
+	delete(l.serviceVMs, name)
 	if l.created[name] {
 		delete(l.created, name)
 	} else {

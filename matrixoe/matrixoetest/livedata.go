@@ -3,21 +3,39 @@ package matrixoetest
 import (
 	"fmt"
 	"maps"
-	"net/netip"
 	"slices"
 
 	"github.com/mxsync-go/mxsync/matrixoe"
 )
 
 // LiveData is the whole state of a [Live] as plain, JSON-serialisable data,
-// so a composed estate can save and load its live side.
+// so a composed estate can save and load its live side. Its JSON is decoded
+// strictly (unknown, repeated, case-folded or missing keys, an address key
+// not in canonical form, trailing data: errors naming the path).
 type LiveData struct {
 	VMs             map[string]matrixoe.PowerState `json:"vms"`
-	IPs             map[netip.Addr]string          `json:"ips"`
+	IPs             matrixoe.IPOwners              `json:"ips"`
 	Services        []string                       `json:"services"`
 	DeletedServices []string                       `json:"deletedServices,omitempty"`
 	CreatedServices []string                       `json:"createdServices,omitempty"` // of Services, those created after the backup
+	ServiceVMs      map[string][]string            `json:"serviceVMs,omitempty"`      // live service name → the VMs it runs on
 	Export          *matrixoe.RMExport             `json:"rmExport,omitempty"`
+}
+
+type liveDataJSON LiveData
+
+// JSONShape lets a strict decoder of an enclosing type check LiveData in
+// place, without decoding it twice.
+func (*LiveData) JSONShape() any { return (*liveDataJSON)(nil) }
+
+// UnmarshalJSON decodes strictly; on error d is unchanged.
+func (d *LiveData) UnmarshalJSON(b []byte) error {
+	shape, err := decodeData[liveDataJSON](b, "live data")
+	if err != nil {
+		return err
+	}
+	*d = LiveData(shape)
+	return nil
 }
 
 // Data returns a copy of the live state.
@@ -31,6 +49,12 @@ func (l *Live) Data() LiveData {
 		DeletedServices: slices.Sorted(maps.Keys(l.deleted)),
 		CreatedServices: slices.Sorted(maps.Keys(l.created)),
 	}
+	if len(l.serviceVMs) > 0 {
+		d.ServiceVMs = make(map[string][]string, len(l.serviceVMs))
+		for name, vms := range l.serviceVMs {
+			d.ServiceVMs[name] = slices.Clone(vms)
+		}
+	}
 	if l.export != nil {
 		d.Export = cloneExport(l.export)
 	}
@@ -38,8 +62,9 @@ func (l *Live) Data() LiveData {
 }
 
 // NewLiveFromData returns a live side holding a copy of d. An invalid
-// export, a VM power state other than on, off or unknown, and an invalid
-// or IPv4-mapped address are errors naming the VM or address.
+// export, a VM power state other than on, off or unknown, an invalid or
+// IPv4-mapped address, and a created service or service VMs of a service
+// not in Services are errors naming the VM, address or service.
 func NewLiveFromData(d LiveData, opts ...Option) (*Live, error) {
 	l := NewLive(opts...)
 	for _, id := range slices.Sorted(maps.Keys(d.VMs)) {
@@ -67,6 +92,12 @@ func NewLiveFromData(d LiveData, opts ...Option) (*Live, error) {
 			return nil, fmt.Errorf("matrixoetest: live data: created service %q is not in services: %w", s, matrixoe.ErrInvalid)
 		}
 		l.created[s] = true
+	}
+	for _, name := range slices.Sorted(maps.Keys(d.ServiceVMs)) {
+		if !l.services[name] {
+			return nil, fmt.Errorf("matrixoetest: live data: service %q runs on VMs but is not in services: %w", name, matrixoe.ErrInvalid)
+		}
+		l.serviceVMs[name] = slices.Clone(d.ServiceVMs[name])
 	}
 	if err := l.SetExport(d.Export); err != nil {
 		return nil, err

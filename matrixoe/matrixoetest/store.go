@@ -6,22 +6,25 @@ import (
 	"reflect"
 	"sync"
 
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 	"github.com/mxsync-go/mxsync/matrixoe"
 )
 
-// Store is an in-memory [matrixoe.Store]: the restored Matrix OE databases.
-// Apply uses [matrixoe.ApplyAll], the same code as a dry run, so the fake
-// behaves exactly like the prediction. Safe for concurrent use.
+// Store is an in-memory [matrixoe.RestoredStore]: the restored Matrix OE
+// databases. Apply uses [matrixoe.Apply], the same code as a dry run, so the
+// fake behaves exactly like the prediction, and it keeps a journal of the
+// changes applied ([Store.Applied]). Safe for concurrent use.
 type Store struct {
 	mu      sync.Mutex
 	snap    *matrixoe.Snapshot
-	applied []matrixoe.Change
+	applied matrixoe.Changes
 	faults  *Faults
 }
 
-var _ matrixoe.Store = (*Store)(nil)
+var _ matrixoe.RestoredStore = (*Store)(nil)
 
-// Option configures a fake.
+// Option configures a fake. Every constructor of the package takes the
+// same options.
 type Option func(*options)
 
 type options struct {
@@ -37,7 +40,7 @@ func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
 
 // WithFaults makes the fake consult f — which other fakes, of this package
 // or of vcemtest and spmtest, may share — instead of a rule set of its own.
-// A nil f means no faults.
+// A nil f means no faults. Every constructor of the package accepts it.
 func WithFaults(f *Faults) Option {
 	return func(o *options) { o.faults, o.shared = f, true }
 }
@@ -55,10 +58,11 @@ func buildOptions(opts []Option) options {
 	return o
 }
 
-// NewStore returns a store holding a copy of s, which must be valid.
+// NewStore returns a store holding a copy of s, which must be valid. A nil
+// s is an error (an empty store is [matrixoe.NewSnapshot]).
 func NewStore(s *matrixoe.Snapshot, opts ...Option) (*Store, error) {
 	if s == nil {
-		return nil, fmt.Errorf("matrixoetest: NewStore: nil snapshot")
+		return nil, fmt.Errorf("matrixoetest: NewStore: nil snapshot: %w", matrixoe.ErrInvalid)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("matrixoetest: NewStore: %w", err)
@@ -67,7 +71,8 @@ func NewStore(s *matrixoe.Snapshot, opts ...Option) (*Store, error) {
 	return &Store{snap: s.Clone(), faults: o.faults}, nil
 }
 
-// Snapshot returns a copy of the current content.
+// Snapshot returns a copy of the current content. A fault rule on
+// OpSnapshot (no target) fails it.
 func (st *Store) Snapshot(ctx context.Context) (*matrixoe.Snapshot, error) {
 	if err := st.faults.Check(ctx, OpSnapshot); err != nil {
 		return nil, err
@@ -77,31 +82,30 @@ func (st *Store) Snapshot(ctx context.Context) (*matrixoe.Snapshot, error) {
 	return st.snap.Clone(), nil
 }
 
-// Apply applies changes in order, all or nothing. A fault rule on OpApply
-// matching any change's Kind or Target fails the whole call before any
-// change is applied.
-func (st *Store) Apply(ctx context.Context, changes ...matrixoe.Change) error {
-	targets := make([]string, 0, 2*len(changes))
-	for _, c := range changes {
-		if !isNilChange(c) {
-			targets = append(targets, c.Kind(), c.Target())
-		}
+// Apply applies one change with [matrixoe.Apply] and journals it. A fault
+// rule on OpApply matching the change's Kind or Target fails the call
+// before anything is applied. A nil change is matrixoe.Apply's error, never
+// a panic.
+func (st *Store) Apply(ctx context.Context, c matrixoe.Change) error {
+	var targets []string
+	if !isNilChange(c) {
+		targets = []string{c.Kind(), c.Target()}
 	}
 	if err := st.faults.Check(ctx, OpApply, targets...); err != nil {
 		return err
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if err := matrixoe.ApplyAll(st.snap, changes...); err != nil {
+	if err := matrixoe.Apply(st.snap, c); err != nil {
 		return err
 	}
-	st.applied = append(st.applied, changes...)
+	st.applied = append(st.applied, c)
 	return nil
 }
 
 // isNilChange reports a nil change, including a typed nil pointer such as
-// (*matrixoe.DropLS)(nil), whose Kind would panic; matrixoe.ApplyAll
-// rejects both with an error.
+// (*matrixoe.DropLS)(nil), whose Kind would panic; matrixoe.Apply rejects
+// both with an error.
 func isNilChange(c matrixoe.Change) bool {
 	if c == nil {
 		return true
@@ -111,10 +115,63 @@ func isNilChange(c matrixoe.Change) bool {
 }
 
 // Applied returns every change applied so far, in order (a journal).
-func (st *Store) Applied() []matrixoe.Change {
+func (st *Store) Applied() matrixoe.Changes {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return append([]matrixoe.Change(nil), st.applied...)
+	return append(matrixoe.Changes(nil), st.applied...)
+}
+
+// StoreData is the whole state of a [Store] as plain, JSON-serialisable
+// data — its content and its journal — so a composed estate can save and
+// load it. Its JSON is decoded strictly (unknown, repeated or missing keys
+// are errors naming the path).
+type StoreData struct {
+	Snapshot *matrixoe.Snapshot `json:"snapshot"`
+	Applied  matrixoe.Changes   `json:"applied"`
+}
+
+type storeDataJSON StoreData
+
+// JSONShape lets a strict decoder of an enclosing type check StoreData
+// without decoding it twice.
+func (*StoreData) JSONShape() any { return (*storeDataJSON)(nil) }
+
+// UnmarshalJSON decodes strictly; on error d is unchanged.
+func (d *StoreData) UnmarshalJSON(b []byte) error {
+	shape, err := decodeData[storeDataJSON](b, "store data")
+	if err != nil {
+		return err
+	}
+	*d = StoreData(shape)
+	return nil
+}
+
+// decodeData decodes the data of a fake strictly into its methodless shape
+// S; the error wraps matrixoe.ErrInvalid and names what.
+func decodeData[S any](b []byte, what string) (S, error) {
+	var shape S
+	if err := strictjson.Unmarshal(b, &shape); err != nil {
+		return shape, fmt.Errorf("matrixoetest: decode %s: %w: %w", what, matrixoe.ErrInvalid, err)
+	}
+	return shape, nil
+}
+
+// Data returns a copy of the store's state.
+func (st *Store) Data() StoreData {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return StoreData{Snapshot: st.snap.Clone(), Applied: append(matrixoe.Changes(nil), st.applied...)}
+}
+
+// NewStoreFromData returns a store holding a copy of d. A nil or invalid
+// snapshot is an error, as for [NewStore].
+func NewStoreFromData(d StoreData, opts ...Option) (*Store, error) {
+	st, err := NewStore(d.Snapshot, opts...)
+	if err != nil {
+		return nil, err
+	}
+	st.applied = append(matrixoe.Changes(nil), d.Applied...)
+	return st, nil
 }
 
 // AddFault adds a fault rule (see [Fault]) to the store's rule set —

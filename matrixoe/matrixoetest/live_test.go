@@ -2,6 +2,7 @@ package matrixoetest
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"testing"
 
@@ -11,7 +12,61 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Review: the live side as it was at backup time must give the analyses
+func TestLiveScriptedActivity(t *testing.T) {
+	ctx := context.Background()
+	s := restored(t)
+	l, err := LiveFromSnapshot(s)
+	require.NoError(t, err)
+
+	vms, err := l.VMPowerStates(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerOn}, vms)
+	ips, err := l.IPAllocations(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[netip.Addr]string{netip.AddrFrom4([4]byte{10, 0, 0, 1}): "web", netip.AddrFrom4([4]byte{10, 0, 0, 2}): "db"}, ips)
+	exp, err := l.RMExport(ctx)
+	require.NoError(t, err)
+	require.Len(t, exp.RecoveryGroups, 1)
+
+	// Post-backup activity.
+	require.NoError(t, l.PowerOff("vm-1"))
+	require.ErrorIs(t, l.PowerOn("vm-9"), matrixoe.ErrNotFound)
+	require.NoError(t, l.AllocateIP(netip.AddrFrom4([4]byte{10, 0, 0, 3}), "new"))
+	require.ErrorIs(t, l.AllocateIP(netip.AddrFrom4([4]byte{10, 0, 0, 3}), "again"), matrixoe.ErrConflict)
+	require.NoError(t, l.DeleteService("db"))
+	require.ErrorIs(t, l.DeleteService("db"), matrixoe.ErrNotFound)
+	assert.Equal(t, []string{"db"}, l.DeletedServices())
+
+	st, err := readLiveState(ctx, l)
+	require.NoError(t, err)
+	assert.Equal(t, matrixoe.PowerOff, st.VMPower["vm-1"])
+	assert.NotContains(t, st.IPs, netip.AddrFrom4([4]byte{10, 0, 0, 2}), "deleting a service releases its IPs")
+	assert.Equal(t, "new", st.IPs[netip.AddrFrom4([4]byte{10, 0, 0, 3})])
+
+	require.NoError(t, l.SetExport(nil))
+	_, err = l.RMExport(ctx)
+	require.ErrorIs(t, err, matrixoe.ErrNoExport)
+	st, err = readLiveState(ctx, l)
+	require.NoError(t, err, "a missing export is not an error for ReadLive")
+	assert.Nil(t, st.Export)
+	require.ErrorIs(t, l.SetExport(&matrixoe.RMExport{}), matrixoe.ErrInvalid)
+}
+
+func readLiveState(ctx context.Context, l *Live) (*matrixoe.LiveState, error) {
+	return matrixoe.ReadLive(ctx, l, l)
+}
+
+func TestReadLivePropagatesFaults(t *testing.T) {
+	l := NewLive()
+	require.NoError(t, l.AddFault(Fault{Op: OpVMPowerStates, Err: errors.New("VMM down"), Count: 1}))
+	_, err := matrixoe.ReadLive(context.Background(), l, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "VMM down")
+	_, err = matrixoe.ReadLive(context.Background(), l, nil)
+	assert.NoError(t, err)
+}
+
+// The live side as it was at backup time must give the analyses
 // nothing to do — including for a VM whose power state was never recorded
 // (LiveFromSnapshot used to report it off, which produced a power finding
 // on an untouched estate).
@@ -45,6 +100,13 @@ func TestLiveFromSnapshotUntouchedEstateIsClean(t *testing.T) {
 			rm, err := matrixoe.AnalyzeRM(s, st.Export)
 			require.NoError(t, err)
 			assert.Empty(t, rm, "RM phase 1 on an untouched estate")
+			data, err := matrixoe.FormatServicesFile(s)
+			require.NoError(t, err)
+			marks, err := matrixoe.ParseServicesFile(data, s)
+			require.NoError(t, err)
+			io2, err := matrixoe.AnalyzeIOServices(s, marks, st.VMPower)
+			require.NoError(t, err)
+			assert.Empty(t, io2, "IO phase 2 on an untouched estate")
 		})
 	}
 }
@@ -58,36 +120,7 @@ func readLiveOnce(ctx context.Context, s *matrixoe.Snapshot) (*matrixoe.LiveStat
 	return matrixoe.ReadLive(ctx, l, l)
 }
 
-// Review: the fake store rejects a nil change (plain or typed nil pointer)
-// with an error and leaves its content and journal unchanged.
-func TestStoreApplyNilChange(t *testing.T) {
-	tests := []struct {
-		name string
-		c    matrixoe.Change
-	}{
-		{"nil interface", nil},
-		{"typed nil pointer", (*matrixoe.DropLS)(nil)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			s := restored(t)
-			st, err := NewStore(s)
-			require.NoError(t, err)
-			var applyErr error
-			require.NotPanics(t, func() {
-				applyErr = st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}, tc.c)
-			})
-			require.ErrorIs(t, applyErr, matrixoe.ErrInvalid)
-			got, err := st.Snapshot(ctx)
-			require.NoError(t, err)
-			assert.Empty(t, matrixoe.Diff(s, got), "all or nothing")
-			assert.Empty(t, st.Applied())
-		})
-	}
-}
-
-// Review: the live IO knows one address whatever its written form.
+// The live IO knows one address whatever its written form.
 func TestLiveAllocateIPForms(t *testing.T) {
 	v4 := netip.MustParseAddr("10.0.0.9")
 	mapped := netip.MustParseAddr("::ffff:10.0.0.9")
@@ -102,61 +135,7 @@ func TestLiveAllocateIPForms(t *testing.T) {
 	assert.ErrorIs(t, l.ReleaseIP(mapped), matrixoe.ErrNotFound)
 }
 
-// Review: loading live data checks what a hand-edited file could get wrong.
-func TestNewLiveFromDataRejectsBadValues(t *testing.T) {
-	tests := []struct {
-		name string
-		d    LiveData
-		want string
-	}{
-		{"unknown power state", LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": "suspended"}}, `VM "vm-1": power state "suspended"`},
-		{"IPv4-mapped address", LiveData{IPs: map[netip.Addr]string{netip.MustParseAddr("::ffff:10.0.0.1"): "x"}}, "IP ::ffff:10.0.0.1"},
-		{"invalid address", LiveData{IPs: map[netip.Addr]string{{}: "x"}}, "IP invalid IP"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			l, err := NewLiveFromData(tc.d)
-			require.ErrorIs(t, err, matrixoe.ErrInvalid)
-			assert.Contains(t, err.Error(), tc.want)
-			assert.Nil(t, l)
-		})
-	}
-	l, err := NewLiveFromData(LiveData{VMs: map[string]matrixoe.PowerState{"vm-1": matrixoe.PowerUnknown}})
-	require.NoError(t, err, "unknown power is a state VMM can report")
-	assert.Equal(t, matrixoe.PowerUnknown, l.Data().VMs["vm-1"])
-}
-
-// Review: a cancelled context stops every port call of the fakes before
-// it reads or writes anything.
-func TestFakesHonourCancelledContext(t *testing.T) {
-	s := restored(t)
-	st, err := NewStore(s)
-	require.NoError(t, err)
-	l, err := LiveFromSnapshot(s)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	tests := []struct {
-		name string
-		call func() error
-	}{
-		{"Store.Snapshot", func() error { _, err := st.Snapshot(ctx); return err }},
-		{"Store.Apply", func() error { return st.Apply(ctx, matrixoe.TerminateRequest{RequestID: "R1"}) }},
-		{"ReadLive", func() error { _, err := matrixoe.ReadLive(ctx, l, l); return err }},
-		{"Live.RMExport", func() error { _, err := l.RMExport(ctx); return err }},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.ErrorIs(t, tc.call(), context.Canceled)
-		})
-	}
-	got, err := st.Snapshot(context.Background())
-	require.NoError(t, err)
-	assert.Empty(t, matrixoe.Diff(s, got), "nothing applied")
-	assert.Empty(t, st.Applied())
-}
-
-// Review: a service created and deleted after the backup is not in the
+// A service created and deleted after the backup is not in the
 // restored database, so it is not on the deleted list the operator marks
 // (MarkServicesFile refused the whole list before), also across a
 // save/load of the live data.
@@ -198,7 +177,7 @@ func TestServiceCreatedThenDeletedAfterBackup(t *testing.T) {
 	assert.ErrorIs(t, err, matrixoe.ErrInvalid)
 }
 
-// Review: LiveFromSnapshot is a constructor: a nil or invalid snapshot is
+// LiveFromSnapshot is a constructor: a nil or invalid snapshot is
 // an error, not a panic or a live side built from nonsense.
 func TestLiveFromSnapshotRejectsBadInput(t *testing.T) {
 	bad := matrixoe.NewSnapshot()
@@ -225,4 +204,48 @@ func TestLiveFromSnapshotRejectsBadInput(t *testing.T) {
 			assert.Nil(t, l)
 		})
 	}
+}
+
+// Deleting a service live deletes its VMs, as IO does; IO phase 2 then
+// reports the service as probably deleted until the operator marks it.
+func TestDeletedServiceIsProbablyDeletedUntilMarked(t *testing.T) {
+	ctx := context.Background()
+	s := restored(t)
+	l, err := LiveFromSnapshot(s)
+	require.NoError(t, err)
+	require.NoError(t, l.DeleteService("web"))
+	st, err := matrixoe.ReadLive(ctx, l, l)
+	require.NoError(t, err)
+	assert.NotContains(t, st.VMPower, "vm-1", "the service's VM went with it")
+
+	file := NewServicesFile()
+	require.NoError(t, file.WriteServicesFile(ctx, s))
+	forgot, err := file.ReadServicesFile(ctx, s)
+	require.NoError(t, err)
+	fs, err := matrixoe.AnalyzeIOServices(s, forgot, st.VMPower)
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, matrixoe.CodeServiceProbablyDeleted, fs[0].Code)
+	assert.Equal(t, "S1", fs[0].Subject.ServiceID)
+	assert.True(t, fs[0].Blocking())
+
+	require.NoError(t, file.Mark(l.DeletedServices()...))
+	marks, err := file.ReadServicesFile(ctx, s)
+	require.NoError(t, err)
+	fs, err = matrixoe.AnalyzeIOServices(s, marks, st.VMPower)
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, matrixoe.CodeServiceDeleted, fs[0].Code)
+
+	// A service created after the backup on its own VM, then deleted:
+	// its VM goes too, and it never was in the file.
+	l.CreateService("tmp", "vm-tmp")
+	vms, err := l.VMPowerStates(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, matrixoe.PowerOn, vms["vm-tmp"])
+	require.NoError(t, l.DeleteService("tmp"))
+	vms, err = l.VMPowerStates(ctx)
+	require.NoError(t, err)
+	assert.NotContains(t, vms, "vm-tmp")
+	assert.Equal(t, []string{"web"}, l.DeletedServices())
 }
