@@ -246,7 +246,8 @@ func ExampleApply_reapply() {
 // lsmanalyzer removes Volume7 from its SPE; the other volumes are conformant.
 func ExampleAnalyzeLSMAnalyzer_afterInternalRecovery() {
 	restored := spmtest.Sample()
-	arrays, _ := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	restoredLive, _ := spmtest.LiveFromSnapshot(restored)
+	arrays, _ := spmtest.NewArrays(restoredLive)
 	for _, n := range []int{7, 8} {
 		_ = arrays.Unpresent(spmtest.Array3PAR, restored.Volumes["vol7"].WWN, spmtest.SampleWWN("initiator", n))
 	}

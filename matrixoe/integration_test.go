@@ -304,7 +304,9 @@ func partOf(t *testing.T, s *spm.Snapshot, recovery []spm.Change, kind string, k
 // entry's WWPNs, which only a human can sort out.
 func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 	restored := spmtest.Sample()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	restoredLive, err := spmtest.LiveFromSnapshot(restored)
+	require.NoError(t, err)
+	arrays, err := spmtest.NewArrays(restoredLive)
 	require.NoError(t, err)
 	require.NoError(t, arrays.DeleteVolume(spmtest.Array3PAR, restored.Volumes["spm1"].WWN))
 	ms := spmMatrixOE(t)
@@ -342,7 +344,9 @@ func TestPredictedSPMDrivesStoragePhase3(t *testing.T) {
 // human can decide.
 func TestPredictedSPMTable15Volume7(t *testing.T) {
 	restored := spmtest.Sample()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	restoredLive, err := spmtest.LiveFromSnapshot(restored)
+	require.NoError(t, err)
+	arrays, err := spmtest.NewArrays(restoredLive)
 	require.NoError(t, err)
 	w7 := restored.Volumes["vol7"].WWN
 	for _, n := range []int{7, 8} {
@@ -417,7 +421,9 @@ func presentedTo(s *spm.Snapshot, vol string) []addrpool.WWN {
 func TestDeleteVolumeFromSPMRoutedToEachStore(t *testing.T) {
 	ctx := context.Background()
 	restored := spmtest.Sample()
-	arrays, err := spmtest.NewArrays(spmtest.LiveFromSnapshot(restored))
+	restoredLive, err := spmtest.LiveFromSnapshot(restored)
+	require.NoError(t, err)
+	arrays, err := spmtest.NewArrays(restoredLive)
 	require.NoError(t, err)
 	require.NoError(t, arrays.Present(spmtest.Array3PAR, spm.LivePresentation{
 		VolumeWWN: restored.Volumes["spm1"].WWN, Initiator: spmtest.SampleWWN("initiator", 30), Host: "new-host", LUN: 4,

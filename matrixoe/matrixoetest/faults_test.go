@@ -107,9 +107,8 @@ func TestOneFaultSetSharedAcrossPackages(t *testing.T) {
 	require.NoError(t, err)
 	vstore, err := vcemtest.NewStore(vsnap, vcemtest.WithFaults(vf))
 	require.NoError(t, err)
-	cat, err := spmtest.NewCatalog(spmtest.Sample())
+	cat, err := spmtest.NewCatalog(spmtest.Sample(), spmtest.WithFaults(sf))
 	require.NoError(t, err)
-	cat.Faults = sf
 	st, err := NewStore(restored(t), WithFaults(shared))
 	require.NoError(t, err)
 	live := NewLive(WithFaults(shared))
@@ -117,7 +116,7 @@ func TestOneFaultSetSharedAcrossPackages(t *testing.T) {
 	errVCEM, errDB := errors.New("VCEM down"), errors.New("database locked")
 	require.NoError(t, shared.Add(Fault{Op: vcemtest.OpStartMaintenance, Target: "d2", Err: errVCEM}))
 	require.NoError(t, st.AddFault(Fault{Op: OpApply, Target: matrixoe.KindTerminateRequest, Err: errDB, Count: 1}))
-	require.NoError(t, cat.Faults.Add(spmtest.Fault{Op: spmtest.OpApply, Target: spm.KindRemoveVolume, Err: spmtest.ErrInjected, Count: 1}))
+	require.NoError(t, cat.Faults().Add(spmtest.Fault{Op: spmtest.OpApply, Target: spm.KindRemoveVolume, Err: spmtest.ErrInjected, Count: 1}))
 	require.NoError(t, live.AddFault(Fault{Op: OpSnapshot, Err: errDB, Count: 1}))
 
 	tests := []struct {
