@@ -77,7 +77,7 @@ func vcemPhase1(t *testing.T, restored *vcem.Snapshot, live *vcemtest.Live) (*vc
 	fs, err := vcem.AnalyzePhase1(restored, lds)
 	require.NoError(t, err)
 	predicted := restored.Clone()
-	for _, c := range vcem.AllChanges(fs) {
+	for _, c := range vcem.ChangesOf(fs) {
 		require.NoError(t, vcem.Apply(predicted, c))
 	}
 	return predicted, fs, lds
@@ -131,7 +131,7 @@ func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 	assert.Empty(t, resync, "no profile on both sides changed bay")
 	webID := vcemtest.ProfileID("d1", "web")
 	var deletes []vcem.Change
-	for _, c := range vcem.AllChanges(vfs) {
+	for _, c := range vcem.ChangesOf(vfs) {
 		if d, ok := c.(vcem.DeleteProfile); ok {
 			deletes = append(deletes, d)
 		}
@@ -182,7 +182,7 @@ func TestPredictedVCEMDeactivation(t *testing.T) {
 	live.RestoreVCEM("d1")
 
 	afterPhase1, vfs, lds := vcemPhase1(t, restoredVCEM, live)
-	assert.Empty(t, vcem.AllChanges(vfs), "unassigning a profile frees no address: phase 1 changes nothing")
+	assert.Empty(t, vcem.ChangesOf(vfs), "unassigning a profile frees no address: phase 1 changes nothing")
 	afterPhase2, resync := vcemPhase2(t, afterPhase1, lds)
 	assert.Equal(t, []vcem.Change{vcem.SetProfileBay{ProfileID: vcemtest.ProfileID("d1", "db"), Bay: ""}}, resync)
 

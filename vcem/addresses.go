@@ -116,6 +116,31 @@ func (p *Profile) checkNodeWWNs(fn func(s slot, err error)) {
 	}
 }
 
+// checkPorts calls fn for every connection of p whose port number is
+// negative (fn gets the slot of the connection's port).
+func (p *Profile) checkPorts(fn func(s slot, port int)) {
+	for i, c := range p.Ethernet {
+		if c.Port < 0 {
+			fn(slot{"ethernet", i, "port"}, c.Port)
+		}
+	}
+	for i, c := range p.ISCSI {
+		if c.Port < 0 {
+			fn(slot{"iscsi", i, "port"}, c.Port)
+		}
+	}
+	for i, c := range p.FCoE {
+		if c.Port < 0 {
+			fn(slot{"fcoe", i, "port"}, c.Port)
+		}
+	}
+	for i, c := range p.FC {
+		if c.Port < 0 {
+			fn(slot{"fc", i, "port"}, c.Port)
+		}
+	}
+}
+
 // Addresses returns every MAC and WWN the profile holds, in connection
 // order, with the address type of its connection.
 func (p Profile) Addresses() []ProfileAddress {

@@ -1,7 +1,6 @@
 package vcem
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,38 +21,42 @@ import (
 // domain, removing profiles that exist only in the database, other fields —
 // is unknown and not predicted (see assumptions.go).
 //
+// Both rules are the [ResyncModel]; [WithResyncModel] replaces them.
+//
 // PredictResync is pure. Applying its changes and predicting again yields
-// none. A snapshot that fails [Snapshot.Validate] or malformed live data is
-// an error.
-func PredictResync(restored *Snapshot, live []LiveDomain) ([]Change, error) {
+// none (for the default model). A snapshot that fails [Snapshot.Validate]
+// (checked unless [Prevalidated] is given) or malformed live data is an
+// error.
+func PredictResync(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption) (Changes, error) {
+	cfg := newAnalysisConfig(opts)
 	if restored == nil {
-		return nil, errors.New("vcem: predict resync: snapshot is nil")
+		return nil, fmt.Errorf("vcem: predict resync: snapshot is nil: %w", ErrInvalid)
 	}
-	if err := restored.Validate(); err != nil {
-		return nil, fmt.Errorf("vcem: predict resync: snapshot: %w", err)
+	if !cfg.prevalidated {
+		if err := restored.Validate(); err != nil {
+			return nil, fmt.Errorf("vcem: predict resync: snapshot: %w", err)
+		}
 	}
 	if err := checkLive(live); err != nil {
 		return nil, fmt.Errorf("vcem: predict resync: %w", err)
 	}
 	liveProfiles := map[ProfileKey]Profile{}
 	for _, ld := range live {
-		if !resyncedByVCEM(restored, ld) {
+		if !cfg.model.Resynced(restored, ld) {
 			continue
 		}
 		for _, p := range ld.Profiles {
 			liveProfiles[ProfileKey{ld.Domain.ID, p.Name}] = p
 		}
 	}
-	var out []Change
+	var out Changes
 	for _, id := range slices.Sorted(maps.Keys(restored.Profiles)) {
 		p := restored.Profiles[id]
 		lp, ok := liveProfiles[p.Key()]
 		if !ok {
 			continue // domain not resynced, or the profile is not on it: not predicted
 		}
-		if bay := resyncedBay(lp); bay != p.Bay {
-			out = append(out, SetProfileBay{ProfileID: id, Bay: bay})
-		}
+		out = append(out, cfg.model.Profile(p, lp)...)
 	}
 	return out, nil
 }

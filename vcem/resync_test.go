@@ -2,6 +2,7 @@ package vcem_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -324,4 +325,69 @@ func TestResyncRejectsBadInput(t *testing.T) {
 			assert.Empty(t, m.Calls(), "no request before the input is checked")
 		})
 	}
+}
+
+// TestResyncDomainRejectsBadInputBeforeAnyRequest: a nil manager or an empty
+// ID is not-started (it was a recovered nil-pointer panic reported as
+// left-in-maintenance after three panicking cancel attempts).
+func TestResyncDomainRejectsBadInputBeforeAnyRequest(t *testing.T) {
+	m := vcemtest.NewManager()
+	require.NoError(t, m.AddDomain("d1", false))
+	tests := []struct {
+		name   string
+		m      vcem.Manager
+		id     string
+		errHas string
+	}{
+		{"nil manager", nil, "d1", "manager is nil"},
+		{"empty domain ID", m, "", "domain ID is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := vcem.ResyncDomain(context.Background(), tt.m, tt.id)
+			assert.Equal(t, vcem.OutcomeNotStarted, r.Outcome)
+			require.Error(t, r.Err)
+			assert.Contains(t, r.Err.Error(), tt.errHas)
+			assert.NoError(t, r.CleanupErr)
+			assert.Empty(t, m.Calls())
+		})
+	}
+}
+
+// TestResyncLeavesSomeoneElsesMaintenanceAlone: a domain already in
+// maintenance (another run, an operator) is not cancelled — that would
+// discard their work — and is reported not-started; the other domains go on.
+func TestResyncLeavesSomeoneElsesMaintenanceAlone(t *testing.T) {
+	m := vcemtest.NewManager()
+	for _, id := range []string{"d1", "d2"} {
+		require.NoError(t, m.AddDomain(id, false))
+	}
+	ctx := context.Background()
+	require.NoError(t, m.StartMaintenance(ctx, "d1")) // the other holder
+
+	res, err := vcem.ResyncDomains(ctx, m, []string{"d1", "d2"})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, vcem.ErrInMaintenance)
+	require.Len(t, res, 2)
+	assert.Equal(t, vcem.OutcomeNotStarted, res[0].Outcome)
+	assert.ErrorIs(t, res[0].Err, vcem.ErrInMaintenance)
+	assert.NoError(t, res[0].CleanupErr)
+	assert.Equal(t, vcem.OutcomeCompleted, res[1].Outcome)
+	assert.Equal(t, []string{"d1"}, m.InMaintenance(), "the other holder's maintenance is still there")
+	for _, c := range m.Calls() {
+		assert.False(t, c.Op == vcemtest.OpCancelMaintenance && c.DomainID == "d1", "d1's maintenance was cancelled: %+v", c)
+	}
+}
+
+func TestDomainResultJSONKeepsErrors(t *testing.T) {
+	r := vcem.DomainResult{DomainID: "d1", Outcome: vcem.OutcomeLeftInMaintenance,
+		Err: errors.New("resync failed"), CleanupErr: errors.New("cancel refused")}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"domainId":"d1"`)
+	assert.Contains(t, string(b), `"error":"resync failed"`)
+	assert.Contains(t, string(b), `"cleanupError":"cancel refused"`)
+	b, err = json.Marshal(vcem.DomainResult{DomainID: "d2", Outcome: vcem.OutcomeCompleted})
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "error")
 }

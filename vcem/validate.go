@@ -19,12 +19,12 @@ const (
 	IssueMissingPool          IssueCode = "missing-pool"           // MACs or WWNs pool is nil
 	IssueEmptyID              IssueCode = "empty-id"               // a group, domain or profile has no ID
 	IssueIDMismatch           IssueCode = "id-mismatch"            // map key differs from the value's ID
-	IssueDuplicateID          IssueCode = "duplicate-id"           // the same ID listed twice (JSON input)
 	IssueUnknownGroup         IssueCode = "unknown-group"          // a domain names a group the snapshot lacks
 	IssueUnknownDomain        IssueCode = "unknown-domain"         // a profile names a domain the snapshot lacks
 	IssueEmptyName            IssueCode = "empty-name"             // a profile has no name
 	IssueDuplicateProfileName IssueCode = "duplicate-profile-name" // two profiles with one name in one domain
 	IssueAddressType          IssueCode = "bad-address-type"       // a connection's address type is unknown
+	IssueBadPort              IssueCode = "bad-port"               // a connection's port number is negative
 	IssueNodeWWN              IssueCode = "node-wwn"               // node WWN is not port WWN + 1
 	IssueAddressHeldTwice     IssueCode = "address-held-twice"     // one address on two profiles or connections
 	IssueOutsideRanges        IssueCode = "address-outside-ranges" // a VCEM-pool address outside every range
@@ -152,6 +152,9 @@ func (v *validator) run(s *Snapshot) {
 		}
 		p.checkNodeWWNs(func(sl slot, err error) {
 			v.add(IssueNodeWWN, []string{k}, sl.String(), nil, "%v", err)
+		})
+		p.checkPorts(func(sl slot, port int) {
+			v.add(IssueBadPort, []string{k}, sl.String(), nil, "port %d is negative", port)
 		})
 		p.eachAddr(func(a profileAddr) {
 			valid := a.typ.Valid()
