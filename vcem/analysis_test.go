@@ -136,6 +136,17 @@ func phase1Cases() []phase1Case {
 				return nil
 			},
 			want: []want{{code: vcem.CodeDomainInaccessible, domain: "d3", changes: 0}},
+			check: func(t *testing.T, restored *vcem.Snapshot, l *vcemtest.Live, fs []vcem.Finding) {
+				// A restored domain VCEM cannot reach: removed from its group
+				// (re-issue the Remove), or VCEM lost access (restore it).
+				assert.Equal(t, "g2", fs[0].Subject.GroupID)
+				assert.Equal(t, `VCEM cannot reach VC domain "d3" (VC Manager d3.vcm.example). If it was removed from `+
+					`VC Domain Group "g2" after the backup, supply its VC Manager credentials so its addresses can be read and `+
+					`protected, then re-issue "Remove from VC Domain Group" for it in VCEM (Appendix E case 1). Otherwise it is `+
+					`still a member and VCEM lost access to it: restore that access (network, VC Manager credentials in VCEM) `+
+					`and analyse again.`, fs[0].Manual)
+				assert.NotContains(t, fs[0].Manual, "Add to VC Domain Group")
+			},
 		},
 		{
 			name: "domain removed from its group, with credentials: harvest and re-issue Remove",
@@ -165,6 +176,16 @@ func phase1Cases() []phase1Case {
 				return map[string]vcem.CredentialedDomain{"d4": {Target: vcem.DomainTarget{ID: "d4", Manager: "d4.vcm.example"}}}
 			},
 			want: []want{{code: vcem.CodeDomainInaccessible, domain: "d4", changes: 0}},
+			check: func(t *testing.T, restored *vcem.Snapshot, l *vcemtest.Live, fs []vcem.Finding) {
+				// Not in the restored database, yet named for a read: it can
+				// only have been added to a group after the backup.
+				assert.Equal(t, `VC domain "d4" (VC Manager d4.vcm.example) is not in the restored VCEM database, so it was `+
+					`added to a VC Domain Group after the backup: supply its VC Manager credentials so its addresses can be `+
+					`read and marked External, then re-issue "Add to VC Domain Group" for it in VCEM (Appendix E case 2, steps `+
+					`inferred). Then take a new CMS backup.`, fs[0].Manual)
+				assert.Contains(t, fs[0].Message, "can only have been added to a VC Domain Group after the backup")
+				assert.NotContains(t, fs[0].Manual, "Remove from")
+			},
 		},
 		{
 			name: "domain added to a group, with credentials: harvest and re-issue Add",
@@ -212,6 +233,11 @@ func phase1Cases() []phase1Case {
 				return nil
 			},
 			want: []want{{code: vcem.CodeDomainInaccessible, domain: "d2", changes: 0}},
+			check: func(t *testing.T, restored *vcem.Snapshot, l *vcemtest.Live, fs []vcem.Finding) {
+				assert.Contains(t, fs[0].Manual, `re-issue "Remove from VC Domain Group"`)
+				assert.Contains(t, fs[0].Manual, "restore that access")
+				assert.True(t, fs[0].Blocking())
+			},
 		},
 		{
 			name: "duplicate live address within one domain",
@@ -295,7 +321,7 @@ func TestAnalyzePhase1Cases(t *testing.T) {
 				got = append(got, w)
 				checkFinding(t, f)
 				assert.NotEmpty(t, f.Message)
-				assert.True(t, f.Actionable() || f.Manual != "", "finding %s has neither changes nor a manual action", f.Code)
+				assert.Equal(t, 1, mustCodeInfo(t, f.Code).Phase)
 			}
 			assert.Equal(t, tc.want, got)
 			if tc.check != nil && len(fs) == len(tc.want) {
@@ -397,6 +423,7 @@ func TestAnalyzePhase2OneFindingPerDomain(t *testing.T) {
 			for i, f := range fs {
 				assert.Equal(t, vcem.CodeDomainMayNeedResync, f.Code)
 				checkFinding(t, f)
+				assert.Equal(t, 2, mustCodeInfo(t, f.Code).Phase)
 				assert.Equal(t, tt.domains[i], f.Subject.DomainID)
 				assert.Contains(t, f.Message, "MAY")
 				assert.False(t, f.Actionable())

@@ -19,17 +19,19 @@ const redacted = "[REDACTED]"
 // credentials.
 //
 // The password sits behind a pointer to an unexported type whose every
-// printing method redacts: printing that bypasses Credentials' own methods
-// — fmt's reflection over a caller's struct holding Credentials in an
-// unexported field, or over the value itself while fmt reports a bad verb —
-// reaches only that pointer, which fmt prints as an address.
+// printing method redacts, and inside it behind a function: printing that
+// bypasses the methods — fmt's reflection over a caller's struct holding
+// Credentials in an unexported field, or fmt reporting a bad verb, which
+// prints the value behind a pointer field without calling its methods —
+// reaches only a pointer or a func, which fmt prints as addresses.
 type Credentials struct {
 	username string
 	secret   *secret
 }
 
-// secret holds a password; every way of printing it prints [redacted].
-type secret struct{ password string }
+// secret holds a password; every way of printing it prints [redacted], and
+// reflection sees only a func.
+type secret struct{ reveal func() string }
 
 // Format implements fmt.Formatter for every verb.
 func (*secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
@@ -53,7 +55,7 @@ func (*secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 func NewCredentials(username, password string) Credentials {
 	c := Credentials{username: username}
 	if password != "" {
-		c.secret = &secret{password}
+		c.secret = &secret{reveal: func() string { return password }}
 	}
 	return c
 }
@@ -66,7 +68,7 @@ func (c Credentials) Password() string {
 	if c.secret == nil {
 		return ""
 	}
-	return c.secret.password
+	return c.secret.reveal()
 }
 
 // IsZero reports whether no user name and no password are set.

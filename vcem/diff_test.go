@@ -1,9 +1,14 @@
 package vcem_test
 
 import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/vcem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -104,4 +109,69 @@ func TestDiffDetailIsBounded(t *testing.T) {
 	diff := vcem.Diff(a, b)
 	require.Len(t, diff, 1)
 	assert.LessOrEqual(t, len(diff[0].Detail), 250)
+}
+
+// randomSnapshot returns nil, an empty snapshot, or the base estate with a
+// few random edits drawn from rng — small edits, so that two draws are
+// often equal and the agreement below is tested both ways.
+func randomSnapshot(t *testing.T, rng *rand.Rand) *vcem.Snapshot {
+	switch rng.IntN(8) {
+	case 0:
+		return nil
+	case 1:
+		return &vcem.Snapshot{}
+	case 2:
+		return &vcem.Snapshot{Groups: map[string]vcem.DomainGroup{}, Profiles: map[string]vcem.Profile{}}
+	}
+	s := baseSnapshot(t)
+	ids := slices.Sorted(maps.Keys(s.Profiles))
+	for range rng.IntN(3) {
+		id := ids[rng.IntN(len(ids))]
+		switch rng.IntN(6) {
+		case 0:
+			_ = vcem.Apply(s, vcem.DeleteProfile{ProfileID: id})
+		case 1:
+			_ = vcem.Apply(s, vcem.SetProfileBay{ProfileID: id, Bay: fmt.Sprintf("enc:%d", rng.IntN(2))})
+		case 2:
+			_ = vcem.Apply(s, vcem.MarkExternalMAC{MAC: testMACFirst + addrpool.MAC(rng.IntN(16))})
+		case 3:
+			_ = vcem.Apply(s, vcem.MarkExternalWWN{WWN: testWWNFirst + addrpool.WWN(rng.IntN(16))})
+		case 4:
+			g := s.Groups["g2"]
+			g.Name = fmt.Sprintf("name%d", rng.IntN(2))
+			s.Groups["g2"] = g
+		case 5:
+			if p, ok := s.Profiles[id]; ok {
+				p.FC = []vcem.FCConnection{} // empty instead of nil: no change
+				if len(p.Ethernet) > 0 && rng.IntN(2) == 0 {
+					p.Ethernet = slices.Clone(p.Ethernet)
+					p.Ethernet[0].Network = "net1"
+				}
+				s.Profiles[id] = p
+			}
+		}
+	}
+	return s
+}
+
+// Equal, Fingerprint and Diff agree on random snapshots, nil and empty ones
+// included: equal exactly when the fingerprints are and the Diff is empty.
+func TestEqualFingerprintAndDiffAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	equal := 0
+	const pairs = 300
+	for i := range pairs {
+		a, b := randomSnapshot(t, rng), randomSnapshot(t, rng)
+		eq := a.Equal(b)
+		require.Equal(t, eq, b.Equal(a), "pair %d: Equal is symmetric", i)
+		require.Equal(t, eq, fingerprint(t, a) == fingerprint(t, b), "pair %d: Equal and Fingerprint agree", i)
+		d := vcem.Diff(a, b)
+		require.Equal(t, eq, len(d) == 0, "pair %d: Equal and Diff agree: %v", i, d)
+		require.Equal(t, len(d), len(vcem.Diff(b, a)), "pair %d", i)
+		if eq {
+			equal++
+		}
+	}
+	assert.Greater(t, equal, pairs/20, "the generator gives equal pairs too")
+	assert.Less(t, equal, pairs*19/20, "and unequal ones")
 }

@@ -2,7 +2,6 @@ package vcem_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -72,23 +71,6 @@ func TestGatherLive(t *testing.T) {
 			assert.Equal(t, tt.reachable, got)
 		})
 	}
-}
-
-func TestLiveDomainJSONRoundTrip(t *testing.T) {
-	restored := baseSnapshot(t)
-	live, err := vcemtest.NewLive(restored)
-	require.NoError(t, err)
-	lds := restoreAndGather(t, restored, live, nil)
-	b, err := json.Marshal(lds)
-	require.NoError(t, err)
-	var back []vcem.LiveDomain
-	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, lds, back)
-	f1, err := vcem.AnalyzePhase1(restored, lds)
-	require.NoError(t, err)
-	f2, err := vcem.AnalyzePhase1(restored, back)
-	require.NoError(t, err)
-	assert.Equal(t, f1, f2)
 }
 
 // answersAs is a Live whose ReadDomain answers for another domain than the

@@ -100,6 +100,13 @@ func checkFindings(t testing.TB, fs []vcem.Finding) {
 	}
 }
 
+func mustCodeInfo(t testing.TB, c vcem.Code) vcem.CodeInfo {
+	t.Helper()
+	ci, ok := codeInfo(c)
+	require.True(t, ok, "code %s is not in Codes()", c)
+	return ci
+}
+
 func codeInfo(c vcem.Code) (vcem.CodeInfo, bool) {
 	for _, ci := range vcem.Codes() {
 		if ci.Code == c {
