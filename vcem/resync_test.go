@@ -391,3 +391,84 @@ func TestDomainResultJSONKeepsErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), "error")
 }
+
+// The observer sees each domain's maintenance start and end as they happen
+// and its final result; a domain whose check fails is cancelled.
+func TestResyncObserverEvents(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Target: "d2", Err: errBoom}))
+	m := newManager(t, f, map[string]bool{"d3": true})
+	var got []vcem.ResyncEvent
+	res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1", "d2", "d3"},
+		vcem.WithObserver(func(ev vcem.ResyncEvent) { got = append(got, ev) }))
+	require.ErrorIs(t, err, errBoom)
+	want := []vcem.ResyncEvent{
+		{Kind: vcem.EventMaintenanceStarted, DomainID: "d1"},
+		{Kind: vcem.EventMaintenanceEnded, DomainID: "d1", Outcome: vcem.OutcomeCompleted},
+		{Kind: vcem.EventDomainDone, DomainID: "d1", Outcome: vcem.OutcomeCompleted, Result: &res[0]},
+		{Kind: vcem.EventMaintenanceStarted, DomainID: "d2"},
+		{Kind: vcem.EventMaintenanceEnded, DomainID: "d2", Outcome: vcem.OutcomeCancelled},
+		{Kind: vcem.EventDomainDone, DomainID: "d2", Outcome: vcem.OutcomeCancelled, Result: &res[1]},
+		{Kind: vcem.EventMaintenanceStarted, DomainID: "d3"},
+		{Kind: vcem.EventMaintenanceEnded, DomainID: "d3", Outcome: vcem.OutcomeCompleted},
+		{Kind: vcem.EventDomainDone, DomainID: "d3", Outcome: vcem.OutcomeCompleted, Result: &res[2]},
+	}
+	assert.Equal(t, want, got)
+	b, err := json.Marshal(got[5])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"kind":"domain-done"`)
+	assert.Contains(t, string(b), `"error":"vcem: check sync of \"d2\": boom"`)
+
+	one := vcem.ResyncDomain(context.Background(), newManager(t, nil, nil), "d1",
+		vcem.WithObserver(func(ev vcem.ResyncEvent) { got = append(got, ev) }))
+	assert.Equal(t, vcem.OutcomeCompleted, one.Outcome)
+	assert.Equal(t, vcem.EventDomainDone, got[len(got)-1].Kind, "ResyncDomain reports too")
+}
+
+// A panicking observer neither stops the resync nor leaves a domain in
+// maintenance: during a domain it is recovered like a Manager panic (the
+// domain is cancelled); in every case the returned error reports it.
+func TestResyncObserverPanics(t *testing.T) {
+	for _, kind := range []vcem.ResyncEventKind{vcem.EventMaintenanceStarted, vcem.EventMaintenanceEnded, vcem.EventDomainDone} {
+		t.Run(string(kind), func(t *testing.T) {
+			m := newManager(t, nil, nil)
+			res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1", "d2"}, vcem.WithObserver(func(ev vcem.ResyncEvent) {
+				if ev.Kind == kind && ev.DomainID == "d1" {
+					panic("journal full")
+				}
+			}))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), fmt.Sprintf(`vcem: resync observer panicked on %s of domain "d1": journal full`, kind))
+			assert.Empty(t, m.InMaintenance())
+			assert.Equal(t, vcem.OutcomeCompleted, res[1].Outcome, "the other domain goes on")
+			if kind == vcem.EventMaintenanceStarted {
+				assert.Equal(t, vcem.OutcomeCancelled, res[0].Outcome)
+			} else {
+				assert.Equal(t, vcem.OutcomeCompleted, res[0].Outcome)
+			}
+		})
+	}
+}
+
+// Observer calls are serialized even when domains resync concurrently.
+func TestResyncObserverIsSerialized(t *testing.T) {
+	m := vcemtest.NewManager(vcemtest.WithJobLatency(2 * time.Millisecond))
+	var ids []string
+	for i := range 16 {
+		id := fmt.Sprintf("d%02d", i)
+		ids = append(ids, id)
+		require.NoError(t, m.AddDomain(id, false))
+	}
+	var inside, overlaps, n atomic.Int32
+	_, err := vcem.ResyncDomains(context.Background(), m, ids, vcem.WithConcurrency(8), vcem.WithObserver(func(vcem.ResyncEvent) {
+		if inside.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		time.Sleep(100 * time.Microsecond)
+		n.Add(1)
+		inside.Add(-1)
+	}))
+	require.NoError(t, err)
+	assert.Zero(t, overlaps.Load())
+	assert.Equal(t, int32(3*len(ids)), n.Load())
+}
