@@ -82,7 +82,9 @@ func TestLiveFromDataRejects(t *testing.T) {
 		{"shared manager", func(d *vcemtest.LiveData) { d.Domains[1].Domain.Manager = d.Domains[0].Domain.Manager },
 			`domains[1]: domains "d1" and "d2" share VC Manager address d1.vcm.example`},
 		{"profile without name", func(d *vcemtest.LiveData) { d.Domains[0].Profiles[0].Name = "" }, "domains[0].profiles[0]: empty name"},
-		{"profile twice", func(d *vcemtest.LiveData) { d.Domains[0].Profiles = append(d.Domains[0].Profiles, d.Domains[0].Profiles[0]) },
+		{"profile twice", func(d *vcemtest.LiveData) {
+			d.Domains[0].Profiles = append(d.Domains[0].Profiles, d.Domains[0].Profiles[0])
+		},
 			`domains[0].profiles[1]: name "a" listed twice`},
 		{"profile of another domain", func(d *vcemtest.LiveData) { d.Domains[0].Profiles[0].DomainID = "d2" },
 			`domains[0].profiles[0]: profile "a" says it is in domain "d2"`},
