@@ -1,7 +1,6 @@
 package vcem
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,39 +9,20 @@ import (
 	"github.com/mxsync-go/mxsync/addrpool"
 )
 
-// liveAddr is one address held by one live profile (owner indexes the
-// analysis's owner table).
-type liveAddr struct {
-	v     uint64
-	owner int32
-	wwn   bool // family: false MAC, true WWN (a bool keeps the sort cheap)
-}
-
-func (x liveAddr) fam() Family {
+// famOf returns the family of a located address.
+func famOf(x located) Family {
 	if x.wwn {
 		return FamilyWWN
 	}
 	return FamilyMAC
 }
 
-func cmpLiveAddr(a, b liveAddr) int {
-	if a.wwn != b.wwn {
-		if b.wwn {
-			return -1
-		}
-		return 1
-	}
-	if c := cmp.Compare(a.v, b.v); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.owner, b.owner)
-}
-
 // phase1 holds the working state of one phase-1 analysis.
 type phase1 struct {
-	restored *Snapshot
-	owners   []ProfileKey // live profiles, index = liveAddr.owner
-	addrs    []liveAddr   // every live address, sorted
+	restored    *Snapshot
+	owners      []ProfileKey // live profiles, index = located.pi
+	restoredIDs []string     // the restored profile ID of each live profile with the same key, or ""
+	addrs       []located    // every live address (pi: its live profile), sorted by family, value, profile
 }
 
 // liveAnywhere reports whether address v of family f is held by a live
@@ -88,14 +68,21 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 		return nil, fmt.Errorf("vcem: phase 1: %w", err)
 	}
 	a := &phase1{restored: restored}
-	n := 0
+	n, profiles := 0, 0
 	for i := range live {
+		profiles += len(live[i].Profiles)
 		for j := range live[i].Profiles {
 			p := &live[i].Profiles[j]
 			n += len(p.Ethernet) + len(p.ISCSI) + 3*len(p.FCoE) + 2*len(p.FC)
 		}
 	}
-	a.addrs = make([]liveAddr, 0, n)
+	a.addrs = make([]located, 0, n)
+	a.owners = make([]ProfileKey, 0, profiles)
+	a.restoredIDs = make([]string, 0, profiles)
+	byKey := make(map[ProfileKey]string, len(restored.Profiles))
+	for id, p := range restored.Profiles {
+		byKey[p.Key()] = id
+	}
 	for i := range live {
 		ld := &live[i]
 		if !ld.Reachable {
@@ -104,13 +91,15 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 		for j := range ld.Profiles {
 			p := &ld.Profiles[j]
 			owner := int32(len(a.owners))
-			a.owners = append(a.owners, ProfileKey{ld.Domain.ID, p.Name})
+			k := ProfileKey{ld.Domain.ID, p.Name}
+			a.owners = append(a.owners, k)
+			a.restoredIDs = append(a.restoredIDs, byKey[k])
 			p.eachAddr(func(x profileAddr) {
-				a.addrs = append(a.addrs, liveAddr{x.v, owner, x.fam == FamilyWWN})
+				a.addrs = append(a.addrs, located{v: x.v, pi: owner, wwn: x.fam == FamilyWWN})
 			})
 		}
 	}
-	slices.SortFunc(a.addrs, cmpLiveAddr)
+	sortLocated(a.addrs) // stable: owners stay in order within an address
 
 	var conflicts []Finding
 	allocated := map[int32][]AddressRef{}
@@ -127,7 +116,7 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 			j++
 		}
 		group := a.addrs[i:j]
-		fam, v := group[0].fam(), group[0].v
+		fam, v := famOf(group[0]), group[0].v
 		i = j
 		var ref AddressRef
 		refMade := false
@@ -146,14 +135,13 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 		}
 		switch st {
 		case addrpool.Free:
-			o := group[0].owner
+			o := group[0].pi
 			allocated[o] = append(allocated[o], getRef())
 			allocChanges[o] = append(allocChanges[o], markExternal(fam, v))
 		case addrpool.InUse:
-			key := restored.Profiles[owner].Key()
 			same := false
 			for _, g := range group {
-				if a.owners[g.owner] == key {
+				if a.restoredIDs[g.pi] == owner {
 					same = true
 					break
 				}
@@ -168,8 +156,8 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 			}
 			si.addrs = append(si.addrs, getRef())
 			for _, g := range group {
-				if !slices.Contains(si.owners, a.owners[g.owner]) {
-					si.owners = append(si.owners, a.owners[g.owner])
+				if !slices.Contains(si.owners, a.owners[g.pi]) {
+					si.owners = append(si.owners, a.owners[g.pi])
 				}
 			}
 		case addrpool.External, addrpool.Excluded:
@@ -201,10 +189,10 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 	return out, nil
 }
 
-func (a *phase1) conflict(ref AddressRef, group []liveAddr) Finding {
+func (a *phase1) conflict(ref AddressRef, group []located) Finding {
 	var keys []ProfileKey
 	for _, g := range group {
-		if k := a.owners[g.owner]; !slices.Contains(keys, k) {
+		if k := a.owners[g.pi]; !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}

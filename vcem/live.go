@@ -51,6 +51,7 @@ type DomainTarget struct {
 func checkLive(live []LiveDomain) error {
 	var errs []string
 	seen := make(map[string]bool, len(live))
+	names := map[string]bool{}
 	for i, ld := range live {
 		id := ld.Domain.ID
 		switch {
@@ -68,7 +69,7 @@ func checkLive(live []LiveDomain) error {
 			}
 			continue
 		}
-		names := make(map[string]bool, len(ld.Profiles))
+		clear(names) // one map for every domain
 		for j := range ld.Profiles {
 			p := &ld.Profiles[j]
 			switch {
