@@ -229,7 +229,9 @@ func TestDetectPassFindsWhatTheFullPassFinds(t *testing.T) {
 		{IssueAddressHeldTwice, edit("p1", func(p *Profile) {
 			p.Ethernet = append(p.Ethernet, EthernetConnection{MAC: 7, AddressType: AddressUserDefined}, EthernetConnection{MAC: 7, AddressType: AddressUserDefined})
 		})},
-		{IssueOutsideRanges, edit("p1", func(p *Profile) { p.Ethernet = append(p.Ethernet, EthernetConnection{MAC: 9, AddressType: AddressVCEMPool}) })},
+		{IssueOutsideRanges, edit("p1", func(p *Profile) {
+			p.Ethernet = append(p.Ethernet, EthernetConnection{MAC: 9, AddressType: AddressVCEMPool})
+		})},
 		{IssuePoolState, func(s *Snapshot) { require.NoError(t, s.MACs.Release(s.Profiles["p1"].Ethernet[0].MAC)) }},
 		{IssuePoolOwner, func(s *Snapshot) { require.NoError(t, s.MACs.AllocateAddr(0x00215A9B0030, "p0")) }},
 	}
