@@ -2,6 +2,7 @@ package vcem_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -390,12 +391,15 @@ func TestAnalyzePhase1RejectsBadInput(t *testing.T) {
 		{"empty domain ID", good, []vcem.LiveDomain{{Reachable: true}}, []string{"live[0]: domain ID is empty"}},
 		{"duplicate live profile name", good, []vcem.LiveDomain{{Domain: vcem.Domain{ID: "d1"}, Reachable: true, Profiles: []vcem.Profile{{Name: "a"}, {Name: "a"}}}}, []string{`profile name "a" appears twice`}},
 		{"live node WWN breaks the rule", good, []vcem.LiveDomain{{Domain: vcem.Domain{ID: "d1"}, Reachable: true, Profiles: []vcem.Profile{wrongNode}}}, []string{`profile "web" fc[0].nodeWWN`, "port + 1"}},
+		{"negative live port", good, []vcem.LiveDomain{{Domain: vcem.Domain{ID: "d1"}, Reachable: true, Profiles: []vcem.Profile{{Name: "a", Ethernet: []vcem.EthernetConnection{{Port: -1, MAC: 1, AddressType: vcem.AddressUserDefined}}}}}},
+			[]string{`domain "d1": profile "a" ethernet[0].port: port -1 is negative`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fs, err := vcem.AnalyzePhase1(tt.restored, tt.live)
 			require.Error(t, err)
 			assert.Nil(t, fs)
+			assert.True(t, errors.Is(err, vcem.ErrInvalid) || errors.Is(err, vcem.ErrInvalidSnapshot), "%v", err)
 			for _, s := range tt.contains {
 				assert.Contains(t, err.Error(), s)
 			}

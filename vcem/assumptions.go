@@ -10,6 +10,25 @@ import (
 // shared/reference/mxsync-domain.md), and on the decisions the SDK takes in
 // their place. Change them here when better evidence arrives. None of them is
 // HP's documented behaviour unless marked FOUND.
+//
+// What a caller can override, and how:
+//
+//	guess                                   tag           default                 override
+//	what the phase-2 resync writes           INFER / GAP   DefaultResyncModel      WithResyncModel (PredictResync)
+//	resync a domain found in sync            ours, GAP     DefaultResyncInSync     WithResyncInSync
+//	cancel attempts after a failure          ours          DefaultCancelAttempts   WithCancelAttempts
+//	cleanup timeout                          ours          DefaultCleanupTimeout   WithCleanupTimeout
+//	job state vocabulary                     GAP           JobState values         the adapter maps VCEM's text onto them
+//	manual texts of findings                 ours          manual… below           findings are data: rewrite Manual
+//	node WWN held in the pool                INFER         nodeWWNHeldInPool       none: a rule of the data model (below)
+//	node WWN rule for VCEM-pool only         FOUND / INFER nodeWWNRuleApplies      none: a rule of the data model (below)
+//	profile identity (ProfileKey)            ours, GAP     domain ID + name        none: the model's identity
+//
+// The last three are rules Validate, Apply and the analysis must share:
+// Apply and Validate have fixed signatures (the contract of the three
+// sections), so a per-call override would let them disagree with the
+// analysis. A caller whose VCEM counts node WWNs otherwise needs them
+// changed here, in one place.
 
 // nodeWWNHeldInPool: a VCEM-pool FC or FCoE connection holds BOTH its port WWN
 // and its node WWN (port + 1) in VCEM's WWN pool, so a port consumes two
