@@ -250,8 +250,6 @@ func newSegment(first, last uint64) segment {
 	return s
 }
 
-func bit(b []uint64, off uint64) bool { return b[off/64]&(1<<(off%64)) != 0 }
-
 func (s *segment) updateFull(w int) {
 	if s.taken[w] == ^uint64(0) {
 		s.full[w/64] |= 1 << (w % 64)
