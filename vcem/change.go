@@ -169,27 +169,23 @@ func validate(c Change) error {
 func deref(c Change) Change {
 	switch p := c.(type) {
 	case *MarkExternalMAC:
-		if p != nil {
-			return *p
-		}
-		return nil
+		return derefPtr(p)
 	case *MarkExternalWWN:
-		if p != nil {
-			return *p
-		}
-		return nil
+		return derefPtr(p)
 	case *DeleteProfile:
-		if p != nil {
-			return *p
-		}
-		return nil
+		return derefPtr(p)
 	case *SetProfileBay:
-		if p != nil {
-			return *p
-		}
-		return nil
+		return derefPtr(p)
 	}
 	return c
+}
+
+// derefPtr returns the change p points at, or nil for a nil p.
+func derefPtr[T Change](p *T) Change {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // DecodeChange reads one change written by json.Marshal of a vcem change,

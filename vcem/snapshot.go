@@ -143,17 +143,23 @@ func (s *Snapshot) UnmarshalJSON(b []byte) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if out.Groups == nil {
-		out.Groups = map[string]DomainGroup{}
-	}
-	if out.Domains == nil {
-		out.Domains = map[string]Domain{}
-	}
-	if out.Profiles == nil {
-		out.Profiles = map[string]Profile{}
-	}
+	out.fillMaps()
 	*s = out
 	return nil
+}
+
+// fillMaps replaces absent maps with empty ones: nil and empty mean the
+// same, and JSON writes and reads them alike.
+func (s *Snapshot) fillMaps() {
+	if s.Groups == nil {
+		s.Groups = map[string]DomainGroup{}
+	}
+	if s.Domains == nil {
+		s.Domains = map[string]Domain{}
+	}
+	if s.Profiles == nil {
+		s.Profiles = map[string]Profile{}
+	}
 }
 
 // MarshalJSON writes the snapshot with absent maps as empty objects, so that
@@ -164,15 +170,6 @@ func (s *Snapshot) UnmarshalJSON(b []byte) error {
 // binary form instead.
 func (s Snapshot) MarshalJSON() ([]byte, error) {
 	type plain Snapshot
-	p := plain(s)
-	if p.Groups == nil {
-		p.Groups = map[string]DomainGroup{}
-	}
-	if p.Domains == nil {
-		p.Domains = map[string]Domain{}
-	}
-	if p.Profiles == nil {
-		p.Profiles = map[string]Profile{}
-	}
-	return json.Marshal(p)
+	s.fillMaps() // s is a copy: the caller's maps are untouched
+	return json.Marshal(plain(s))
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 	"github.com/mxsync-go/mxsync/vcem"
 )
 
@@ -51,10 +50,7 @@ func (*LiveData) JSONShape() any { return (*liveDataJSON)(nil) }
 // or case-folded keys, missing fields and bad values are errors naming
 // their path).
 func (d *LiveData) UnmarshalJSON(b []byte) error {
-	if err := strictjson.Unmarshal(b, (*liveDataJSON)(d)); err != nil {
-		return fmt.Errorf("vcemtest: live data JSON: %w", err)
-	}
-	return nil
+	return decodeStrict("live data", b, (*liveDataJSON)(d))
 }
 
 // Data returns a copy of the live estate's whole state.

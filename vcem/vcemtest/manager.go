@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mxsync-go/mxsync/internal/strictjson"
 	"github.com/mxsync-go/mxsync/vcem"
 )
 
@@ -432,10 +431,7 @@ func (*ManagerData) JSONShape() any { return (*managerDataJSON)(nil) }
 // UnmarshalJSON reads manager data strictly (unknown, repeated or
 // case-folded keys and missing fields are errors naming their path).
 func (d *ManagerData) UnmarshalJSON(b []byte) error {
-	if err := strictjson.Unmarshal(b, (*managerDataJSON)(d)); err != nil {
-		return fmt.Errorf("vcemtest: manager data JSON: %w", err)
-	}
-	return nil
+	return decodeStrict("manager data", b, (*managerDataJSON)(d))
 }
 
 // Data returns a copy of the manager's state, domains sorted by ID.

@@ -137,8 +137,14 @@ func (*StoreData) JSONShape() any { return (*storeDataJSON)(nil) }
 // repeated or case-folded keys, missing fields and bad values are errors
 // naming their path).
 func (d *StoreData) UnmarshalJSON(b []byte) error {
-	if err := strictjson.Unmarshal(b, (*storeDataJSON)(d)); err != nil {
-		return fmt.Errorf("vcemtest: store data JSON: %w", err)
+	return decodeStrict("store data", b, (*storeDataJSON)(d))
+}
+
+// decodeStrict decodes b into v strictly (internal/strictjson) and names
+// what it decoded in the error; on error v is unchanged.
+func decodeStrict[T any](what string, b []byte, v *T) error {
+	if err := strictjson.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("vcemtest: %s JSON: %w", what, err)
 	}
 	return nil
 }
