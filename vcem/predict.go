@@ -2,8 +2,8 @@ package vcem
 
 import (
 	"fmt"
-	"maps"
 	"slices"
+	"strings"
 )
 
 // PredictResync returns the changes VCEM's phase-2 resync is predicted to
@@ -40,23 +40,40 @@ func PredictResync(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 	if err := checkLive(live); err != nil {
 		return nil, fmt.Errorf("vcem: predict resync: %w", err)
 	}
-	liveProfiles := map[ProfileKey]Profile{}
-	for _, ld := range live {
-		if !cfg.model.Resynced(restored, ld) {
+	n := 0
+	for i := range live {
+		n += len(live[i].Profiles)
+	}
+	liveProfiles := make(map[ProfileKey]*Profile, n)
+	for i := range live {
+		ld := &live[i]
+		if !cfg.model.Resynced(restored, *ld) {
 			continue
 		}
-		for _, p := range ld.Profiles {
-			liveProfiles[ProfileKey{ld.Domain.ID, p.Name}] = p
+		for j := range ld.Profiles {
+			liveProfiles[ProfileKey{ld.Domain.ID, ld.Profiles[j].Name}] = &ld.Profiles[j]
 		}
 	}
-	var out Changes
-	for _, id := range slices.Sorted(maps.Keys(restored.Profiles)) {
-		p := restored.Profiles[id]
+	// Visit the restored profiles in map order (no sorting of every ID, no
+	// second lookup) and sort only those that change.
+	type predicted struct {
+		id      string
+		changes Changes
+	}
+	var found []predicted
+	for id, p := range restored.Profiles {
 		lp, ok := liveProfiles[p.Key()]
 		if !ok {
 			continue // domain not resynced, or the profile is not on it: not predicted
 		}
-		out = append(out, cfg.model.Profile(p, lp)...)
+		if cs := cfg.model.Profile(p, *lp); len(cs) > 0 {
+			found = append(found, predicted{id, cs})
+		}
+	}
+	slices.SortFunc(found, func(a, b predicted) int { return strings.Compare(a.id, b.id) })
+	var out Changes
+	for _, f := range found {
+		out = append(out, f.changes...)
 	}
 	return out, nil
 }
