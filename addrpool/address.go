@@ -72,7 +72,10 @@ func (e *ParseError) detail() string {
 // still finds the *ParseError.
 type fieldError struct{ pe *ParseError }
 
+// Error is the ParseError's detail, without package and kind.
 func (e fieldError) Error() string { return e.pe.detail() }
+
+// Unwrap returns the *ParseError.
 func (e fieldError) Unwrap() error { return e.pe }
 
 func asFieldError(err error) error {
