@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // Address is the set of address types the generic containers accept.
@@ -29,52 +31,153 @@ const (
 // ErrOverflow is wrapped by arithmetic errors that leave the address space.
 var ErrOverflow = errors.New("address arithmetic leaves the address space")
 
-// ParseError reports text that is not a MAC or WWN. It quotes the input and,
-// where one character is at fault, gives its 1-based position.
+// ParseError reports text that is not a MAC or WWN. It quotes a bounded
+// prefix of the input and, where one character is at fault, gives its
+// 1-based position.
 type ParseError struct {
 	Kind   string // "MAC" or "WWN"
-	Input  string // the text as given, untrimmed
+	Input  string // the text as given, untrimmed, cut to at most maxQuoted bytes
+	Len    int    // the length of the whole input, in bytes
 	Pos    int    // 1-based position in the trimmed text, 0 when not about one character
 	Reason string
 }
 
-// Error implements error.
+// maxQuoted bounds the prefix of a bad input kept and quoted by a
+// [ParseError]: a MAC is 17 characters, a WWN with its 0x prefix 25, so any
+// realistic input is quoted whole, and a 50 MB one costs 64 bytes.
+const maxQuoted = 64
+
+// Error implements error: "addrpool: parse MAC "…": reason at position N".
 func (e *ParseError) Error() string {
-	if e.Pos > 0 {
-		return fmt.Sprintf("addrpool: parse %s %q: %s at position %d", e.Kind, e.Input, e.Reason, e.Pos)
-	}
-	return fmt.Sprintf("addrpool: parse %s %q: %s", e.Kind, e.Input, e.Reason)
+	return "addrpool: parse " + e.Kind + " " + e.detail()
 }
 
-func hexVal(c byte) (uint64, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return uint64(c - '0'), true
-	case 'a' <= c && c <= 'f':
-		return uint64(c-'a') + 10, true
-	case 'A' <= c && c <= 'F':
-		return uint64(c-'A') + 10, true
+// detail is the error without its package and kind: the quoted input, the
+// reason and the position.
+func (e *ParseError) detail() string {
+	q := strconv.Quote(e.Input)
+	if e.Len > len(e.Input) {
+		q += "… (" + strconv.Itoa(e.Len) + " bytes)"
 	}
-	return 0, false
+	if e.Pos > 0 {
+		return q + ": " + e.Reason + " at position " + strconv.Itoa(e.Pos)
+	}
+	return q + ": " + e.Reason
 }
+
+// fieldError is a [ParseError] returned by UnmarshalText: a decoder that
+// names the field (internal/strictjson, as in
+// `profiles["d1:web"].ethernet[0].mac: "00-17-A4-77-00-0Z": bad hex digit 'Z' at position 17`)
+// already says where and what, so its text is the detail alone. errors.As
+// still finds the *ParseError.
+type fieldError struct{ pe *ParseError }
+
+// Error is the ParseError's detail, without package and kind.
+func (e fieldError) Error() string { return e.pe.detail() }
+
+// Unwrap returns the *ParseError.
+func (e fieldError) Unwrap() error { return e.pe }
+
+func asFieldError(err error) error {
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return fieldError{pe}
+	}
+	return err
+}
+
+// text is what the parsers accept: a string, or the bytes UnmarshalText
+// gets (parsed in place, so a huge input is never copied).
+type text interface{ ~string | ~[]byte }
+
+func parseErr[T text](kind string, input T, pos int, reason string) *ParseError {
+	n := len(input)
+	cut := min(n, maxQuoted)
+	for cut > 0 && cut < n && !utf8.RuneStart(input[cut]) {
+		cut--
+	}
+	return &ParseError{Kind: kind, Input: string(input[:cut]), Len: n, Pos: pos, Reason: reason}
+}
+
+// hexTab maps a byte to its hex value, or badHex. It is computed at init and
+// never written after.
+var hexTab = func() (t [256]byte) {
+	for i := range t {
+		t[i] = badHex
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c-'a') + 10
+		t[c-'a'+'A'] = byte(c-'a') + 10
+	}
+	return t
+}()
+
+// badHex marks a non-hex byte in hexTab; OR-ing table values keeps the high
+// bits set if any byte was bad, so a whole address is checked with one test.
+const badHex = 0xF0
 
 func isSep(c byte) bool { return c == ':' || c == '-' || c == '.' }
 
-func trimSpace(s string) string {
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func trimSpace[T text](s T) T {
 	i, j := 0, len(s)
-	for i < j && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+	for i < j && isSpace(s[i]) {
 		i++
 	}
-	for j > i && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\n' || s[j-1] == '\r') {
+	for j > i && isSpace(s[j-1]) {
 		j--
 	}
 	return s[i:j]
 }
 
+// octets decodes n octets from s starting at i, stride bytes apart (2 with
+// no separators, 3 with one after each octet). bad has badHex bits set if a
+// digit was not hex.
+func octets[T text](s T, i, n, stride int) (v uint64, bad byte) {
+	for k := 0; k < n; k++ {
+		hi, lo := hexTab[s[i]], hexTab[s[i+1]]
+		bad |= hi | lo
+		v = v<<8 | uint64(hi)<<4 | uint64(lo)
+		i += stride
+	}
+	return v, bad
+}
+
+// quads decodes three groups of four hex digits separated by sep (the
+// dotted MAC form xxxx.xxxx.xxxx).
+func quads[T text](s T) (v uint64, bad byte) {
+	for g := 0; g < 3; g++ {
+		x, b := octets(s, g*5, 2, 2)
+		v, bad = v<<16|x, bad|b
+	}
+	return v, bad
+}
+
+// separated reports whether s has one separator, ':' or '-', at every
+// stride-th byte from first on (the separators of the grouped forms).
+func separated[T text](s T, first, stride int) bool {
+	sep := s[first]
+	if sep != ':' && sep != '-' {
+		return false
+	}
+	for i := first + stride; i < len(s); i += stride {
+		if s[i] != sep {
+			return false
+		}
+	}
+	return true
+}
+
 // parseGrouped reads hex digits in groups of size group separated by one
 // separator character from allowed; group 0 means no separators at all.
-// Positions in errors are shifted by off (a stripped 0x prefix).
-func parseGrouped(kind, input, s string, group int, allowed string, off int) (uint64, error) {
+// Positions in errors are shifted by off (a stripped 0x prefix). It is the
+// slow path that explains what is wrong; the fast paths above it only say
+// whether the input is well formed.
+func parseGrouped[T text](kind string, input, s T, group int, allowed string, off int) (uint64, error) {
 	var v uint64
 	var sep byte
 	for i := 0; i < len(s); i++ {
@@ -82,40 +185,39 @@ func parseGrouped(kind, input, s string, group int, allowed string, off int) (ui
 		if group > 0 && (i+1)%(group+1) == 0 {
 			// A separator is expected here.
 			if !isSep(c) {
-				if _, ok := hexVal(c); ok {
-					return 0, &ParseError{kind, input, off + i + 1, "missing separator"}
+				if hexTab[c] != badHex {
+					return 0, parseErr(kind, input, off+i+1, "missing separator")
 				}
-				return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("bad separator %q", c)}
+				return 0, parseErr(kind, input, off+i+1, fmt.Sprintf("bad separator %q", c))
 			}
 			if sep == 0 {
-				ok := false
-				for j := 0; j < len(allowed); j++ {
-					ok = ok || allowed[j] == c
-				}
-				if !ok {
-					return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("separator %q not allowed in this form", c)}
+				if !strings.Contains(allowed, string(c)) {
+					return 0, parseErr(kind, input, off+i+1, fmt.Sprintf("separator %q not allowed in this form", c))
 				}
 				sep = c
 			} else if c != sep {
-				return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("mixed separators %q and %q", sep, c)}
+				return 0, parseErr(kind, input, off+i+1, fmt.Sprintf("mixed separators %q and %q", sep, c))
 			}
 			continue
 		}
-		d, ok := hexVal(c)
-		if !ok {
+		d := hexTab[c]
+		if d == badHex {
 			if isSep(c) {
-				return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("unexpected separator %q", c)}
+				return 0, parseErr(kind, input, off+i+1, fmt.Sprintf("unexpected separator %q", c))
 			}
-			return 0, &ParseError{kind, input, off + i + 1, fmt.Sprintf("bad hex digit %q", c)}
+			return 0, parseErr(kind, input, off+i+1, fmt.Sprintf("bad hex digit %q", c))
 		}
-		v = v<<4 | d
+		v = v<<4 | uint64(d)
 	}
 	return v, nil
 }
 
-// firstSep returns the first separator character of s and its index, or 0.
-func firstSep(s string) (byte, int) {
-	for i := 0; i < len(s); i++ {
+// firstSep returns the first separator character among the first bytes of
+// s and its index, or 0. A well-formed address has its first separator
+// within five bytes; looking further only serves error messages, so the
+// scan is bounded.
+func firstSep[T text](s T) (byte, int) {
+	for i := 0; i < len(s) && i < maxQuoted; i++ {
 		if isSep(s[i]) {
 			return s[i], i
 		}
@@ -123,69 +225,122 @@ func firstSep(s string) (byte, int) {
 	return 0, -1
 }
 
-func lengthErr(kind, input string, got, want int, form string) error {
-	return &ParseError{Kind: kind, Input: input, Reason: fmt.Sprintf("length %d, want %d characters for the %s form", got, want, form)}
+func lengthErr[T text](kind string, input T, got, want int, form string) error {
+	return parseErr(kind, input, 0, fmt.Sprintf("length %d, want %d characters for the %s form", got, want, form))
 }
 
 // ParseMAC parses a MAC address written as 00-17-A4-77-00-00,
 // 00:17:a4:77:00:00, 0017.a477.0000 or 0017A4770000. Case is ignored and
 // surrounding white space trimmed. The first separator decides the form.
-func ParseMAC(s string) (MAC, error) {
+//
+// Well-formed input takes a table-driven path with no allocation; an error
+// quotes at most a short prefix of the input, so a huge bad value costs a
+// small error.
+func ParseMAC(s string) (MAC, error) { return parseMAC(s) }
+
+func parseMAC[T text](s T) (MAC, error) {
 	t := trimSpace(s)
-	if t == "" {
-		return 0, &ParseError{Kind: "MAC", Input: s, Reason: "empty"}
+	switch len(t) {
+	case 17:
+		if separated(t, 2, 3) {
+			if v, bad := octets(t, 0, 6, 3); bad&badHex == 0 {
+				return MAC(v), nil
+			}
+		}
+	case 14:
+		if t[4] == '.' && t[9] == '.' {
+			if v, bad := quads(t); bad&badHex == 0 {
+				return MAC(v), nil
+			}
+		}
+	case 12:
+		if v, bad := octets(t, 0, 6, 2); bad&badHex == 0 {
+			return MAC(v), nil
+		}
+	case 0:
+		return 0, parseErr("MAC", s, 0, "empty")
 	}
-	var v uint64
+	return 0, explainMAC(s, t)
+}
+
+// explainMAC is the slow path of ParseMAC: it says why t (s trimmed) is not
+// a MAC.
+func explainMAC[T text](s, t T) error {
 	var err error
 	switch sep, _ := firstSep(t); sep {
 	case 0:
 		if len(t) != 12 {
-			return 0, lengthErr("MAC", s, len(t), 12, "bare hex")
+			return lengthErr("MAC", s, len(t), 12, "bare hex")
 		}
-		v, err = parseGrouped("MAC", s, t, 0, "", 0)
+		_, err = parseGrouped("MAC", s, t, 0, "", 0)
 	case '.':
 		if len(t) != 14 {
-			return 0, lengthErr("MAC", s, len(t), 14, "dotted xxxx.xxxx.xxxx")
+			return lengthErr("MAC", s, len(t), 14, "dotted xxxx.xxxx.xxxx")
 		}
-		v, err = parseGrouped("MAC", s, t, 4, ".", 0)
+		_, err = parseGrouped("MAC", s, t, 4, ".", 0)
 	default:
 		if len(t) != 17 {
-			return 0, lengthErr("MAC", s, len(t), 17, fmt.Sprintf("xx%cxx%c… separated", sep, sep))
+			return lengthErr("MAC", s, len(t), 17, fmt.Sprintf("xx%cxx%c… separated", sep, sep))
 		}
-		v, err = parseGrouped("MAC", s, t, 2, ":-", 0)
+		_, err = parseGrouped("MAC", s, t, 2, ":-", 0)
 	}
-	return MAC(v), err
+	if err == nil { // the fast path refused what the slow one accepts: a bug, say so
+		err = parseErr("MAC", s, 0, "internal error: rejected by the fast path only")
+	}
+	return err
 }
 
 // ParseWWN parses a WWN written as 50:06:0B:00:00:C2:62:00,
 // 50-06-0b-00-00-c2-62-00 or 50060B0000C26200, each optionally prefixed by
-// 0x. Case is ignored and surrounding white space trimmed.
-func ParseWWN(s string) (WWN, error) {
+// 0x. Case is ignored and surrounding white space trimmed. Like [ParseMAC],
+// it does not allocate on well-formed input and quotes a short prefix of a
+// bad one.
+func ParseWWN(s string) (WWN, error) { return parseWWN(s) }
+
+func parseWWN[T text](s T) (WWN, error) {
 	t := trimSpace(s)
 	off := 0
 	if len(t) >= 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') {
 		t, off = t[2:], 2
 	}
-	if t == "" {
-		return 0, &ParseError{Kind: "WWN", Input: s, Reason: "empty"}
+	switch len(t) {
+	case 23:
+		if separated(t, 2, 3) {
+			if v, bad := octets(t, 0, 8, 3); bad&badHex == 0 {
+				return WWN(v), nil
+			}
+		}
+	case 16:
+		if v, bad := octets(t, 0, 8, 2); bad&badHex == 0 {
+			return WWN(v), nil
+		}
+	case 0:
+		return 0, parseErr("WWN", s, 0, "empty")
 	}
-	var v uint64
+	return 0, explainWWN(s, t, off)
+}
+
+// explainWWN is the slow path of ParseWWN.
+func explainWWN[T text](s, t T, off int) error {
 	var err error
 	switch sep, at := firstSep(t); sep {
 	case 0:
 		if len(t) != 16 {
-			return 0, lengthErr("WWN", s, len(t), 16, "bare hex")
+			return lengthErr("WWN", s, len(t), 16, "bare hex")
 		}
-		v, err = parseGrouped("WWN", s, t, 0, "", off)
+		_, err = parseGrouped("WWN", s, t, 0, "", off)
 	case '.':
-		return 0, &ParseError{"WWN", s, off + at + 1, "separator '.' not allowed; use ':' or '-'"}
+		return parseErr("WWN", s, off+at+1, "separator '.' not allowed; use ':' or '-'")
 	default:
 		if len(t) != 23 {
-			return 0, lengthErr("WWN", s, len(t), 23, fmt.Sprintf("xx%cxx%c… separated", sep, sep))
+			return lengthErr("WWN", s, len(t), 23, fmt.Sprintf("xx%cxx%c… separated", sep, sep))
 		}
-		v, err = parseGrouped("WWN", s, t, 2, ":-", off)
+		_, err = parseGrouped("WWN", s, t, 2, ":-", off)
 	}
-	return WWN(v), err
+	if err == nil {
+		err = parseErr("WWN", s, 0, "internal error: rejected by the fast path only")
+	}
+	return err
 }
 
 const upperHex = "0123456789ABCDEF"
@@ -218,11 +373,13 @@ func (m MAC) MarshalText() ([]byte, error) {
 	return []byte(m.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler with [ParseMAC].
+// UnmarshalText implements encoding.TextUnmarshaler with [ParseMAC],
+// reading b in place. Its error is the *[ParseError] without the
+// "addrpool: parse MAC" prefix, because decoders name the field.
 func (m *MAC) UnmarshalText(b []byte) error {
-	v, err := ParseMAC(string(b))
+	v, err := parseMAC(b)
 	if err != nil {
-		return err
+		return asFieldError(err)
 	}
 	*m = v
 	return nil
@@ -231,11 +388,12 @@ func (m *MAC) UnmarshalText(b []byte) error {
 // MarshalText implements encoding.TextMarshaler with the canonical form.
 func (w WWN) MarshalText() ([]byte, error) { return []byte(w.String()), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler with [ParseWWN].
+// UnmarshalText implements encoding.TextUnmarshaler with [ParseWWN], like
+// [MAC.UnmarshalText].
 func (w *WWN) UnmarshalText(b []byte) error {
-	v, err := ParseWWN(string(b))
+	v, err := parseWWN(b)
 	if err != nil {
-		return err
+		return asFieldError(err)
 	}
 	*w = v
 	return nil

@@ -3,6 +3,9 @@ package addrpool
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,6 +95,64 @@ func TestParseWWNRejects(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}
+}
+
+// A huge bad value makes a small error: the input is quoted by a short
+// prefix (with its length), and parsing allocates only that error, not a
+// copy of the input (a 50 MB bad MAC once made a 52 MB error and 600 MiB of
+// allocation).
+func TestParseErrorsAreBounded(t *testing.T) {
+	huge := "00-17-A4-77-00-0Z" + strings.Repeat("9", 8<<20)
+	hugeBytes := []byte(huge)
+	tests := []struct {
+		name  string
+		parse func() error
+		want  string
+	}{
+		{"ParseMAC", func() error { _, err := ParseMAC(huge); return err },
+			`addrpool: parse MAC "00-17-A4-77-00-0Z9999`},
+		{"ParseWWN", func() error { _, err := ParseWWN(huge); return err },
+			`addrpool: parse WWN "00-17-A4-77-00-0Z9999`},
+		{"MAC.UnmarshalText", func() error { var m MAC; return m.UnmarshalText(hugeBytes) },
+			`"00-17-A4-77-00-0Z9999`},
+		{"WWN.UnmarshalText", func() error { var w WWN; return w.UnmarshalText(hugeBytes) },
+			`"00-17-A4-77-00-0Z9999`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.parse()
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.want), err.Error())
+			assert.Less(t, len(err.Error()), 200)
+			assert.Contains(t, err.Error(), fmt.Sprintf("… (%d bytes)", len(huge)))
+			var pe *ParseError
+			require.ErrorAs(t, err, &pe)
+			assert.LessOrEqual(t, len(pe.Input), maxQuoted)
+			assert.Equal(t, len(huge), pe.Len)
+
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for range 10 {
+				_ = tt.parse()
+			}
+			runtime.ReadMemStats(&after)
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(10*1024), "bytes allocated by 10 parses of an 8 MiB input")
+			assert.LessOrEqual(t, testing.AllocsPerRun(10, func() { _ = tt.parse() }), 16.0, "the error and its parts (more under -race), nothing per byte")
+		})
+	}
+}
+
+// The text form's error is the detail alone, for decoders that name the
+// field; the exact wording is part of the contract.
+func TestUnmarshalTextErrorIsTheDetail(t *testing.T) {
+	var m MAC
+	err := m.UnmarshalText([]byte("00-17-A4-77-00-0Z"))
+	assert.EqualError(t, err, `"00-17-A4-77-00-0Z": bad hex digit 'Z' at position 17`)
+	_, err = ParseMAC("00-17-A4-77-00-0Z")
+	assert.EqualError(t, err, `addrpool: parse MAC "00-17-A4-77-00-0Z": bad hex digit 'Z' at position 17`)
+	var w WWN
+	err = w.UnmarshalText([]byte("50:06"))
+	assert.EqualError(t, err, `"50:06": length 5, want 23 characters for the xx:xx:… separated form`)
 }
 
 func TestTextAndJSONRoundTrip(t *testing.T) {

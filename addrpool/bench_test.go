@@ -5,56 +5,90 @@ import (
 	"math/rand/v2"
 	"net"
 	"slices"
+	"strings"
 	"testing"
 )
 
-func macInputs() []string {
+// macForms are the forms ParseMAC accepts, each as a function writing m in
+// it; net says whether net.ParseMAC accepts the form too.
+var macForms = []struct {
+	name  string
+	write func(m MAC) string
+	net   bool
+}{
+	{"dash-upper", func(m MAC) string { return m.String() }, true},
+	{"dash-lower", func(m MAC) string { return strings.ToLower(m.String()) }, true},
+	{"colon-lower", func(m MAC) string { return strings.ToLower(strings.ReplaceAll(m.String(), "-", ":")) }, true},
+	{"colon-upper", func(m MAC) string { return strings.ReplaceAll(m.String(), "-", ":") }, true},
+	{"dotted", func(m MAC) string {
+		return fmt.Sprintf("%04x.%04x.%04x", uint64(m)>>32, uint64(m)>>16&0xFFFF, uint64(m)&0xFFFF)
+	}, true},
+	{"bare", func(m MAC) string { return strings.ReplaceAll(m.String(), "-", "") }, false},
+	{"padded", func(m MAC) string { return " " + m.String() + "\n" }, false},
+}
+
+// macInputs returns 1,024 random MACs written in one form.
+func macInputs(write func(MAC) string) []string {
 	rng := rand.New(rand.NewPCG(1, 1))
-	var in []string
-	for i := range 1024 {
-		m := MAC(rng.Uint64N(uint64(MaxMAC)))
-		s := m.String()
-		switch i % 3 {
-		case 1:
-			s = strings2colon(s)
-		case 2:
-			s = fmt.Sprintf("%04x.%04x.%04x", uint64(m)>>32, uint64(m)>>16&0xFFFF, uint64(m)&0xFFFF)
-		}
-		in = append(in, s)
+	in := make([]string, 1024)
+	for i := range in {
+		in[i] = write(MAC(rng.Uint64N(uint64(MaxMAC))))
 	}
 	return in
 }
 
-func strings2colon(s string) string {
-	b := []byte(s)
-	for i := range b {
-		if b[i] == '-' {
-			b[i] = ':'
+// BenchmarkParseMAC compares ParseMAC with net.ParseMAC form by form, on the
+// same random inputs, wherever net accepts the form:
+//
+//	go test -run '^$' -bench ParseMAC -benchmem ./addrpool/
+func BenchmarkParseMAC(b *testing.B) {
+	for _, f := range macForms {
+		in := macInputs(f.write)
+		b.Run(f.name+"/addrpool", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, err := ParseMAC(in[i%len(in)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if !f.net {
+			continue
 		}
+		b.Run(f.name+"/net", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, err := net.ParseMAC(in[i%len(in)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
-	return string(b)
 }
 
-// BenchmarkParseMAC compares ParseMAC with net.ParseMAC on the same inputs
-// (dash, colon and dotted forms, which both accept).
-func BenchmarkParseMAC(b *testing.B) {
-	in := macInputs()
-	b.Run("addrpool", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			if _, err := ParseMAC(in[i%len(in)]); err != nil {
-				b.Fatal(err)
-			}
+// BenchmarkParseWWN measures ParseWWN on its forms (net has no WWN parser).
+func BenchmarkParseWWN(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, f := range []struct {
+		name  string
+		write func(WWN) string
+	}{
+		{"colon", WWN.String},
+		{"bare-0x", func(w WWN) string { return "0x" + strings.ReplaceAll(w.String(), ":", "") }},
+	} {
+		in := make([]string, 1024)
+		for i := range in {
+			in[i] = f.write(WWN(rng.Uint64()))
 		}
-	})
-	b.Run("net", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			if _, err := net.ParseMAC(in[i%len(in)]); err != nil {
-				b.Fatal(err)
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, err := ParseWWN(in[i%len(in)]); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 // BenchmarkAllocateNearlyFull measures next-free allocation in a 2^20

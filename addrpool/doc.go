@@ -9,7 +9,15 @@
 // assignments — the primitive behind "allocated after backup" and
 // "reassigned after backup".
 //
-// The package imports nothing else from this module. Values of [MAC], [WWN],
+// Input is hostile until checked: every JSON form is decoded strictly
+// (internal/strictjson: unknown, repeated or case-folded keys, missing
+// fields and trailing data are errors naming their path), parse errors
+// quote a short prefix of a bad value, and no decoding does work per
+// address of a range ([Pool.MarkExternalRange]; pools hold at most
+// [MaxPoolSize] addresses).
+//
+// The package imports nothing else from this module but internal/strictjson.
+// Values of [MAC], [WWN],
 // [Range] and a [Set] that is no longer modified may be shared freely between
 // goroutines; a [Pool] may not (see its documentation).
 package addrpool

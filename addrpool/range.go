@@ -1,9 +1,10 @@
 package addrpool
 
 import (
-	"encoding/json"
 	"fmt"
 	"iter"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // Range is the inclusive run of addresses First..Last. Build it with
@@ -63,22 +64,46 @@ func (r Range[A]) All() iter.Seq[A] {
 // String returns "first..last".
 func (r Range[A]) String() string { return r.First.String() + ".." + r.Last.String() }
 
-// UnmarshalJSON reads {"first": "...", "last": "..."} and rejects last < first.
+// rawRange is a Range's JSON shape without its check: containers decode
+// into it and check each range themselves, so their errors name the range
+// by its index.
+type rawRange[A Address] struct {
+	First A `json:"first"`
+	Last  A `json:"last"`
+}
+
+// JSONShape tells internal/strictjson the shape UnmarshalJSON reads.
+func (*Range[A]) JSONShape() any { return (*rawRange[A])(nil) }
+
+// UnmarshalJSON reads {"first": "...", "last": "..."} strictly (an unknown,
+// repeated, case-folded or missing key is an error naming it) and rejects
+// last < first.
 func (r *Range[A]) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		First *A `json:"first"`
-		Last  *A `json:"last"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
+	var raw rawRange[A]
+	if err := strictjson.Unmarshal(b, &raw); err != nil {
 		return fmt.Errorf("addrpool: %s range: %w", kindOf[A](), err)
 	}
-	if raw.First == nil || raw.Last == nil {
-		return fmt.Errorf("addrpool: %s range %s: both \"first\" and \"last\" are required", kindOf[A](), b)
-	}
-	v, err := NewRange(*raw.First, *raw.Last)
+	v, err := NewRange(raw.First, raw.Last)
 	if err != nil {
 		return err
 	}
 	*r = v
 	return nil
+}
+
+// toRanges converts decoded ranges, checking each: an inverted one is an
+// error naming field[index] and the address kind.
+func toRanges[A Address](field string, raw []rawRange[A]) ([]Range[A], error) {
+	if raw == nil {
+		return nil, nil
+	}
+	out := make([]Range[A], len(raw))
+	for i, r := range raw {
+		v, err := NewRange(r.First, r.Last)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", field, i, err)
+		}
+		out[i] = v
+	}
+	return out, nil
 }

@@ -2,10 +2,13 @@ package addrpool
 
 import (
 	"encoding/json"
+	"fmt"
 	"iter"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // span is an inclusive interval of raw address values.
@@ -211,12 +214,40 @@ func (s *Set[A]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(rs)
 }
 
-// UnmarshalJSON reads a list of ranges; overlapping ranges are merged.
+// JSONShape tells internal/strictjson the shape UnmarshalJSON reads.
+func (*Set[A]) JSONShape() any { return (*[]rawRange[A])(nil) }
+
+// UnmarshalJSON reads a list of ranges strictly (see [Range.UnmarshalJSON]);
+// overlapping and adjacent ranges are merged. The ranges are sorted once
+// and merged in one pass, so the cost is O(n log n) in their number
+// whatever their order.
 func (s *Set[A]) UnmarshalJSON(b []byte) error {
-	var rs []Range[A]
-	if err := json.Unmarshal(b, &rs); err != nil {
-		return err
+	var raw []rawRange[A]
+	if err := strictjson.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("addrpool: %s set: %w", kindOf[A](), err)
 	}
-	*s = *NewSet(rs...)
+	rs, err := toRanges("", raw)
+	if err != nil {
+		return fmt.Errorf("addrpool: %s set: %w", kindOf[A](), err)
+	}
+	*s = Set[A]{spans: mergeSpans(rs)}
 	return nil
+}
+
+// mergeSpans returns the union of rs as sorted, merged spans.
+func mergeSpans[A Address](rs []Range[A]) []span {
+	spans := make([]span, len(rs))
+	for i, r := range rs {
+		spans[i] = span{uint64(r.First), uint64(r.Last)}
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmpU(a.lo, b.lo) })
+	out := spans[:0]
+	for _, sp := range spans {
+		if n := len(out); n > 0 && (sp.lo <= out[n-1].hi || out[n-1].hi != 1<<64-1 && sp.lo == out[n-1].hi+1) {
+			out[n-1].hi = max(out[n-1].hi, sp.hi)
+			continue
+		}
+		out = append(out, sp)
+	}
+	return slices.Clip(out)
 }

@@ -69,15 +69,6 @@ func matrixoeEstate(t *testing.T, vs *vcem.Snapshot) *matrixoe.Snapshot {
 	return ms
 }
 
-// vcemChanges gathers the changes of vcem findings, in order.
-func vcemChanges(fs []vcem.Finding) []vcem.Change {
-	var out []vcem.Change
-	for _, f := range fs {
-		out = append(out, f.Changes...)
-	}
-	return out
-}
-
 // applySPM applies cs in order with spm.Apply, the SPM section's one
 // writer, to a clone of s.
 func applySPM(t *testing.T, s *spm.Snapshot, cs []spm.Change) *spm.Snapshot {
@@ -98,7 +89,7 @@ func vcemPhase1(t *testing.T, restored *vcem.Snapshot, live *vcemtest.Live) (*vc
 	fs, err := vcem.AnalyzePhase1(restored, lds)
 	require.NoError(t, err)
 	predicted := restored.Clone()
-	for _, c := range vcemChanges(fs) {
+	for _, c := range vcem.ChangesOf(fs) {
 		require.NoError(t, vcem.Apply(predicted, c))
 	}
 	return predicted, fs, lds
@@ -152,7 +143,7 @@ func TestPredictedVCEMDrivesStoragePhase2(t *testing.T) {
 	assert.Empty(t, resync, "no profile on both sides changed bay")
 	webID := vcemtest.ProfileID("d1", "web")
 	var deletes []vcem.Change
-	for _, c := range vcemChanges(vfs) {
+	for _, c := range vcem.ChangesOf(vfs) {
 		if d, ok := c.(vcem.DeleteProfile); ok {
 			deletes = append(deletes, d)
 		}
@@ -203,7 +194,7 @@ func TestPredictedVCEMDeactivation(t *testing.T) {
 	live.RestoreVCEM("d1")
 
 	afterPhase1, vfs, lds := vcemPhase1(t, restoredVCEM, live)
-	assert.Empty(t, vcemChanges(vfs), "unassigning a profile frees no address: phase 1 changes nothing")
+	assert.Empty(t, vcem.ChangesOf(vfs), "unassigning a profile frees no address: phase 1 changes nothing")
 	afterPhase2, resync := vcemPhase2(t, afterPhase1, lds)
 	assert.Equal(t, []vcem.Change{vcem.SetProfileBay{ProfileID: vcemtest.ProfileID("d1", "db"), Bay: ""}}, resync)
 

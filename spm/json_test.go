@@ -33,7 +33,7 @@ func TestSnapshotJSONIsStrict(t *testing.T) {
 		name, from, to string
 		want           []string
 	}{
-		{"bad WWN", `"wwn":"60:00:2a:c0:00:00:00:07"`, `"wwn":"zz"`, []string{`volumes["vol7"].wwn: addrpool: parse WWN "zz"`}},
+		{"bad WWN", `"wwn":"60:00:2a:c0:00:00:00:07"`, `"wwn":"zz"`, []string{`volumes["vol7"].wwn: "zz": length 2, want 16 characters`}},
 		{"negative size", `"sizeBytes":1`, `"sizeBytes":-1`, []string{`volumes["vol7"].sizeBytes: want a non-negative integer`}},
 		{"LUN not a whole number", `"lun":0`, `"lun":1.5`, []string{`presentations[0].lun: want an integer`}},
 		{"bad initiator", `"initiator":"50:01:43:80:00:00:00:07"`, `"initiator":"x"`, []string{`presentations[0].initiator`}},
@@ -101,7 +101,7 @@ func TestLiveJSONIsStrict(t *testing.T) {
 		want     string
 	}{
 		{"bad volume WWN", `{"arrays":{"A":{"id":"A","type":"XP","volumes":[{"wwn":"60:00:00:00:00:00:00:01","name":"","sizeBytes":0,"signature":{"present":false}},{"wwn":"","name":"","sizeBytes":0,"signature":{"present":false}}],"presentations":[]}}}`,
-			`arrays["A"].volumes[1].wwn: addrpool: parse WWN`},
+			`arrays["A"].volumes[1].wwn: "": empty`},
 		{"bad LUN", `{"arrays":{"A":{"id":"A","type":"XP","volumes":[],"presentations":[{"volumeWwn":"60:00:00:00:00:00:00:01","initiator":"50:00:00:00:00:00:00:01","host":"h","lun":1.5}]}}}`,
 			`arrays["A"].presentations[0].lun: want an integer`},
 		{"missing volumes", `{"arrays":{"A":{"id":"A","type":"XP","presentations":[]}}}`, `arrays["A"].volumes: missing field "volumes"`},

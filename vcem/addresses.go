@@ -116,6 +116,24 @@ func (p *Profile) checkNodeWWNs(fn func(s slot, err error)) {
 	}
 }
 
+// checkPorts calls fn for every connection of p whose port number is
+// negative (fn gets the slot of the connection's port).
+func (p *Profile) checkPorts(fn func(s slot, port int)) {
+	negativePorts("ethernet", p.Ethernet, func(c EthernetConnection) int { return c.Port }, fn)
+	negativePorts("iscsi", p.ISCSI, func(c ISCSIConnection) int { return c.Port }, fn)
+	negativePorts("fcoe", p.FCoE, func(c FCoEConnection) int { return c.Port }, fn)
+	negativePorts("fc", p.FC, func(c FCConnection) int { return c.Port }, fn)
+}
+
+// negativePorts calls fn for every connection of cs whose port is negative.
+func negativePorts[C any](conn string, cs []C, port func(C) int, fn func(s slot, port int)) {
+	for i, c := range cs {
+		if n := port(c); n < 0 {
+			fn(slot{conn, i, "port"}, n)
+		}
+	}
+}
+
 // Addresses returns every MAC and WWN the profile holds, in connection
 // order, with the address type of its connection.
 func (p Profile) Addresses() []ProfileAddress {

@@ -1,8 +1,6 @@
 package vcem
 
 import (
-	"cmp"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,39 +9,20 @@ import (
 	"github.com/mxsync-go/mxsync/addrpool"
 )
 
-// liveAddr is one address held by one live profile (owner indexes the
-// analysis's owner table).
-type liveAddr struct {
-	v     uint64
-	owner int32
-	wwn   bool // family: false MAC, true WWN (a bool keeps the sort cheap)
-}
-
-func (x liveAddr) fam() Family {
+// famOf returns the family of a located address.
+func famOf(x located) Family {
 	if x.wwn {
 		return FamilyWWN
 	}
 	return FamilyMAC
 }
 
-func cmpLiveAddr(a, b liveAddr) int {
-	if a.wwn != b.wwn {
-		if b.wwn {
-			return -1
-		}
-		return 1
-	}
-	if c := cmp.Compare(a.v, b.v); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.owner, b.owner)
-}
-
 // phase1 holds the working state of one phase-1 analysis.
 type phase1 struct {
-	restored *Snapshot
-	owners   []ProfileKey // live profiles, index = liveAddr.owner
-	addrs    []liveAddr   // every live address, sorted
+	restored    *Snapshot
+	owners      []ProfileKey // live profiles, index = located.pi
+	restoredIDs []string     // the restored profile ID of each live profile with the same key, or ""
+	addrs       []located    // every live address (pi: its live profile), sorted by family, value, profile
 }
 
 // liveAnywhere reports whether address v of family f is held by a live
@@ -69,31 +48,41 @@ func (a *phase1) liveAnywhere(f Family, v uint64) bool {
 // each domain that could not be read (a restored domain with no entry counts
 // as unreachable too).
 //
-// Applying [AllChanges] of the result to a copy of restored and analysing
-// again yields no actionable finding.
+// Applying [ChangesOf] the result to a copy of restored and analysing again
+// yields no finding with changes.
 //
 // AnalyzePhase1 is pure: it reads its inputs and never modifies them. A
-// restored snapshot that fails [Snapshot.Validate] or malformed live data is
-// an error.
-func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
+// restored snapshot that fails [Snapshot.Validate] (checked unless the
+// caller passes [Prevalidated]) or malformed live data is an error.
+func AnalyzePhase1(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption) ([]Finding, error) {
+	cfg := newAnalysisConfig(opts)
 	if restored == nil {
-		return nil, errors.New("vcem: phase 1: restored snapshot is nil")
+		return nil, fmt.Errorf("vcem: phase 1: restored snapshot is nil: %w", ErrInvalid)
 	}
-	if err := restored.Validate(); err != nil {
-		return nil, fmt.Errorf("vcem: phase 1: restored snapshot: %w", err)
+	if !cfg.prevalidated {
+		if err := restored.Validate(); err != nil {
+			return nil, fmt.Errorf("vcem: phase 1: restored snapshot: %w", err)
+		}
 	}
 	if err := checkLive(live); err != nil {
 		return nil, fmt.Errorf("vcem: phase 1: %w", err)
 	}
 	a := &phase1{restored: restored}
-	n := 0
+	n, profiles := 0, 0
 	for i := range live {
+		profiles += len(live[i].Profiles)
 		for j := range live[i].Profiles {
 			p := &live[i].Profiles[j]
 			n += len(p.Ethernet) + len(p.ISCSI) + 3*len(p.FCoE) + 2*len(p.FC)
 		}
 	}
-	a.addrs = make([]liveAddr, 0, n)
+	a.addrs = make([]located, 0, n)
+	a.owners = make([]ProfileKey, 0, profiles)
+	a.restoredIDs = make([]string, 0, profiles)
+	byKey := make(map[ProfileKey]string, len(restored.Profiles))
+	for id, p := range restored.Profiles {
+		byKey[p.Key()] = id
+	}
 	for i := range live {
 		ld := &live[i]
 		if !ld.Reachable {
@@ -102,13 +91,15 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 		for j := range ld.Profiles {
 			p := &ld.Profiles[j]
 			owner := int32(len(a.owners))
-			a.owners = append(a.owners, ProfileKey{ld.Domain.ID, p.Name})
+			k := ProfileKey{ld.Domain.ID, p.Name}
+			a.owners = append(a.owners, k)
+			a.restoredIDs = append(a.restoredIDs, byKey[k])
 			p.eachAddr(func(x profileAddr) {
-				a.addrs = append(a.addrs, liveAddr{x.v, owner, x.fam == FamilyWWN})
+				a.addrs = append(a.addrs, located{v: x.v, pi: owner, wwn: x.fam == FamilyWWN})
 			})
 		}
 	}
-	slices.SortFunc(a.addrs, cmpLiveAddr)
+	sortLocated(a.addrs) // stable: owners stay in order within an address
 
 	var conflicts []Finding
 	allocated := map[int32][]AddressRef{}
@@ -125,7 +116,7 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 			j++
 		}
 		group := a.addrs[i:j]
-		fam, v := group[0].fam(), group[0].v
+		fam, v := famOf(group[0]), group[0].v
 		i = j
 		var ref AddressRef
 		refMade := false
@@ -144,14 +135,13 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 		}
 		switch st {
 		case addrpool.Free:
-			o := group[0].owner
+			o := group[0].pi
 			allocated[o] = append(allocated[o], getRef())
 			allocChanges[o] = append(allocChanges[o], markExternal(fam, v))
 		case addrpool.InUse:
-			key := restored.Profiles[owner].Key()
 			same := false
 			for _, g := range group {
-				if a.owners[g.owner] == key {
+				if a.restoredIDs[g.pi] == owner {
 					same = true
 					break
 				}
@@ -166,8 +156,8 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 			}
 			si.addrs = append(si.addrs, getRef())
 			for _, g := range group {
-				if !slices.Contains(si.owners, a.owners[g.owner]) {
-					si.owners = append(si.owners, a.owners[g.owner])
+				if !slices.Contains(si.owners, a.owners[g.pi]) {
+					si.owners = append(si.owners, a.owners[g.pi])
 				}
 			}
 		case addrpool.External, addrpool.Excluded:
@@ -187,7 +177,6 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 		k := a.owners[o]
 		out = append(out, Finding{
 			Code:     CodeAddrAllocatedAfterBackup,
-			Phase:    1,
 			Severity: SeverityWarning,
 			Subject:  Subject{DomainID: k.DomainID, LiveProfiles: []ProfileKey{k}, Addresses: allocated[o]},
 			Message: fmt.Sprintf("live profile %s holds %d address(es) that are Free in the restored VCEM database "+
@@ -200,10 +189,10 @@ func AnalyzePhase1(restored *Snapshot, live []LiveDomain) ([]Finding, error) {
 	return out, nil
 }
 
-func (a *phase1) conflict(ref AddressRef, group []liveAddr) Finding {
+func (a *phase1) conflict(ref AddressRef, group []located) Finding {
 	var keys []ProfileKey
 	for _, g := range group {
-		if k := a.owners[g.owner]; !slices.Contains(keys, k) {
+		if k := a.owners[g.pi]; !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -220,11 +209,10 @@ func (a *phase1) conflict(ref AddressRef, group []liveAddr) Finding {
 	}
 	return Finding{
 		Code:     CodeAddrConflict,
-		Phase:    1,
 		Severity: SeverityError,
 		Subject:  Subject{DomainID: dom, LiveProfiles: keys, Addresses: []AddressRef{ref}},
 		Message: fmt.Sprintf("%s is live on %d connections %s (profiles %s): duplicate address",
-			ref, len(group), where, joinKeys(keys)),
+			ref, len(group), where, joinKeys(keys, ", ")),
 		Manual: manualConflict(ref),
 	}
 }
@@ -235,7 +223,7 @@ func (a *phase1) conflict(ref AddressRef, group []liveAddr) Finding {
 // Free.
 func (a *phase1) reassigned(p Profile, addrs []AddressRef, owners []ProfileKey) Finding {
 	slices.SortFunc(owners, ProfileKey.compare)
-	changes := ChangeList{DeleteProfile{p.ID}}
+	changes := Changes{DeleteProfile{p.ID}}
 	p.eachAddr(func(x profileAddr) {
 		if !heldInPool(x) || !a.liveAnywhere(x.fam, x.v) {
 			return
@@ -247,12 +235,11 @@ func (a *phase1) reassigned(p Profile, addrs []AddressRef, owners []ProfileKey) 
 	})
 	return Finding{
 		Code:     CodeAddrReassigned,
-		Phase:    1,
 		Severity: SeverityWarning,
 		Subject:  Subject{DomainID: p.DomainID, ProfileID: p.ID, LiveProfiles: owners, Addresses: addrs},
 		Message: fmt.Sprintf("restored profile %q (%s) holds %s, now live on %s (reassigned after the backup); "+
 			"delete the stale profile definition and mark its live addresses External",
-			p.ID, p.Key(), joinRefs(addrs), joinKeys(owners)),
+			p.ID, p.Key(), joinRefs(addrs), joinKeys(owners, ", ")),
 		Changes: changes,
 	}
 }
@@ -275,22 +262,7 @@ func domainFindings(restored *Snapshot, live []LiveDomain) []Finding {
 		rd, known := restored.Domains[id]
 		ld := byID[id]
 		if ld == nil || !ld.Reachable {
-			d := rd
-			if ld != nil && !known {
-				d = ld.Domain
-			}
-			if ld != nil && d.Manager == "" {
-				d.Manager = ld.Domain.Manager
-			}
-			out = append(out, Finding{
-				Code:     CodeDomainInaccessible,
-				Phase:    1,
-				Severity: SeverityWarning,
-				Subject:  Subject{DomainID: id, GroupID: d.GroupID},
-				Message: fmt.Sprintf("VC domain %q is inaccessible: its addresses were not compared; "+
-					"supply its VC Manager credentials if it was added to or removed from a VC Domain Group after the backup", id),
-				Manual: manualCredentials(d),
-			})
+			out = append(out, inaccessibleFinding(id, rd, known, ld))
 			continue
 		}
 		if f, ok := groupFinding(id, rd.GroupID, ld.Domain.GroupID, known); ok {
@@ -305,11 +277,36 @@ func domainFindings(restored *Snapshot, live []LiveDomain) []Finding {
 	return out
 }
 
+// inaccessibleFinding reports a domain that could not be read. A domain the
+// restored database does not know, named by the caller for a read, can only
+// have been added to a group after the backup; a restored one VCEM can no
+// longer reach was either removed from its group, or VCEM lost access to it.
+func inaccessibleFinding(id string, rd Domain, known bool, ld *LiveDomain) Finding {
+	f := Finding{Code: CodeDomainInaccessible, Severity: SeverityWarning}
+	if !known {
+		d := ld.Domain
+		f.Subject = Subject{DomainID: id, GroupID: d.GroupID}
+		f.Message = fmt.Sprintf("VC domain %q, named for a read, is not in the restored VCEM database and could not be read: "+
+			"it can only have been added to a VC Domain Group after the backup; its addresses were not compared", id)
+		f.Manual = manualAddedAfterBackup(d)
+		return f
+	}
+	d := rd
+	if ld != nil && ld.Domain.Manager != "" && d.Manager == "" {
+		d.Manager = ld.Domain.Manager
+	}
+	f.Subject = Subject{DomainID: id, GroupID: d.GroupID}
+	f.Message = fmt.Sprintf("VC domain %q of the restored VCEM database is inaccessible: its addresses were not compared; "+
+		"it was removed from its VC Domain Group after the backup, or VCEM can no longer reach it", id)
+	f.Manual = manualUnreachable(d)
+	return f
+}
+
 func groupFinding(id, was, now string, known bool) (Finding, bool) {
 	if was == now {
 		return Finding{}, false
 	}
-	f := Finding{Code: CodeDomainGroupChanged, Phase: 1, Severity: SeverityWarning, Subject: Subject{DomainID: id}}
+	f := Finding{Code: CodeDomainGroupChanged, Severity: SeverityWarning, Subject: Subject{DomainID: id}}
 	switch {
 	case now == "":
 		f.Subject.GroupID = was
@@ -362,7 +359,6 @@ func modulesFinding(id string, was, now []Module) (Finding, bool) {
 	slices.Sort(removed)
 	return Finding{
 		Code:     CodeModulesChanged,
-		Phase:    1,
 		Severity: SeverityWarning,
 		Subject:  Subject{DomainID: id},
 		Message:  fmt.Sprintf("VC modules of domain %q changed after the backup: added %v, removed %v", id, added, removed),
@@ -375,19 +371,20 @@ func modulesFinding(id string, was, now []Module) (Finding, bool) {
 // leave), by domain ID. Whether a domain really is out of sync can only be
 // checked under VCEM maintenance, which analysis never starts; the execution
 // step is [ResyncDomains] on the findings' Subject.DomainID.
+//
+// It reads only the domains of s and does not validate s: the engine
+// validated the restored snapshot for phase 1, and phase 1's changes keep it
+// valid (see [Apply]), so validating again would only repeat the most
+// expensive step of the analysis. A nil snapshot is an error.
 func AnalyzePhase2(s *Snapshot) ([]Finding, error) {
 	if s == nil {
-		return nil, errors.New("vcem: phase 2: snapshot is nil")
-	}
-	if err := s.Validate(); err != nil {
-		return nil, fmt.Errorf("vcem: phase 2: snapshot: %w", err)
+		return nil, fmt.Errorf("vcem: phase 2: snapshot is nil: %w", ErrInvalid)
 	}
 	var out []Finding
 	for _, id := range slices.Sorted(maps.Keys(s.Domains)) {
 		d := s.Domains[id]
 		out = append(out, Finding{
 			Code:     CodeDomainMayNeedResync,
-			Phase:    2,
 			Severity: SeverityInfo,
 			Subject:  Subject{DomainID: id, GroupID: d.GroupID},
 			Message: fmt.Sprintf("VC domain %q MAY need to be synchronized with VCEM; only a check under VCEM "+
@@ -408,3 +405,30 @@ func ResyncDomainIDs(fs []Finding) []string {
 	}
 	return ids
 }
+
+// AnalysisOption configures [AnalyzePhase1] and [PredictResync].
+type AnalysisOption func(*analysisConfig)
+
+type analysisConfig struct {
+	prevalidated bool
+	model        ResyncModel
+}
+
+func newAnalysisConfig(opts []AnalysisOption) analysisConfig {
+	c := analysisConfig{model: DefaultResyncModel()}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+// Prevalidated tells the analysis that the snapshot passed
+// [Snapshot.Validate] and has only been changed by [Apply] or [ApplyAll]
+// since (which keep it valid), so it is not validated again: validation is
+// the costliest step of an analysis, and an engine that validates the
+// restored snapshot once can analyse every phase on it and on its predicted
+// copies without repeating it. On a snapshot that is not valid the results
+// are undefined (but the analysis does not panic).
+func Prevalidated() AnalysisOption { return func(c *analysisConfig) { c.prevalidated = true } }

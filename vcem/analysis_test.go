@@ -2,6 +2,7 @@ package vcem_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -136,6 +137,17 @@ func phase1Cases() []phase1Case {
 				return nil
 			},
 			want: []want{{code: vcem.CodeDomainInaccessible, domain: "d3", changes: 0}},
+			check: func(t *testing.T, restored *vcem.Snapshot, l *vcemtest.Live, fs []vcem.Finding) {
+				// A restored domain VCEM cannot reach: removed from its group
+				// (re-issue the Remove), or VCEM lost access (restore it).
+				assert.Equal(t, "g2", fs[0].Subject.GroupID)
+				assert.Equal(t, `VCEM cannot reach VC domain "d3" (VC Manager d3.vcm.example). If it was removed from `+
+					`VC Domain Group "g2" after the backup, supply its VC Manager credentials so its addresses can be read and `+
+					`protected, then re-issue "Remove from VC Domain Group" for it in VCEM (Appendix E case 1). Otherwise it is `+
+					`still a member and VCEM lost access to it: restore that access (network, VC Manager credentials in VCEM) `+
+					`and analyse again.`, fs[0].Manual)
+				assert.NotContains(t, fs[0].Manual, "Add to VC Domain Group")
+			},
 		},
 		{
 			name: "domain removed from its group, with credentials: harvest and re-issue Remove",
@@ -165,6 +177,16 @@ func phase1Cases() []phase1Case {
 				return map[string]vcem.CredentialedDomain{"d4": {Target: vcem.DomainTarget{ID: "d4", Manager: "d4.vcm.example"}}}
 			},
 			want: []want{{code: vcem.CodeDomainInaccessible, domain: "d4", changes: 0}},
+			check: func(t *testing.T, restored *vcem.Snapshot, l *vcemtest.Live, fs []vcem.Finding) {
+				// Not in the restored database, yet named for a read: it can
+				// only have been added to a group after the backup.
+				assert.Equal(t, `VC domain "d4" (VC Manager d4.vcm.example) is not in the restored VCEM database, so it was `+
+					`added to a VC Domain Group after the backup: supply its VC Manager credentials so its addresses can be `+
+					`read and marked External, then re-issue "Add to VC Domain Group" for it in VCEM (Appendix E case 2, steps `+
+					`inferred). Then take a new CMS backup.`, fs[0].Manual)
+				assert.Contains(t, fs[0].Message, "can only have been added to a VC Domain Group after the backup")
+				assert.NotContains(t, fs[0].Manual, "Remove from")
+			},
 		},
 		{
 			name: "domain added to a group, with credentials: harvest and re-issue Add",
@@ -212,6 +234,11 @@ func phase1Cases() []phase1Case {
 				return nil
 			},
 			want: []want{{code: vcem.CodeDomainInaccessible, domain: "d2", changes: 0}},
+			check: func(t *testing.T, restored *vcem.Snapshot, l *vcemtest.Live, fs []vcem.Finding) {
+				assert.Contains(t, fs[0].Manual, `re-issue "Remove from VC Domain Group"`)
+				assert.Contains(t, fs[0].Manual, "restore that access")
+				assert.True(t, fs[0].Blocking())
+			},
 		},
 		{
 			name: "duplicate live address within one domain",
@@ -293,9 +320,9 @@ func TestAnalyzePhase1Cases(t *testing.T) {
 					w.changes = -1
 				}
 				got = append(got, w)
-				assert.Equal(t, 1, f.Phase)
+				checkFinding(t, f)
 				assert.NotEmpty(t, f.Message)
-				assert.True(t, f.Actionable() || f.Manual != "", "finding %s has neither changes nor a manual action", f.Code)
+				assert.Equal(t, 1, mustCodeInfo(t, f.Code).Phase)
 			}
 			assert.Equal(t, tc.want, got)
 			if tc.check != nil && len(fs) == len(tc.want) {
@@ -319,7 +346,7 @@ func TestPhase1ChangesResolveEveryFinding(t *testing.T) {
 			predicted := restored.Clone()
 			store, err := vcemtest.NewStore(restored)
 			require.NoError(t, err)
-			for _, c := range vcem.AllChanges(fs) {
+			for _, c := range vcem.ChangesOf(fs) {
 				require.NoError(t, vcem.Apply(predicted, c), "dry run: %s", c)
 				require.NoError(t, store.Apply(context.Background(), c), "store: %s", c)
 			}
@@ -328,7 +355,7 @@ func TestPhase1ChangesResolveEveryFinding(t *testing.T) {
 			again, err := vcem.AnalyzePhase1(predicted, lds)
 			require.NoError(t, err)
 			for _, f := range again {
-				assert.False(t, f.Actionable(), "still actionable after applying phase 1: %s", f)
+				assert.Empty(t, f.Changes, "still has changes after applying phase 1: %s", f)
 				assert.NotContains(t, []vcem.Code{vcem.CodeAddrAllocatedAfterBackup, vcem.CodeAddrReassigned}, f.Code)
 			}
 
@@ -364,12 +391,15 @@ func TestAnalyzePhase1RejectsBadInput(t *testing.T) {
 		{"empty domain ID", good, []vcem.LiveDomain{{Reachable: true}}, []string{"live[0]: domain ID is empty"}},
 		{"duplicate live profile name", good, []vcem.LiveDomain{{Domain: vcem.Domain{ID: "d1"}, Reachable: true, Profiles: []vcem.Profile{{Name: "a"}, {Name: "a"}}}}, []string{`profile name "a" appears twice`}},
 		{"live node WWN breaks the rule", good, []vcem.LiveDomain{{Domain: vcem.Domain{ID: "d1"}, Reachable: true, Profiles: []vcem.Profile{wrongNode}}}, []string{`profile "web" fc[0].nodeWWN`, "port + 1"}},
+		{"negative live port", good, []vcem.LiveDomain{{Domain: vcem.Domain{ID: "d1"}, Reachable: true, Profiles: []vcem.Profile{{Name: "a", Ethernet: []vcem.EthernetConnection{{Port: -1, MAC: 1, AddressType: vcem.AddressUserDefined}}}}}},
+			[]string{`domain "d1": profile "a" ethernet[0].port: port -1 is negative`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fs, err := vcem.AnalyzePhase1(tt.restored, tt.live)
 			require.Error(t, err)
 			assert.Nil(t, fs)
+			assert.True(t, errors.Is(err, vcem.ErrInvalid) || errors.Is(err, vcem.ErrInvalidSnapshot), "%v", err)
 			for _, s := range tt.contains {
 				assert.Contains(t, err.Error(), s)
 			}
@@ -396,7 +426,8 @@ func TestAnalyzePhase2OneFindingPerDomain(t *testing.T) {
 			require.Len(t, fs, len(tt.domains))
 			for i, f := range fs {
 				assert.Equal(t, vcem.CodeDomainMayNeedResync, f.Code)
-				assert.Equal(t, 2, f.Phase)
+				checkFinding(t, f)
+				assert.Equal(t, 2, mustCodeInfo(t, f.Code).Phase)
 				assert.Equal(t, tt.domains[i], f.Subject.DomainID)
 				assert.Contains(t, f.Message, "MAY")
 				assert.False(t, f.Actionable())

@@ -1,12 +1,34 @@
 package vcem
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // This file is the one place where vcem relies on facts HP never published
 // or that the project could not verify (tagged RECALL / INFER / GAP in
 // shared/reference/mxsync-domain.md), and on the decisions the SDK takes in
 // their place. Change them here when better evidence arrives. None of them is
 // HP's documented behaviour unless marked FOUND.
+//
+// What a caller can override, and how:
+//
+//	guess                                   tag           default                 override
+//	what the phase-2 resync writes           INFER / GAP   DefaultResyncModel      WithResyncModel (PredictResync)
+//	resync a domain found in sync            ours, GAP     DefaultResyncInSync     WithResyncInSync
+//	cancel attempts after a failure          ours          DefaultCancelAttempts   WithCancelAttempts
+//	cleanup timeout                          ours          DefaultCleanupTimeout   WithCleanupTimeout
+//	job state vocabulary                     GAP           JobState values         the adapter maps VCEM's text onto them
+//	manual texts of findings                 ours          manual… below           findings are data: rewrite Manual
+//	node WWN held in the pool                INFER         nodeWWNHeldInPool       none: a rule of the data model (below)
+//	node WWN rule for VCEM-pool only         FOUND / INFER nodeWWNRuleApplies      none: a rule of the data model (below)
+//	profile identity (ProfileKey)            ours, GAP     domain ID + name        none: the model's identity
+//
+// The last three are rules Validate, Apply and the analysis must share:
+// Apply and Validate have fixed signatures (the contract of the three
+// sections), so a per-call override would let them disagree with the
+// analysis. A caller whose VCEM counts node WWNs otherwise needs them
+// changed here, in one place.
 
 // nodeWWNHeldInPool: a VCEM-pool FC or FCoE connection holds BOTH its port WWN
 // and its node WWN (port + 1) in VCEM's WWN pool, so a port consumes two
@@ -68,12 +90,35 @@ func (s JobState) Valid() bool {
 // Manual action texts of the findings that need a human. The wording is the
 // SDK's own; where HP's procedure is only partly known the text says so.
 
-// manualCredentials: FOUND (BR70 p40, p79) — mxsync reports the domain as
-// inaccessible and offers to take its credentials.
-func manualCredentials(d Domain) string {
-	return fmt.Sprintf("VCEM cannot reach VC domain %q (VC Manager %s). If it was added to or removed from a "+
-		"VC Domain Group after the backup, supply the VC Manager credentials so its addresses can be read "+
-		"and protected; otherwise restore VCEM's access to it.", d.ID, d.Manager)
+// manualUnreachable: FOUND (BR70 p40, p79) — mxsync reports the domain as
+// inaccessible and offers to take its credentials; a restored domain VCEM
+// cannot reach was removed from its group after the backup (Appendix E case
+// 1: re-issue the Remove) or VCEM lost access to it (INFER: the only other
+// cause the SDK knows).
+func manualUnreachable(d Domain) string {
+	group := "its VC Domain Group"
+	if d.GroupID != "" {
+		group = fmt.Sprintf("VC Domain Group %q", d.GroupID)
+	}
+	return fmt.Sprintf("VCEM cannot reach VC domain %q (VC Manager %s). If it was removed from %s after the backup, "+
+		"supply its VC Manager credentials so its addresses can be read and protected, then re-issue \"Remove from "+
+		"VC Domain Group\" for it in VCEM (Appendix E case 1). Otherwise it is still a member and VCEM lost access "+
+		"to it: restore that access (network, VC Manager credentials in VCEM) and analyse again.", d.ID, d.Manager, group)
+}
+
+// manualAddedAfterBackup: INFER from BR70 p40 and Appendix E case 2 — a
+// domain the restored database does not know, yet named by the caller for a
+// read, can only have been added to a group after the backup; its
+// addresses are read with credentials and the Add must be re-issued.
+func manualAddedAfterBackup(d Domain) string {
+	at := ""
+	if d.Manager != "" {
+		at = " (VC Manager " + d.Manager + ")"
+	}
+	return fmt.Sprintf("VC domain %q%s is not in the restored VCEM database, so it was added to a VC Domain Group "+
+		"after the backup: supply its VC Manager credentials so its addresses can be read and marked External, "+
+		"then re-issue \"Add to VC Domain Group\" for it in VCEM (Appendix E case 2, steps inferred). Then take "+
+		"a new CMS backup.", d.ID, at)
 }
 
 // manualGroupRemoved: FOUND (BR70 p40, p79, Appendix E case 1) — the user
@@ -113,13 +158,14 @@ func manualConflict(a AddressRef) string {
 	return fmt.Sprintf("Give %s to one profile only: change or unassign the other profiles holding it.", a)
 }
 
-// Resync policy (ours; RECALL for the maintenance semantics): a domain whose
-// check says it is in sync is completed without a resync job (default; the
-// caller can change it with WithResyncInSync); one that is out of sync is
-// resynced under maintenance, then maintenance is completed. Any failure
-// cancels maintenance, which (RECALL, unverified) rolls the domain back to
-// its VC Domain Group configuration.
-const resyncInSyncDomains = false
+// DefaultResyncInSync is the resync policy (ours; RECALL for the
+// maintenance semantics): a domain whose check says it is in sync is
+// completed without a resync job (false; the caller changes it with
+// [WithResyncInSync]); one that is out of sync is resynced under
+// maintenance, then maintenance is completed. Any failure cancels
+// maintenance, which (RECALL, unverified) rolls the domain back to its VC
+// Domain Group configuration. mxsync's own behaviour here is GAP.
+const DefaultResyncInSync = false
 
 // Profile identity is ProfileKey (domain ID + name), the SDK's choice (what
 // mxsync compares is GAP). It relies on profile names being unique within a
@@ -127,10 +173,14 @@ const resyncInSyncDomains = false
 // name) and compares names exactly, case-sensitive (GAP: whether VC treats
 // profile names case-insensitively is not in the notes).
 
-// cancelAttempts is how many times cleanup tries CancelMaintenance within
-// its bounded context before reporting the domain as possibly left in
-// maintenance. Ours.
-const cancelAttempts = 3
+// DefaultCancelAttempts is how many times cleanup tries CancelMaintenance
+// within its bounded context before reporting the domain as possibly left
+// in maintenance (ours; change it with [WithCancelAttempts]).
+const DefaultCancelAttempts = 3
+
+// DefaultCleanupTimeout bounds the fresh context that cancels maintenance
+// after a failure (ours; change it with [WithCleanupTimeout]).
+const DefaultCleanupTimeout = 2 * time.Minute
 
 // What VCEM's phase-2 resync does to the VCEM database. FOUND: mxsync asks
 // VCEM to resynchronise every VC domain it manages (BR70 p40); storage
@@ -152,6 +202,39 @@ const cancelAttempts = 3
 //     removed; connection, address, serial-number and module changes are NOT
 //     predicted. Whatever the resync does beyond the bay is unknown.
 
+// ResyncModel is the SDK's guess of what VCEM's phase-2 resync does to the
+// database, used by [PredictResync]; [DefaultResyncModel] is the one
+// described above, and a caller who knows better passes its own with
+// [WithResyncModel].
+type ResyncModel struct {
+	// Resynced reports whether the resync updates the database from live
+	// domain ld. Default (INFER): the snapshot knows the domain and it was
+	// read through VCEM, reachable.
+	Resynced func(s *Snapshot, ld LiveDomain) bool
+	// Profile returns the changes the resync makes to a restored profile
+	// whose live counterpart (same ProfileKey) is live. Default (INFER,
+	// BR70 p59): a [SetProfileBay] to the live bay when it differs.
+	Profile func(restored, live Profile) Changes
+}
+
+// DefaultResyncModel returns the SDK's resync model (INFER; see above).
+func DefaultResyncModel() ResyncModel {
+	return ResyncModel{Resynced: resyncedByVCEM, Profile: resyncedBay}
+}
+
+// WithResyncModel makes [PredictResync] use m; a nil field keeps the
+// default's.
+func WithResyncModel(m ResyncModel) AnalysisOption {
+	return func(c *analysisConfig) {
+		if m.Resynced != nil {
+			c.model.Resynced = m.Resynced
+		}
+		if m.Profile != nil {
+			c.model.Profile = m.Profile
+		}
+	}
+}
+
 // resyncedByVCEM reports whether VCEM's phase-2 resync is predicted to
 // update the database from live domain ld (INFER, see above): the snapshot
 // knows the domain, and it was read through VCEM, reachable.
@@ -160,7 +243,12 @@ func resyncedByVCEM(s *Snapshot, ld LiveDomain) bool {
 	return known && ld.Reachable && !ld.ViaCredentials
 }
 
-// resyncedBay returns the bay the database records for a profile after the
-// resync, given the bay the domain reports for it (INFER from BR70 p59: the
-// domain's assignment, unassigned included).
-func resyncedBay(live Profile) string { return live.Bay }
+// resyncedBay returns what the resync records for a profile: the bay the
+// domain reports for it (INFER from BR70 p59: the domain's assignment,
+// unassigned included).
+func resyncedBay(restored, live Profile) Changes {
+	if live.Bay == restored.Bay {
+		return nil
+	}
+	return Changes{SetProfileBay{ProfileID: restored.ID, Bay: live.Bay}}
+}

@@ -15,12 +15,11 @@ import (
 // caused by a newer SDK can be told apart from a state that moved. Bump it
 // whenever the encoding below changes.
 //
-// Encoding v1, in order (uvarint/varint as in encoding/binary; str is a
+// Encoding v2, in order (uvarint/varint as in encoding/binary; str is a
 // uvarint byte length then the bytes; addr is 8 bytes big-endian; a list
 // of unknown length is a 1 byte before each entry and a 0 byte after the last):
 //
 //	str FingerprintVersion
-//	byte 0 for a nil snapshot (end), else 1, then:
 //	groups:   uvarint n, n × (str key, str ID, str Name)            keys ascending
 //	domains:  uvarint n, n × (str key, str ID, Name, Manager, GroupID,
 //	          uvarint k, k × str enclosure,
@@ -36,8 +35,10 @@ import (
 //	          in use:     list of (addr, str owner)                   ascending
 //	          external:   list of (addr first, addr last) maximal runs, ascending
 //
-// Nil and empty maps or slices encode the same, as they do in JSON.
-const FingerprintVersion = "vcem.Snapshot/canonical-v1"
+// A nil snapshot encodes as an empty one (no groups, domains or profiles,
+// no pools), and nil and empty maps or slices encode the same, as they do in
+// JSON. (v1 marked a nil snapshot apart from an empty one.)
+const FingerprintVersion = "vcem.Snapshot/canonical-v2"
 
 // canonBufSize is the encoder's staging buffer: large enough that the hash
 // sees few, big writes, small enough to stay in L1/L2.
@@ -74,6 +75,14 @@ func (e *canonEncoder) byte1(b byte) {
 	e.room(1)
 	e.buf[e.n] = b
 	e.n++
+}
+
+func (e *canonEncoder) bool(b bool) {
+	if b {
+		e.byte1(1)
+	} else {
+		e.byte1(0)
+	}
 }
 
 func (e *canonEncoder) uvarint(v uint64) {
@@ -123,23 +132,26 @@ func sortedKeys[V any](m map[string]V) []string {
 // snapshot writes the whole encoding of s (see [FingerprintVersion]) and
 // flushes it.
 func (e *canonEncoder) snapshot(s *Snapshot) error {
-	if e.models(s) {
-		encodePool(e, s.MACs)
-		encodePool(e, s.WWNs)
+	e.models(s)
+	if s == nil {
+		s = &Snapshot{}
 	}
+	encodePool(e, s.MACs)
+	encodePool(e, s.WWNs)
 	return e.flush()
 }
 
-// models writes the version, the nil marker and, for a non-nil s, the
-// groups, domains and profiles: everything before the pools. It reports
-// whether the pools follow.
+// models writes the version and the groups, domains and profiles:
+// everything before the pools. It reports whether the pools follow (true:
+// a nil snapshot writes two nil pools).
 func (e *canonEncoder) models(s *Snapshot) bool {
 	e.str(FingerprintVersion)
 	if s == nil {
-		e.byte1(0)
-		return false
+		e.uvarint(0)
+		e.uvarint(0)
+		e.uvarint(0)
+		return true
 	}
-	e.byte1(1)
 
 	keys := sortedKeys(s.Groups)
 	e.uvarint(uint64(len(keys)))
@@ -255,25 +267,10 @@ func encodePool[A addrpool.Address](e *canonEncoder, p *addrpool.Pool[A]) {
 		e.str(owner)
 	}
 	e.byte1(0)
-	var first, last uint64
-	open := false
-	for a := range p.External() {
-		v := uint64(a)
-		if open && v == last+1 {
-			last = v
-			continue
-		}
-		if open {
-			e.byte1(1)
-			e.addr(first)
-			e.addr(last)
-		}
-		first, last, open = v, v, true
-	}
-	if open {
+	for r := range p.ExternalRanges() {
 		e.byte1(1)
-		e.addr(first)
-		e.addr(last)
+		e.addr(uint64(r.First))
+		e.addr(uint64(r.Last))
 	}
 	e.byte1(0)
 }

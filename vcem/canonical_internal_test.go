@@ -43,7 +43,7 @@ func TestCanonicalEncodingStartsWithItsVersion(t *testing.T) {
 			sum := sha256.Sum256(b)
 			fp, err := tt.s.Fingerprint()
 			require.NoError(t, err)
-			assert.Equal(t, hex.EncodeToString(sum[:]), fp, "Fingerprint must hash exactly the canonical encoding")
+			assert.Equal(t, "sha256:"+hex.EncodeToString(sum[:]), fp, "Fingerprint must hash exactly the canonical encoding")
 		})
 	}
 }

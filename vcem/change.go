@@ -1,18 +1,20 @@
 package vcem
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/changecodec"
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // Change is one mutation of the restored VCEM database, as plain data. The
 // same [Apply] applies it to a [Snapshot] (dry runs, the vcemtest store) and
 // adapters send it to VCEM. Its JSON form carries a "kind" tag ([Change.Kind])
 // and [DecodeChange] reads it back. The set is closed: only vcem's types
-// implement Change.
+// (and pointers to them) implement Change.
 type Change interface {
 	// Kind is the change's stable type name, e.g. "vcem.DeleteProfile".
 	Kind() string
@@ -21,6 +23,9 @@ type Change interface {
 	Target() string
 	// String describes the change for people.
 	String() string
+	// MarshalJSON writes {"kind": Kind(), ...fields}: plain json.Marshal
+	// of a change keeps what it is.
+	json.Marshaler
 	isChange()
 }
 
@@ -121,144 +126,107 @@ func markExternal(f Family, v uint64) Change {
 	return MarkExternalWWN{addrpool.WWN(v)}
 }
 
+// codec is the package's one tagged-JSON change codec, built at init from
+// the closed set of change types and never modified.
+var codec = changecodec.MustNew[Change]("vcem", ErrUnknownChange, ErrInvalid,
+	MarkExternalMAC{}, MarkExternalWWN{}, DeleteProfile{}, SetProfileBay{})
+
 // MarshalJSON writes {"kind":"vcem.MarkExternalMAC","mac":"…"}.
-func (c MarkExternalMAC) MarshalJSON() ([]byte, error) {
-	type plain MarkExternalMAC
-	return tagged(c.Kind(), plain(c))
-}
+func (c MarkExternalMAC) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
 // MarshalJSON writes {"kind":"vcem.MarkExternalWWN","wwn":"…"}.
-func (c MarkExternalWWN) MarshalJSON() ([]byte, error) {
-	type plain MarkExternalWWN
-	return tagged(c.Kind(), plain(c))
-}
+func (c MarkExternalWWN) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
 // MarshalJSON writes {"kind":"vcem.DeleteProfile","profileId":"…"}.
-func (c DeleteProfile) MarshalJSON() ([]byte, error) {
-	type plain DeleteProfile
-	return tagged(c.Kind(), plain(c))
-}
+func (c DeleteProfile) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
 
 // MarshalJSON writes {"kind":"vcem.SetProfileBay","profileId":"…","bay":"…"}
-// ("bay" is "" for unassigned).
-func (c SetProfileBay) MarshalJSON() ([]byte, error) {
-	type plain SetProfileBay
-	return tagged(c.Kind(), plain(c))
+// ("bay" is always written, "" for unassigned).
+func (c SetProfileBay) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+
+// validate reports a change that no snapshot could accept: an address
+// beyond its family's width, an empty profile ID. It wraps [ErrInvalid].
+func validate(c Change) error {
+	switch c := deref(c).(type) {
+	case MarkExternalMAC:
+		if c.MAC > addrpool.MaxMAC {
+			return fmt.Errorf("MAC value %#x exceeds 48 bits: %w", uint64(c.MAC), ErrInvalid)
+		}
+	case DeleteProfile:
+		if c.ProfileID == "" {
+			return fmt.Errorf("profileId is empty: %w", ErrInvalid)
+		}
+	case SetProfileBay:
+		if c.ProfileID == "" {
+			return fmt.Errorf("profileId is empty: %w", ErrInvalid)
+		}
+	}
+	return nil
 }
 
-// tagged marshals v (a struct) with a leading "kind" member.
-func tagged(kind string, v any) ([]byte, error) {
-	body, err := json.Marshal(v)
+// deref returns the value a pointer change points at (nil for a nil
+// pointer), and any other change as it is.
+func deref(c Change) Change {
+	switch p := c.(type) {
+	case *MarkExternalMAC:
+		return derefPtr(p)
+	case *MarkExternalWWN:
+		return derefPtr(p)
+	case *DeleteProfile:
+		return derefPtr(p)
+	case *SetProfileBay:
+		return derefPtr(p)
+	}
+	return c
+}
+
+// derefPtr returns the change p points at, or nil for a nil p.
+func derefPtr[T Change](p *T) Change {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// DecodeChange reads one change written by json.Marshal of a vcem change,
+// strictly: an unknown kind wraps [ErrUnknownChange]; a missing, unknown,
+// repeated, case-folded or ill-typed field, or a value no snapshot could
+// accept (an empty profile ID), wraps [ErrInvalid] and names the field.
+func DecodeChange(b []byte) (Change, error) {
+	c, err := codec.Decode(b)
 	if err != nil {
 		return nil, err
 	}
-	k, _ := json.Marshal(kind)
-	var b bytes.Buffer
-	b.WriteString(`{"kind":`)
-	b.Write(k)
-	if len(body) > 2 {
-		b.WriteByte(',')
-		b.Write(body[1:])
-	} else {
-		b.WriteByte('}')
+	if err := validate(c); err != nil {
+		return nil, fmt.Errorf("vcem: change %s: %w", c.Kind(), err)
 	}
-	return b.Bytes(), nil
+	return c, nil
 }
 
-// DecodeChange reads one change written by json.Marshal of a vcem change.
-// An unknown kind, an unknown field or a missing field is an error naming it.
-func DecodeChange(b []byte) (Change, error) {
-	var head struct {
-		Kind string `json:"kind"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("vcem: change JSON: %w", err)
-	}
-	switch head.Kind {
-	case KindMarkExternalMAC:
-		var v struct {
-			Kind string        `json:"kind"`
-			MAC  *addrpool.MAC `json:"mac"`
-		}
-		if err := decodeStrict(b, &v); err != nil {
-			return nil, fmt.Errorf("vcem: change JSON %s: %w", head.Kind, err)
-		}
-		if v.MAC == nil {
-			return nil, fmt.Errorf("vcem: change JSON %s: field \"mac\" is missing", head.Kind)
-		}
-		return MarkExternalMAC{*v.MAC}, nil
-	case KindMarkExternalWWN:
-		var v struct {
-			Kind string        `json:"kind"`
-			WWN  *addrpool.WWN `json:"wwn"`
-		}
-		if err := decodeStrict(b, &v); err != nil {
-			return nil, fmt.Errorf("vcem: change JSON %s: %w", head.Kind, err)
-		}
-		if v.WWN == nil {
-			return nil, fmt.Errorf("vcem: change JSON %s: field \"wwn\" is missing", head.Kind)
-		}
-		return MarkExternalWWN{*v.WWN}, nil
-	case KindDeleteProfile:
-		var v struct {
-			Kind      string `json:"kind"`
-			ProfileID string `json:"profileId"`
-		}
-		if err := decodeStrict(b, &v); err != nil {
-			return nil, fmt.Errorf("vcem: change JSON %s: %w", head.Kind, err)
-		}
-		if v.ProfileID == "" {
-			return nil, fmt.Errorf("vcem: change JSON %s: field \"profileId\" is missing or empty", head.Kind)
-		}
-		return DeleteProfile{v.ProfileID}, nil
-	case KindSetProfileBay:
-		var v struct {
-			Kind      string  `json:"kind"`
-			ProfileID string  `json:"profileId"`
-			Bay       *string `json:"bay"`
-		}
-		if err := decodeStrict(b, &v); err != nil {
-			return nil, fmt.Errorf("vcem: change JSON %s: %w", head.Kind, err)
-		}
-		if v.ProfileID == "" {
-			return nil, fmt.Errorf("vcem: change JSON %s: field \"profileId\" is missing or empty", head.Kind)
-		}
-		if v.Bay == nil {
-			return nil, fmt.Errorf("vcem: change JSON %s: field \"bay\" is missing (\"\" for unassigned)", head.Kind)
-		}
-		return SetProfileBay{v.ProfileID, *v.Bay}, nil
-	case "":
-		return nil, fmt.Errorf("vcem: change JSON has no \"kind\": %w", ErrUnknownChange)
-	default:
-		return nil, fmt.Errorf("vcem: change JSON kind %q: %w", head.Kind, ErrUnknownChange)
-	}
-}
+// Changes is a list of changes whose JSON form tags each element with its
+// kind and decodes back to the concrete change types.
+type Changes []Change
 
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
-}
+// MarshalJSON writes the list as a JSON array of tagged changes (nil as []).
+func (cs Changes) MarshalJSON() ([]byte, error) { return codec.MarshalList(cs) }
 
-// ChangeList is a list of changes with a JSON form that decodes back to the
-// concrete change types (each element tagged by its kind).
-type ChangeList []Change
-
-// UnmarshalJSON decodes each element with [DecodeChange]; an error names the
-// element's index.
-func (l *ChangeList) UnmarshalJSON(b []byte) error {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("vcem: change list JSON: %w", err)
+// UnmarshalJSON decodes every element strictly, as [DecodeChange] does;
+// every bad element is reported at once, its path starting with its index
+// ("[3].mac"). On error cs is unchanged.
+func (cs *Changes) UnmarshalJSON(b []byte) error {
+	list, err := codec.DecodeList(b)
+	if err != nil {
+		return err
 	}
-	out := make(ChangeList, 0, len(raw))
-	for i, r := range raw {
-		c, err := DecodeChange(r)
-		if err != nil {
-			return fmt.Errorf("vcem: change list JSON [%d]: %w", i, err)
+	var probs []*strictjson.Problem
+	for i, c := range list {
+		if err := validate(c); err != nil {
+			probs = append(probs, &strictjson.Problem{Path: "[" + strconv.Itoa(i) + "]", Msg: "vcem change " + c.Kind() + ": " + err.Error(), Err: err})
 		}
-		out = append(out, c)
 	}
-	*l = out
+	if len(probs) > 0 {
+		return &strictjson.Error{Problems: probs}
+	}
+	*cs = list
 	return nil
 }

@@ -7,26 +7,51 @@
 //
 // # Shape
 //
+// vcem, spm and matrixoe speak one contract, so the resync engine treats
+// every section alike:
+//
 //   - Model: [DomainGroup], [Domain], [Profile] with Ethernet, iSCSI, FCoE
 //     and FC connections, each with an [AddressType].
 //   - [Snapshot]: the restored VCEM database as a value; [Snapshot.Clone],
-//     [Snapshot.Validate], [Snapshot.Fingerprint], [Snapshot.Equal], [Diff],
-//     and a JSON form that rejects duplicate IDs and unknown fields.
+//     [Snapshot.Validate] (every issue wraps [ErrInvalidSnapshot]),
+//     [Snapshot.Fingerprint] ("sha256:…"), [Snapshot.Equal] and [Diff]
+//     (a []Difference), which agree with each other, nil and empty alike;
+//     and a JSON form decoded strictly at every level.
 //   - [Change]: [MarkExternalMAC], [MarkExternalWWN], [DeleteProfile] and
-//     [SetProfileBay], as JSON-tagged data ([DecodeChange], [ChangeList]),
-//     each with a stable Kind and a Target naming its record; [Apply] is the
-//     one function that applies a change to a snapshot — dry runs and the
-//     vcemtest store both use it.
+//     [SetProfileBay], as data whose plain json.Marshal carries its kind
+//     ([DecodeChange], [Changes]); [Apply] is the one function that applies
+//     a change to a snapshot — dry runs and the vcemtest store both use it
+//     — and [ApplyAll] applies a batch all or nothing (a [*ChangeError]).
+//     Every Apply error wraps exactly one of [ErrNotFound], [ErrConflict],
+//     [ErrInvalid] and [ErrUnknownChange].
 //   - Analysis: [AnalyzePhase1] and [AnalyzePhase2], pure functions that
-//     return [Finding] values with stable [Code]s. [PredictResync] returns
-//     what VCEM's phase-2 resync will change in the database (profile bay
-//     assignments), so a dry run can analyse the storage section on the
-//     state the VCEM section leaves.
-//   - Ports: [RestoredStore], [Live] and [Manager]; [GatherLive] reads the
-//     live side of phase 1 through them; [ResyncDomains] executes phase 2;
-//     [PollJob] gives adapters that can only poll VCEM a WaitJob.
+//     return [Finding] values with stable [Code]s ([Codes] lists them).
+//     [PredictResync] returns what VCEM's phase-2 resync will change in the
+//     database (profile bay assignments), so a dry run can analyse the
+//     storage section on the state the VCEM section leaves.
+//   - Ports: [RestoredStore] (one change per call: one journal record),
+//     [Live] and [Manager]; [GatherLive] reads the live side of phase 1
+//     through them, and [FingerprintLive] and [DiffLive] tell whether it
+//     moved; [ResyncDomains] executes phase 2 and reports its progress
+//     ([WithObserver]); [PollJob] gives adapters that can only poll VCEM a
+//     WaitJob.
 //   - Package vcemtest holds in-memory implementations of the three ports
 //     with fault rules.
+//
+// # Finding codes
+//
+// Severity means the same for every code: info, nothing to do; warning,
+// changes to apply or a manual step to take; error, a manual step a human
+// must take first. [Codes] is this table as data.
+//
+//	code                              phase  severity  resolved by
+//	VCEM-ADDR-CONFLICT                1      error     manual: give the address to one profile only
+//	VCEM-ADDR-REASSIGNED              1      warning   DeleteProfile of the stale profile, MarkExternal* of its live addresses
+//	VCEM-ADDR-ALLOCATED-AFTER-BACKUP  1      warning   MarkExternalMAC / MarkExternalWWN
+//	VCEM-DOMAIN-INACCESSIBLE          1      warning   manual: credentials, the Add/Remove re-issued, or VCEM's access restored
+//	VCEM-DOMAIN-GROUP-CHANGED         1      warning   manual: re-issue Add to / Remove from VC Domain Group
+//	VCEM-MODULES-CHANGED              1      warning   manual: let VCEM take in the module change
+//	VCEM-DOMAIN-MAY-NEED-RESYNC       2      info      nothing in analysis: ResyncDomains checks it under maintenance
 //
 // # Decisions
 //
@@ -60,15 +85,19 @@
 // Complete changes. Deleting a stale profile frees all its pool addresses,
 // including the one now live elsewhere; so the reassigned finding's changes
 // are DeleteProfile followed by MarkExternal of every address of that
-// profile that is live anywhere. Applying [AllChanges] of phase 1 to a copy
-// and analysing again therefore yields no actionable finding (tested for
+// profile that is live anywhere. Applying [ChangesOf] phase 1 to a copy and
+// analysing again therefore yields no finding with changes (tested for
 // every case).
 //
-// Domains. A restored domain that could not be read, or a domain the caller
-// names without credentials, is [CodeDomainInaccessible] (asking for
-// credentials, as mxsync does). A domain read with credentials has its
-// addresses compared like any other — so addresses assigned after the backup
-// are marked External — and a group difference is reported as
+// Domains. A restored domain that could not be read is
+// [CodeDomainInaccessible]: it was removed from its group after the backup
+// (supply credentials, re-issue the Remove) or VCEM lost access to it
+// (restore it). A domain the restored database does not know, named by the
+// caller without credentials, can only have been added to a group after the
+// backup: the same code, whose manual step is to supply credentials and
+// re-issue the Add. A domain read with credentials has its addresses
+// compared like any other — so addresses assigned after the backup are
+// marked External — and a group difference is reported as
 // [CodeDomainGroupChanged] with the manual re-issue of the Add/Remove
 // request (Appendix E cases 1 and 2). Module differences are
 // [CodeModulesChanged] (case 3), manual. The same address live on two
@@ -76,7 +105,16 @@
 //
 // Validation. [Snapshot.Validate] reports every inconsistency at once as an
 // errors.Join of [*ValidationIssue] values naming the IDs, field and address.
-// Analysis refuses an invalid snapshot.
+// Analysis refuses an invalid snapshot; an engine that validated once
+// passes [Prevalidated] for the analyses that follow, since Apply keeps a
+// snapshot valid.
+//
+// Hostile input. Every JSON form of the package is decoded strictly
+// (internal/strictjson): unknown, repeated and case-folded keys, missing
+// fields, null where a value is needed and trailing data are errors naming
+// their JSON path; bad values are quoted by a short prefix; no decoding
+// does work per address of a range. [Credentials] cannot be printed by any
+// fmt verb, slog handler or JSON encoder.
 //
 // Maintenance safety. [ResyncDomain] never leaves a domain in maintenance
 // knowingly: any error, failed job, cancelled context or panic leads to
@@ -88,7 +126,8 @@
 // is someone else's and is left alone, reported not-started.
 //
 // Unverified facts (RECALL / INFER / GAP) and the SDK's own choices in their
-// place are all in assumptions.go.
+// place are all in assumptions.go, each with a default a caller can
+// override where the signatures allow it.
 //
 // # Concurrency
 //

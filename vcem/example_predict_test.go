@@ -23,7 +23,7 @@ func ExamplePredictResync() {
 
 	phase1, _ := vcem.AnalyzePhase1(restored, domains)
 	afterPhase1 := restored.Clone()
-	for _, c := range vcem.AllChanges(phase1) {
+	for _, c := range vcem.ChangesOf(phase1) {
 		_ = vcem.Apply(afterPhase1, c)
 	}
 

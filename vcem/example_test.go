@@ -64,7 +64,7 @@ func ExampleAnalyzePhase1() {
 
 	// The changes resolve every finding: apply them to a copy, analyse again.
 	predicted := restored.Clone()
-	for _, c := range vcem.AllChanges(findings) {
+	for _, c := range vcem.ChangesOf(findings) {
 		if err := vcem.Apply(predicted, c); err != nil {
 			fmt.Println(err)
 		}

@@ -2,6 +2,7 @@ package vcem
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -38,15 +39,43 @@ const (
 	CodeDomainMayNeedResync Code = "VCEM-DOMAIN-MAY-NEED-RESYNC"
 )
 
-// Severity ranks findings.
+// Severity ranks findings, with one meaning in vcem, spm and matrixoe.
 type Severity string
 
-// Severities, from least to most serious.
+// Severities, from least to most serious. The rule holds for every code:
+// info ⇒ nothing to do (no change, no manual step); warning ⇒ changes to
+// apply or a manual step to take; error ⇒ a manual step a human must take.
 const (
-	SeverityInfo    Severity = "info"    // potential issue, nothing known to be wrong
-	SeverityWarning Severity = "warning" // the restored database is behind; changes fix it
-	SeverityError   Severity = "error"   // a conflict or a gap that a human must settle
+	SeverityInfo    Severity = "info"    // nothing to do: no changes, no manual step
+	SeverityWarning Severity = "warning" // changes to apply or a manual step to take
+	SeverityError   Severity = "error"   // a conflict or gap a human must settle (has Manual)
 )
+
+// CodeInfo describes one finding code: where mxsync reports it, how serious
+// it is and what resolves it. [Codes] lists every code of the package.
+type CodeInfo struct {
+	Code       Code     `json:"code"`
+	Section    string   `json:"section"`    // mxsync's section: "vcem"
+	Phase      int      `json:"phase"`      // mxsync's phase number within the section
+	Severity   Severity `json:"severity"`   // the severity of every finding with the code
+	Resolution string   `json:"resolution"` // one line: what resolves it
+}
+
+// Codes returns every finding code of the package with its section, phase,
+// severity and resolution, in the order of the code table of the package
+// documentation. It is generated from the code, so documentation built from
+// it cannot drift (a test checks the package documentation against it).
+func Codes() []CodeInfo {
+	return []CodeInfo{
+		{CodeAddrConflict, "vcem", 1, SeverityError, "manual: give the address to one profile only"},
+		{CodeAddrReassigned, "vcem", 1, SeverityWarning, KindDeleteProfile + " of the stale profile, then " + KindMarkExternalMAC + "/" + KindMarkExternalWWN + " of its live addresses"},
+		{CodeAddrAllocatedAfterBackup, "vcem", 1, SeverityWarning, KindMarkExternalMAC + "/" + KindMarkExternalWWN},
+		{CodeDomainInaccessible, "vcem", 1, SeverityWarning, "manual: supply the VC Manager credentials, re-issue the Add/Remove request or restore VCEM's access"},
+		{CodeDomainGroupChanged, "vcem", 1, SeverityWarning, "manual: re-issue the Add to / Remove from VC Domain Group request"},
+		{CodeModulesChanged, "vcem", 1, SeverityWarning, "manual: let VCEM take in the module change (maintenance or resync)"},
+		{CodeDomainMayNeedResync, "vcem", 2, SeverityInfo, "none in analysis; ResyncDomains checks and resyncs the domain under maintenance"},
+	}
+}
 
 // Subject is what a finding is about, by ID. Fields that do not apply are
 // empty.
@@ -58,32 +87,86 @@ type Subject struct {
 	Addresses    []AddressRef `json:"addresses,omitempty"`
 }
 
+// subjectAddrs is the most addresses Subject.String lists; the rest are
+// counted.
+const subjectAddrs = 3
+
+// String is a compact, stable form for one-line reports, e.g.
+// `domain d1 group g1 profile d1:web live d2/app mac 00-17-A4-77-00-00`;
+// "" when the subject is empty. Long address lists are cut ("+5 more").
+func (s Subject) String() string {
+	var b strings.Builder
+	add := func(k, v string) {
+		if v == "" {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k)
+		b.WriteByte(' ')
+		b.WriteString(v)
+	}
+	add("domain", s.DomainID)
+	add("group", s.GroupID)
+	add("profile", s.ProfileID)
+	add("live", joinKeys(s.LiveProfiles, ","))
+	for i, a := range s.Addresses {
+		if i == subjectAddrs {
+			add("+"+strconv.Itoa(len(s.Addresses)-i), "more")
+			break
+		}
+		add(string(a.Family), a.Value)
+	}
+	return b.String()
+}
+
 // Finding is one result of analysis: a stable code, a severity, what it is
 // about, a message for people, and either the changes that resolve it or
 // the action a human must take (or both: changes that protect the restored
-// database while a human settles the rest).
+// database while a human settles the rest). The phase is the code's (see
+// [Codes]); the engine knows which phase it analysed.
 type Finding struct {
-	Code     Code       `json:"code"`
-	Phase    int        `json:"phase"`
-	Severity Severity   `json:"severity"`
-	Subject  Subject    `json:"subject"`
-	Message  string     `json:"message"`
-	Changes  ChangeList `json:"changes,omitempty"`
-	Manual   string     `json:"manual,omitempty"`
+	Code     Code     `json:"code"`
+	Severity Severity `json:"severity"`
+	Subject  Subject  `json:"subject"`
+	Message  string   `json:"message"`
+	Changes  Changes  `json:"changes,omitempty"`
+	Manual   string   `json:"manual,omitempty"`
 }
 
-// Actionable reports whether the finding carries changes to apply.
-func (f Finding) Actionable() bool { return len(f.Changes) > 0 }
+// Actionable reports whether the finding carries changes to apply or a
+// manual step to take.
+func (f Finding) Actionable() bool { return len(f.Changes) > 0 || f.Manual != "" }
+
+// Blocking reports whether the finding needs a human before the next phase
+// may run: a manual step, or an error.
+func (f Finding) Blocking() bool { return f.Manual != "" || f.Severity == SeverityError }
 
 // String is a one-line summary: "CODE [severity] message".
 func (f Finding) String() string {
 	return fmt.Sprintf("%s [%s] %s", f.Code, f.Severity, f.Message)
 }
 
-// AllChanges returns the changes of every finding, in order. Applied to the
-// analysed snapshot in this order they resolve every actionable finding.
-func AllChanges(fs []Finding) []Change {
-	var out []Change
+// findingJSON is Finding without its methods: the shape strict decoding
+// walks.
+type findingJSON Finding
+
+// JSONShape tells internal/strictjson the shape UnmarshalJSON reads.
+func (*Finding) JSONShape() any { return (*findingJSON)(nil) }
+
+// UnmarshalJSON reads a finding strictly (internal/strictjson): unknown,
+// repeated or case-folded keys, missing fields and bad changes are errors
+// naming their path. On error f is unchanged.
+func (f *Finding) UnmarshalJSON(b []byte) error {
+	return decodeStrict("finding", b, (*findingJSON)(f))
+}
+
+// ChangesOf returns the changes of every finding, in order. Applied to the
+// analysed snapshot in this order they resolve every finding that has
+// changes.
+func ChangesOf(fs []Finding) Changes {
+	var out Changes
 	for _, f := range fs {
 		out = append(out, f.Changes...)
 	}
@@ -98,10 +181,10 @@ func joinRefs(rs []AddressRef) string {
 	return strings.Join(parts, ", ")
 }
 
-func joinKeys(ks []ProfileKey) string {
+func joinKeys(ks []ProfileKey, sep string) string {
 	parts := make([]string, len(ks))
 	for i, k := range ks {
 		parts[i] = k.String()
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, sep)
 }

@@ -18,12 +18,12 @@ const parallelPoolEntries = 1 << 14
 // its owner's ID.
 const poolEntryBytes = 24
 
-// Fingerprint returns the hex SHA-256 of the snapshot's canonical binary
-// encoding (see [FingerprintVersion]), streamed into the hash without
-// building the models' encoding in memory. Equal snapshots (as
-// [Snapshot.Equal] defines it) have equal fingerprints and, barring a
-// SHA-256 collision, unequal ones differ — so a plan can record what it was
-// computed from and refuse to run on a state that moved.
+// Fingerprint returns "sha256:" and the hex SHA-256 of the snapshot's
+// canonical binary encoding (see [FingerprintVersion]), streamed into the
+// hash without building the models' encoding in memory. Equal snapshots (as
+// [Snapshot.Equal] defines it; nil and empty alike) have equal fingerprints
+// and, barring a SHA-256 collision, unequal ones differ — so a plan can
+// record what it was computed from and refuse to run on a state that moved.
 //
 // On a large snapshot the pools are encoded into a buffer by a second
 // goroutine while the groups, domains and profiles are hashed; the bytes
@@ -37,8 +37,11 @@ func (s *Snapshot) Fingerprint() (string, error) {
 	if err := writeCanonical(h, s, parallelPoolEntries); err != nil {
 		return "", fmt.Errorf("vcem: snapshot fingerprint: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return fingerprintPrefix + hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// fingerprintPrefix names the hash of every fingerprint of the package.
+const fingerprintPrefix = "sha256:"
 
 // writeCanonical writes the canonical encoding of s to w, encoding the pools
 // concurrently when they hold at least parallelAt In use or External

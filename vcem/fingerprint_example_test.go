@@ -16,7 +16,7 @@ func ExampleSnapshot_Fingerprint() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(vcem.FingerprintVersion, len(planned))
+	fmt.Println(vcem.FingerprintVersion, planned[:7], len(planned))
 
 	// A copy, however it was built, fingerprints the same.
 	same, _ := restored.Clone().Fingerprint()
@@ -32,7 +32,7 @@ func ExampleSnapshot_Fingerprint() {
 	now, _ := moved.Fingerprint()
 	fmt.Println("after a change:", now == planned, moved.Equal(restored))
 	// Output:
-	// vcem.Snapshot/canonical-v1 64
+	// vcem.Snapshot/canonical-v2 sha256: 71
 	// clone: true
 	// after a change: false false
 }

@@ -17,7 +17,7 @@ func FuzzFingerprintJSONRoundTrip(f *testing.F) {
 	b, err := json.Marshal(fullSnapshot(f))
 	require.NoError(f, err)
 	f.Add(b)
-	f.Add([]byte(`{"macs":{"ranges":[{"first":"00-21-5A-9B-00-00","last":"00-21-5A-9B-00-0F"}],"inUse":[{"address":"00-21-5A-9B-00-01","owner":"ghost"}]},"profiles":{"p":{"id":"p","ethernet":[{"mac":"00-21-5A-9B-00-01","addressType":"vcem-pool"},{"mac":"00-21-5A-9B-00-01","addressType":"vcem-pool"}]}}}`))
+	f.Add([]byte(`{"groups":{},"domains":{},"wwns":null,"macs":{"ranges":[{"first":"00-21-5A-9B-00-00","last":"00-21-5A-9B-00-0F"}],"inUse":[{"address":"00-21-5A-9B-00-01","owner":"ghost"}]},"profiles":{"p":{"id":"p","name":"p","domainId":"d","ethernet":[{"port":1,"mac":"00-21-5A-9B-00-01","addressType":"vcem-pool"},{"port":2,"mac":"00-21-5A-9B-00-01","addressType":"vcem-pool"}]}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var s vcem.Snapshot
 		if err := json.Unmarshal(b, &s); err != nil {

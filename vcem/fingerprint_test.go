@@ -18,7 +18,7 @@ func fingerprint(t testing.TB, s *vcem.Snapshot) string {
 	t.Helper()
 	f, err := s.Fingerprint()
 	require.NoError(t, err)
-	require.Len(t, f, 64)
+	require.Regexp(t, `^sha256:[0-9a-f]{64}$`, f)
 	return f
 }
 
@@ -501,6 +501,7 @@ func leaves(t *testing.T, v reflect.Value, path string) []leaf {
 
 // TestFingerprintNilSnapshot: a nil snapshot has a fingerprint of its own,
 // distinct from an empty one, as Equal tells them apart too.
+// A nil snapshot is an empty one, for Equal, Fingerprint and Diff alike.
 func TestFingerprintNilSnapshot(t *testing.T) {
 	var nilSnap *vcem.Snapshot
 	tests := []struct {
@@ -509,7 +510,8 @@ func TestFingerprintNilSnapshot(t *testing.T) {
 		equal bool
 	}{
 		{"nil and nil", nil, true},
-		{"nil and empty", &vcem.Snapshot{}, false},
+		{"nil and empty", &vcem.Snapshot{}, true},
+		{"nil and empty maps", &vcem.Snapshot{Groups: map[string]vcem.DomainGroup{}, Domains: map[string]vcem.Domain{}, Profiles: map[string]vcem.Profile{}}, true},
 		{"nil and a full snapshot", fullSnapshot(t), false},
 	}
 	for _, tt := range tests {
@@ -517,6 +519,7 @@ func TestFingerprintNilSnapshot(t *testing.T) {
 			assert.Equal(t, tt.equal, nilSnap.Equal(tt.other))
 			assert.Equal(t, tt.equal, tt.other.Equal(nilSnap))
 			assert.Equal(t, tt.equal, fingerprint(t, nilSnap) == fingerprint(t, tt.other))
+			assert.Equal(t, tt.equal, len(vcem.Diff(nilSnap, tt.other)) == 0)
 		})
 	}
 }

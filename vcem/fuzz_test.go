@@ -37,7 +37,8 @@ func FuzzSnapshotJSON(f *testing.F) {
 	b, err := json.Marshal(baseSnapshot(f))
 	require.NoError(f, err)
 	f.Add(b)
-	f.Add([]byte(`{"profiles":{"a":{"id":"a"},"a":{"id":"a"}}}`))
+	f.Add([]byte(`{"groups":{},"domains":{},"macs":null,"wwns":null,"profiles":{"a":{"id":"a","name":"a","domainId":"d"},"a":{"id":"a","name":"a","domainId":"d"}}}`))
+	f.Add([]byte(snapDoc))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var s vcem.Snapshot
 		if err := json.Unmarshal(b, &s); err != nil {

@@ -16,6 +16,20 @@ type CredentialedDomain struct {
 	Credentials Credentials  `json:"credentials"`
 }
 
+// credentialedDomainJSON is CredentialedDomain without its methods.
+type credentialedDomainJSON CredentialedDomain
+
+// JSONShape tells internal/strictjson the shape UnmarshalJSON reads.
+func (*CredentialedDomain) JSONShape() any { return (*credentialedDomainJSON)(nil) }
+
+// UnmarshalJSON reads a credentialed domain strictly (internal/strictjson):
+// an unknown, repeated or case-folded key at any depth — in the target or
+// the credentials — or a missing one is an error naming its path. On error
+// d is unchanged.
+func (d *CredentialedDomain) UnmarshalJSON(b []byte) error {
+	return decodeStrict("credentialed domain", b, (*credentialedDomainJSON)(d))
+}
+
 // GatherLive reads the live side of phase 1: every restored domain through
 // VCEM; those VCEM cannot reach (or does not know) with the credentials given
 // for them (keyed by domain ID), or as an unreachable entry when none were

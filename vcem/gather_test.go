@@ -2,7 +2,6 @@ package vcem_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -74,19 +73,56 @@ func TestGatherLive(t *testing.T) {
 	}
 }
 
-func TestLiveDomainJSONRoundTrip(t *testing.T) {
+// answersAs is a Live whose ReadDomain answers for another domain than the
+// one asked for (a broken adapter).
+type answersAs struct {
+	vcem.Live
+	id string
+}
+
+func (a answersAs) ReadDomain(ctx context.Context, domainID string) (vcem.LiveDomain, error) {
+	ld, err := a.Live.ReadDomain(ctx, domainID)
+	if domainID == "d2" {
+		ld.Domain.ID = a.id
+	}
+	return ld, err
+}
+
+func TestGatherLiveRejectsBadPorts(t *testing.T) {
 	restored := baseSnapshot(t)
 	live, err := vcemtest.NewLive(restored)
 	require.NoError(t, err)
-	lds := restoreAndGather(t, restored, live, nil)
-	b, err := json.Marshal(lds)
+	tests := []struct {
+		name   string
+		live   vcem.Live
+		errHas string
+	}{
+		{"nil port", nil, "Live port is nil"},
+		{"answer for another domain", answersAs{live, "d1"}, `read domain "d2": invalid live domain data: invalid: the answer is for domain "d1"`},
+		{"answer with no ID", answersAs{live, ""}, `the answer is for domain ""`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lds, err := vcem.GatherLive(context.Background(), tt.live, restored, nil)
+			require.Error(t, err)
+			assert.Nil(t, lds)
+			assert.Contains(t, err.Error(), tt.errHas)
+		})
+	}
+}
+
+// TestGatherLiveRejectsOneDomainUnderTwoIDs: credentials given under a new
+// ID for the VC Manager of a domain VCEM reads too would make every address
+// of that domain a conflict.
+func TestGatherLiveRejectsOneDomainUnderTwoIDs(t *testing.T) {
+	restored := baseSnapshot(t)
+	live, err := vcemtest.NewLive(restored)
 	require.NoError(t, err)
-	var back []vcem.LiveDomain
-	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, lds, back)
-	f1, err := vcem.AnalyzePhase1(restored, lds)
-	require.NoError(t, err)
-	f2, err := vcem.AnalyzePhase1(restored, back)
-	require.NoError(t, err)
-	assert.Equal(t, f1, f2)
+	require.NoError(t, live.SetCredentials("d1", labCredentials()))
+	live.RestoreVCEM("d1", "d2", "d3")
+	lds, err := vcem.GatherLive(context.Background(), live, restored, credsFor("new", "d1.vcm.example"))
+	require.Error(t, err)
+	assert.Nil(t, lds)
+	assert.ErrorIs(t, err, vcem.ErrInvalidLive)
+	assert.Contains(t, err.Error(), `domains "d1" and "new" were both read from VC Manager d1.vcm.example`)
 }

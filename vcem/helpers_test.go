@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -65,4 +66,52 @@ func labCredentials() vcem.Credentials { return vcem.NewCredentials("Administrat
 
 func credsFor(id, manager string) map[string]vcem.CredentialedDomain {
 	return map[string]vcem.CredentialedDomain{id: {Target: vcem.DomainTarget{ID: id, Manager: manager}, Credentials: labCredentials()}}
+}
+
+// checkFinding asserts the rules every finding obeys: the severity rule
+// (info: nothing to do; warning: changes or a manual step; error: a manual
+// step) and the section, phase and severity its code's CodeInfo gives.
+func checkFinding(t testing.TB, f vcem.Finding) {
+	t.Helper()
+	info, ok := codeInfo(f.Code)
+	require.True(t, ok, "code %s is not in Codes()", f.Code)
+	assert.Equal(t, info.Severity, f.Severity, "%s: severity of its CodeInfo", f.Code)
+	switch f.Severity {
+	case vcem.SeverityInfo:
+		assert.False(t, f.Actionable(), "%s: an info finding has nothing to do", f)
+		assert.False(t, f.Blocking(), "%s", f)
+	case vcem.SeverityWarning:
+		assert.True(t, f.Actionable(), "%s: a warning has changes or a manual step", f)
+	case vcem.SeverityError:
+		assert.NotEmpty(t, f.Manual, "%s: an error has a manual step", f)
+		assert.True(t, f.Blocking(), "%s", f)
+	default:
+		t.Errorf("%s: unknown severity %q", f.Code, f.Severity)
+	}
+	assert.Equal(t, f.Manual != "" || f.Severity == vcem.SeverityError, f.Blocking(), "%s", f)
+	assert.NotEmpty(t, f.Message)
+}
+
+// checkFindings applies checkFinding to each finding.
+func checkFindings(t testing.TB, fs []vcem.Finding) {
+	t.Helper()
+	for _, f := range fs {
+		checkFinding(t, f)
+	}
+}
+
+func mustCodeInfo(t testing.TB, c vcem.Code) vcem.CodeInfo {
+	t.Helper()
+	ci, ok := codeInfo(c)
+	require.True(t, ok, "code %s is not in Codes()", c)
+	return ci
+}
+
+func codeInfo(c vcem.Code) (vcem.CodeInfo, bool) {
+	for _, ci := range vcem.Codes() {
+		if ci.Code == c {
+			return ci, true
+		}
+	}
+	return vcem.CodeInfo{}, false
 }

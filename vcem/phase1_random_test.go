@@ -150,6 +150,11 @@ func TestPhase1RandomEstatesReachAFixedPoint(t *testing.T) {
 			lds := restoreAndGather(t, restored, live, creds)
 			fs, err := vcem.AnalyzePhase1(restored, lds)
 			require.NoError(t, err)
+			checkFindings(t, fs)
+
+			// ApplyAll is the same as applying one by one.
+			batch := restored.Clone()
+			require.NoError(t, vcem.ApplyAll(batch, vcem.ChangesOf(fs)...))
 
 			b, err := json.Marshal(fs)
 			require.NoError(t, err)
@@ -160,7 +165,7 @@ func TestPhase1RandomEstatesReachAFixedPoint(t *testing.T) {
 			predicted := restored.Clone()
 			store, err := vcemtest.NewStore(restored)
 			require.NoError(t, err)
-			for _, c := range vcem.AllChanges(back) {
+			for _, c := range vcem.ChangesOf(back) {
 				require.NoError(t, vcem.Apply(predicted, c), "dry run: %s", c)
 				require.NoError(t, store.Apply(context.Background(), c), "store: %s", c)
 			}
@@ -168,11 +173,13 @@ func TestPhase1RandomEstatesReachAFixedPoint(t *testing.T) {
 			stored, err := store.Snapshot(context.Background())
 			require.NoError(t, err)
 			assert.True(t, stored.Equal(predicted))
+			assert.True(t, batch.Equal(predicted), "ApplyAll and Apply one by one agree")
 
-			again, err := vcem.AnalyzePhase1(predicted, lds)
+			again, err := vcem.AnalyzePhase1(predicted, lds, vcem.Prevalidated())
 			require.NoError(t, err)
+			checkFindings(t, again)
 			for _, f := range again {
-				assert.False(t, f.Actionable(), "still actionable after phase 1: %s", f)
+				assert.Empty(t, f.Changes, "still has changes after phase 1: %s", f)
 			}
 
 			resync, err := vcem.PredictResync(predicted, lds)

@@ -2,12 +2,15 @@ package vcem
 
 import "context"
 
-// RestoredStore is the restored VCEM database. Apply must have the meaning of
-// [Apply] on the store's snapshot, and be atomic per change.
+// RestoredStore is the restored VCEM database of the section, the same
+// port in vcem, spm and matrixoe: one change per call, so that the engine
+// writes one journal record per call and can resume after any of them.
+// Apply must have the meaning of [Apply] on the store's snapshot
+// (idempotent where Apply is, the same sentinels) and be atomic per change.
 type RestoredStore interface {
 	// Snapshot reads the whole restored database.
 	Snapshot(ctx context.Context) (*Snapshot, error)
-	// Apply applies one change.
+	// Apply applies one change, atomically.
 	Apply(ctx context.Context, c Change) error
 }
 

@@ -1,10 +1,9 @@
 package vcem
 
 import (
-	"errors"
 	"fmt"
-	"maps"
 	"slices"
+	"strings"
 )
 
 // PredictResync returns the changes VCEM's phase-2 resync is predicted to
@@ -22,38 +21,59 @@ import (
 // domain, removing profiles that exist only in the database, other fields —
 // is unknown and not predicted (see assumptions.go).
 //
+// Both rules are the [ResyncModel]; [WithResyncModel] replaces them.
+//
 // PredictResync is pure. Applying its changes and predicting again yields
-// none. A snapshot that fails [Snapshot.Validate] or malformed live data is
-// an error.
-func PredictResync(restored *Snapshot, live []LiveDomain) ([]Change, error) {
+// none (for the default model). A snapshot that fails [Snapshot.Validate]
+// (checked unless [Prevalidated] is given) or malformed live data is an
+// error.
+func PredictResync(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption) (Changes, error) {
+	cfg := newAnalysisConfig(opts)
 	if restored == nil {
-		return nil, errors.New("vcem: predict resync: snapshot is nil")
+		return nil, fmt.Errorf("vcem: predict resync: snapshot is nil: %w", ErrInvalid)
 	}
-	if err := restored.Validate(); err != nil {
-		return nil, fmt.Errorf("vcem: predict resync: snapshot: %w", err)
+	if !cfg.prevalidated {
+		if err := restored.Validate(); err != nil {
+			return nil, fmt.Errorf("vcem: predict resync: snapshot: %w", err)
+		}
 	}
 	if err := checkLive(live); err != nil {
 		return nil, fmt.Errorf("vcem: predict resync: %w", err)
 	}
-	liveProfiles := map[ProfileKey]Profile{}
-	for _, ld := range live {
-		if !resyncedByVCEM(restored, ld) {
+	n := 0
+	for i := range live {
+		n += len(live[i].Profiles)
+	}
+	liveProfiles := make(map[ProfileKey]*Profile, n)
+	for i := range live {
+		ld := &live[i]
+		if !cfg.model.Resynced(restored, *ld) {
 			continue
 		}
-		for _, p := range ld.Profiles {
-			liveProfiles[ProfileKey{ld.Domain.ID, p.Name}] = p
+		for j := range ld.Profiles {
+			liveProfiles[ProfileKey{ld.Domain.ID, ld.Profiles[j].Name}] = &ld.Profiles[j]
 		}
 	}
-	var out []Change
-	for _, id := range slices.Sorted(maps.Keys(restored.Profiles)) {
-		p := restored.Profiles[id]
+	// Visit the restored profiles in map order (no sorting of every ID, no
+	// second lookup) and sort only those that change.
+	type predicted struct {
+		id      string
+		changes Changes
+	}
+	var found []predicted
+	for id, p := range restored.Profiles {
 		lp, ok := liveProfiles[p.Key()]
 		if !ok {
 			continue // domain not resynced, or the profile is not on it: not predicted
 		}
-		if bay := resyncedBay(lp); bay != p.Bay {
-			out = append(out, SetProfileBay{ProfileID: id, Bay: bay})
+		if cs := cfg.model.Profile(p, *lp); len(cs) > 0 {
+			found = append(found, predicted{id, cs})
 		}
+	}
+	slices.SortFunc(found, func(a, b predicted) int { return strings.Compare(a.id, b.id) })
+	var out Changes
+	for _, f := range found {
+		out = append(out, f.changes...)
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package vcem_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,26 +15,26 @@ func TestPredictResync(t *testing.T) {
 	tests := []struct {
 		name   string
 		script func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain
-		want   []vcem.Change
+		want   vcem.Changes
 	}{
 		{"domains as the database: nothing", func(*testing.T, *vcemtest.Live) map[string]vcem.CredentialedDomain { return nil }, nil},
 		{"unassigned after the backup", func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain {
 			require.NoError(t, l.UnassignProfile("d1", "db"))
 			return nil
-		}, []vcem.Change{vcem.SetProfileBay{ProfileID: id("d1", "db"), Bay: ""}}},
+		}, vcem.Changes{vcem.SetProfileBay{ProfileID: id("d1", "db"), Bay: ""}}},
 		{"assigned after the backup", func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain {
 			require.NoError(t, l.AssignProfile("d3", "x", "enc3:2"))
 			return nil
-		}, []vcem.Change{vcem.SetProfileBay{ProfileID: id("d3", "x"), Bay: "enc3:2"}}},
+		}, vcem.Changes{vcem.SetProfileBay{ProfileID: id("d3", "x"), Bay: "enc3:2"}}},
 		{"moved to another bay", func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain {
 			require.NoError(t, l.AssignProfile("d1", "web", "enc1:7"))
 			return nil
-		}, []vcem.Change{vcem.SetProfileBay{ProfileID: id("d1", "web"), Bay: "enc1:7"}}},
+		}, vcem.Changes{vcem.SetProfileBay{ProfileID: id("d1", "web"), Bay: "enc1:7"}}},
 		{"two profiles swap bays", func(t *testing.T, l *vcemtest.Live) map[string]vcem.CredentialedDomain {
 			require.NoError(t, l.AssignProfile("d1", "web", "enc1:2"))
 			require.NoError(t, l.AssignProfile("d1", "db", "enc1:1"))
 			return nil
-		}, []vcem.Change{
+		}, vcem.Changes{
 			vcem.SetProfileBay{ProfileID: id("d1", "db"), Bay: "enc1:1"},
 			vcem.SetProfileBay{ProfileID: id("d1", "web"), Bay: "enc1:2"},
 		}},
@@ -71,7 +70,7 @@ func TestPredictResync(t *testing.T) {
 			require.NoError(t, l.UnassignProfile("d2", "app"))
 			require.NoError(t, l.UnassignProfile("d1", "web"))
 			return nil
-		}, []vcem.Change{
+		}, vcem.Changes{
 			vcem.SetProfileBay{ProfileID: id("d1", "web"), Bay: ""},
 			vcem.SetProfileBay{ProfileID: id("d2", "app"), Bay: ""},
 			vcem.SetProfileBay{ProfileID: id("d3", "x"), Bay: "enc3:4"},
@@ -136,14 +135,14 @@ func TestPredictResyncAfterPhase1(t *testing.T) {
 	fs, err := vcem.AnalyzePhase1(restored, lds)
 	require.NoError(t, err)
 	afterPhase1 := restored.Clone()
-	for _, c := range vcem.AllChanges(fs) {
+	for _, c := range vcem.ChangesOf(fs) {
 		require.NoError(t, vcem.Apply(afterPhase1, c))
 	}
 	require.NotContains(t, afterPhase1.Profiles, vcemtest.ProfileID("d1", "web"), "phase 1 deletes the stale web profile")
 
 	got, err := vcem.PredictResync(afterPhase1, lds)
 	require.NoError(t, err)
-	assert.Equal(t, []vcem.Change{vcem.SetProfileBay{ProfileID: vcemtest.ProfileID("d1", "db"), Bay: ""}}, got)
+	assert.Equal(t, vcem.Changes{vcem.SetProfileBay{ProfileID: vcemtest.ProfileID("d1", "db"), Bay: ""}}, got)
 }
 
 func TestPredictResyncErrors(t *testing.T) {
@@ -179,115 +178,6 @@ func TestPredictResyncErrors(t *testing.T) {
 			if tc.target != nil {
 				assert.ErrorIs(t, err, tc.target)
 			}
-		})
-	}
-}
-
-func TestApplySetProfileBay(t *testing.T) {
-	web := vcemtest.ProfileID("d1", "web")
-	x := vcemtest.ProfileID("d3", "x")
-	tests := []struct {
-		name    string
-		change  vcem.Change
-		profile string
-		wantBay string
-	}{
-		{"unassign", vcem.SetProfileBay{ProfileID: web, Bay: ""}, web, ""},
-		{"move", vcem.SetProfileBay{ProfileID: web, Bay: "enc1:9"}, web, "enc1:9"},
-		{"assign", vcem.SetProfileBay{ProfileID: x, Bay: "enc3:1"}, x, "enc3:1"},
-		{"same bay", vcem.SetProfileBay{ProfileID: web, Bay: "enc1:1"}, web, "enc1:1"},
-		{"pointer form", &vcem.SetProfileBay{ProfileID: x, Bay: "enc3:5"}, x, "enc3:5"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := baseSnapshot(t)
-			orig := s.Clone()
-			require.NoError(t, vcem.Apply(s, tc.change))
-			assert.Equal(t, tc.wantBay, s.Profiles[tc.profile].Bay)
-			p, o := s.Profiles[tc.profile], orig.Profiles[tc.profile]
-			p.Bay, o.Bay = "", ""
-			assert.Equal(t, o, p, "only the bay changes")
-			assert.Equal(t, baseSnapshot(t).Profiles[tc.profile], orig.Profiles[tc.profile], "a clone taken before is not affected")
-
-			fp, err := s.Fingerprint()
-			require.NoError(t, err)
-			require.NoError(t, vcem.Apply(s, tc.change), "re-applying is a no-op")
-			again, err := s.Fingerprint()
-			require.NoError(t, err)
-			assert.Equal(t, fp, again)
-		})
-	}
-}
-
-func TestApplySetProfileBayErrors(t *testing.T) {
-	tests := []struct {
-		name   string
-		change vcem.Change
-		target error
-		msg    string
-	}{
-		{"unknown profile", vcem.SetProfileBay{ProfileID: "d9:ghost", Bay: "enc9:1"}, vcem.ErrUnknownProfile, `"d9:ghost"`},
-		{"nil pointer", (*vcem.SetProfileBay)(nil), vcem.ErrUnknownChange, "SetProfileBay"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := baseSnapshot(t)
-			fp, err := s.Fingerprint()
-			require.NoError(t, err)
-			err = vcem.Apply(s, tc.change)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, tc.target)
-			assert.Contains(t, err.Error(), tc.msg)
-			after, err := s.Fingerprint()
-			require.NoError(t, err)
-			assert.Equal(t, fp, after, "a failed change leaves the snapshot untouched")
-		})
-	}
-}
-
-func TestSetProfileBayJSON(t *testing.T) {
-	tests := []struct {
-		change vcem.SetProfileBay
-		json   string
-		text   string
-	}{
-		{vcem.SetProfileBay{ProfileID: "d1:web", Bay: "enc1:3"}, `{"kind":"vcem.SetProfileBay","profileId":"d1:web","bay":"enc1:3"}`, `assigned to bay "enc1:3"`},
-		{vcem.SetProfileBay{ProfileID: "d1:db", Bay: ""}, `{"kind":"vcem.SetProfileBay","profileId":"d1:db","bay":""}`, "unassigned"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.text, func(t *testing.T) {
-			assert.Equal(t, vcem.KindSetProfileBay, tc.change.Kind())
-			assert.Contains(t, tc.change.String(), tc.change.ProfileID)
-			assert.Contains(t, tc.change.String(), tc.text)
-			b, err := json.Marshal(tc.change)
-			require.NoError(t, err)
-			assert.JSONEq(t, tc.json, string(b))
-			back, err := vcem.DecodeChange(b)
-			require.NoError(t, err)
-			assert.Equal(t, vcem.Change(tc.change), back)
-
-			list := vcem.ChangeList{vcem.DeleteProfile{ProfileID: "d2:app"}, tc.change}
-			lb, err := json.Marshal(list)
-			require.NoError(t, err)
-			var lback vcem.ChangeList
-			require.NoError(t, json.Unmarshal(lb, &lback))
-			assert.Equal(t, list, lback)
-		})
-	}
-}
-
-func TestDecodeSetProfileBayRejects(t *testing.T) {
-	tests := []struct{ name, json, has string }{
-		{"missing bay", `{"kind":"vcem.SetProfileBay","profileId":"d1:web"}`, `"bay" is missing`},
-		{"missing profile", `{"kind":"vcem.SetProfileBay","bay":"enc1:1"}`, `"profileId" is missing`},
-		{"unknown field", `{"kind":"vcem.SetProfileBay","profileId":"d1:web","bay":"","slot":2}`, "slot"},
-		{"bay not a string", `{"kind":"vcem.SetProfileBay","profileId":"d1:web","bay":3}`, "vcem.SetProfileBay"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := vcem.DecodeChange([]byte(tc.json))
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.has)
 		})
 	}
 }

@@ -91,7 +91,9 @@ func (e *JobError) Error() string {
 type resyncConfig struct {
 	concurrency    int
 	cleanupTimeout time.Duration
+	cancelAttempts int
 	resyncInSync   bool
+	observer       func(ResyncEvent)
 }
 
 // ResyncOption configures [ResyncDomains] and [ResyncDomain].
@@ -102,31 +104,115 @@ type ResyncOption func(*resyncConfig)
 func WithConcurrency(n int) ResyncOption { return func(c *resyncConfig) { c.concurrency = n } }
 
 // WithCleanupTimeout bounds the fresh context used to cancel maintenance
-// after a failure or a cancelled context (default 2 minutes). d must be
-// positive.
+// after a failure or a cancelled context (default [DefaultCleanupTimeout]).
+// d must be positive.
 func WithCleanupTimeout(d time.Duration) ResyncOption {
 	return func(c *resyncConfig) { c.cleanupTimeout = d }
 }
 
+// WithCancelAttempts sets how many times cleanup tries CancelMaintenance
+// before reporting a domain as possibly left in maintenance (default
+// [DefaultCancelAttempts]). n must be at least 1.
+func WithCancelAttempts(n int) ResyncOption { return func(c *resyncConfig) { c.cancelAttempts = n } }
+
 // WithResyncInSync also resyncs domains whose check says they are in sync
-// (default false: they are completed without a job). mxsync's exact
-// behaviour here is not published; see assumptions.go.
+// (default [DefaultResyncInSync]: they are completed without a job).
+// mxsync's exact behaviour here is not published; see assumptions.go.
 func WithResyncInSync(b bool) ResyncOption { return func(c *resyncConfig) { c.resyncInSync = b } }
 
+// WithObserver makes the resync report each domain's progress to fn as it
+// happens, so a journal can record it: [EventMaintenanceStarted] when
+// StartMaintenance succeeded, [EventMaintenanceEnded] when CompleteMaintenance
+// or CancelMaintenance succeeded (Outcome completed or cancelled), and
+// [EventDomainDone] with the domain's final result. Calls are serialized,
+// never concurrent, even with [WithConcurrency] above 1, and a domain's
+// events come in that order; fn runs on the resync's goroutines, so it
+// should be quick (a slow fn holds the other domains' events back). A panic
+// in fn does not stop the resync or leave a domain in maintenance: during a
+// domain it is recovered like a Manager panic (the domain's maintenance is
+// cancelled), and in every case it is reported in ResyncDomains' error.
+func WithObserver(fn func(ResyncEvent)) ResyncOption {
+	return func(c *resyncConfig) { c.observer = fn }
+}
+
 func newResyncConfig(opts []ResyncOption) (resyncConfig, error) {
-	c := resyncConfig{concurrency: 1, cleanupTimeout: 2 * time.Minute, resyncInSync: resyncInSyncDomains}
+	c := resyncConfig{concurrency: 1, cleanupTimeout: DefaultCleanupTimeout, cancelAttempts: DefaultCancelAttempts, resyncInSync: DefaultResyncInSync}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
 	if c.concurrency < 1 {
-		return c, fmt.Errorf("vcem: resync: concurrency %d, want at least 1", c.concurrency)
+		return c, fmt.Errorf("vcem: resync: concurrency %d, want at least 1: %w", c.concurrency, ErrInvalid)
 	}
 	if c.cleanupTimeout <= 0 {
-		return c, fmt.Errorf("vcem: resync: cleanup timeout %v, want > 0", c.cleanupTimeout)
+		return c, fmt.Errorf("vcem: resync: cleanup timeout %v, want > 0: %w", c.cleanupTimeout, ErrInvalid)
+	}
+	if c.cancelAttempts < 1 {
+		return c, fmt.Errorf("vcem: resync: cancel attempts %d, want at least 1: %w", c.cancelAttempts, ErrInvalid)
 	}
 	return c, nil
+}
+
+// ResyncEventKind says what a [ResyncEvent] reports.
+type ResyncEventKind string
+
+// The events [WithObserver] reports.
+const (
+	// EventMaintenanceStarted: StartMaintenance of the domain succeeded.
+	EventMaintenanceStarted ResyncEventKind = "maintenance-started"
+	// EventMaintenanceEnded: CompleteMaintenance (Outcome completed) or
+	// CancelMaintenance (Outcome cancelled) of the domain succeeded.
+	EventMaintenanceEnded ResyncEventKind = "maintenance-ended"
+	// EventDomainDone: the domain's resync is over; Result is final.
+	EventDomainDone ResyncEventKind = "domain-done"
+)
+
+// ResyncEvent is one step of a domain's resync, as [WithObserver] reports
+// it.
+type ResyncEvent struct {
+	Kind     ResyncEventKind `json:"kind"`
+	DomainID string          `json:"domainId"`
+	// Outcome is OutcomeCompleted or OutcomeCancelled for
+	// EventMaintenanceEnded, the result's outcome for EventDomainDone, and
+	// "" for EventMaintenanceStarted.
+	Outcome Outcome `json:"outcome,omitempty"`
+	// Result is the domain's final result, for EventDomainDone only.
+	Result *DomainResult `json:"result,omitempty"`
+}
+
+// notifier serializes the observer's calls and collects its panics.
+type notifier struct {
+	mu     sync.Mutex
+	fn     func(ResyncEvent)
+	panics []error
+}
+
+// send calls the observer with ev; a panic is recovered and kept. It
+// reports whether the observer panicked.
+func (n *notifier) send(ev ResyncEvent) (panicked bool) {
+	if n == nil || n.fn == nil {
+		return false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			n.panics = append(n.panics, fmt.Errorf("vcem: resync observer panicked on %s of domain %q: %v", ev.Kind, ev.DomainID, r))
+			panicked = true
+		}
+	}()
+	n.fn(ev)
+	return false
+}
+
+func (n *notifier) err() error {
+	if n == nil {
+		return nil
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return errors.Join(n.panics...)
 }
 
 // ResyncDomains runs [ResyncDomain] for every domain, up to the configured
@@ -134,6 +220,7 @@ func newResyncConfig(opts []ResyncOption) (resyncConfig, error) {
 // the errors of the failed domains joined (nil when all completed). Domains
 // not yet started when ctx ends are reported not-started. No domain is left
 // in maintenance unless cancelling it failed too, which its result reports.
+// With [WithObserver] each domain's progress is reported as it happens.
 //
 // An empty or repeated domain ID, or an invalid option, is an error before
 // any request is made.
@@ -143,25 +230,26 @@ func ResyncDomains(ctx context.Context, m Manager, domainIDs []string, opts ...R
 		return nil, err
 	}
 	if m == nil {
-		return nil, errors.New("vcem: resync: manager is nil")
+		return nil, fmt.Errorf("vcem: resync: manager is nil: %w", ErrInvalid)
 	}
 	seen := make(map[string]bool, len(domainIDs))
 	for i, id := range domainIDs {
 		if id == "" {
-			return nil, fmt.Errorf("vcem: resync: domain ID [%d] is empty", i)
+			return nil, fmt.Errorf("vcem: resync: domain ID [%d] is empty: %w", i, ErrInvalid)
 		}
 		if seen[id] {
-			return nil, fmt.Errorf("vcem: resync: domain %q listed twice", id)
+			return nil, fmt.Errorf("vcem: resync: domain %q listed twice: %w", id, ErrInvalid)
 		}
 		seen[id] = true
 	}
+	n := &notifier{fn: cfg.observer}
 	results := make([]DomainResult, len(domainIDs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(cfg.concurrency, len(domainIDs)) {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = resyncOne(ctx, m, domainIDs[i], cfg)
+				results[i] = resyncOne(ctx, m, domainIDs[i], cfg, n)
 			}
 		})
 	}
@@ -179,6 +267,7 @@ func ResyncDomains(ctx context.Context, m Manager, domainIDs []string, opts ...R
 			errs = append(errs, fmt.Errorf("domain %q MAY still be in maintenance: %w", r.DomainID, r.CleanupErr))
 		}
 	}
+	errs = append(errs, n.err())
 	return results, errors.Join(errs...)
 }
 
@@ -200,15 +289,20 @@ func ResyncDomain(ctx context.Context, m Manager, domainID string, opts ...Resyn
 		return DomainResult{DomainID: domainID, Outcome: OutcomeNotStarted, Err: err}
 	}
 	if m == nil {
-		return DomainResult{DomainID: domainID, Outcome: OutcomeNotStarted, Err: errors.New("vcem: resync: manager is nil")}
+		return DomainResult{DomainID: domainID, Outcome: OutcomeNotStarted, Err: fmt.Errorf("vcem: resync: manager is nil: %w", ErrInvalid)}
 	}
 	if domainID == "" {
-		return DomainResult{Outcome: OutcomeNotStarted, Err: errors.New("vcem: resync: domain ID is empty")}
+		return DomainResult{Outcome: OutcomeNotStarted, Err: fmt.Errorf("vcem: resync: domain ID is empty: %w", ErrInvalid)}
 	}
-	return resyncOne(ctx, m, domainID, cfg)
+	n := &notifier{fn: cfg.observer}
+	res := resyncOne(ctx, m, domainID, cfg, n)
+	if err := n.err(); err != nil && res.Err == nil {
+		res.Err = err
+	}
+	return res
 }
 
-func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res DomainResult) {
+func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig, n *notifier) (res DomainResult) {
 	res.DomainID = id
 	mayBeInMaintenance := false
 	started := false
@@ -216,6 +310,10 @@ func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res
 		if r := recover(); r != nil {
 			res.Err = &PanicError{DomainID: id, Value: r, Stack: debug.Stack()}
 		}
+		defer func() {
+			final := res
+			n.send(ResyncEvent{Kind: EventDomainDone, DomainID: id, Outcome: res.Outcome, Result: &final})
+		}()
 		if res.Err == nil {
 			return
 		}
@@ -223,7 +321,7 @@ func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res
 			res.Outcome = OutcomeNotStarted
 			return
 		}
-		res.CleanupErr = cancelMaintenance(ctx, m, id, cfg)
+		res.CleanupErr = cancelMaintenance(ctx, m, id, cfg, n)
 		switch {
 		case res.CleanupErr != nil:
 			res.Outcome = OutcomeLeftInMaintenance
@@ -250,6 +348,10 @@ func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res
 		return res
 	}
 	started = true
+	if n.send(ResyncEvent{Kind: EventMaintenanceStarted, DomainID: id}) {
+		res.Err = fmt.Errorf("vcem: resync %q: the observer panicked", id)
+		return res
+	}
 	inSync, err := m.CheckInSync(ctx, id)
 	if err != nil {
 		res.Err = fmt.Errorf("vcem: check sync of %q: %w", id, err)
@@ -279,20 +381,26 @@ func resyncOne(ctx context.Context, m Manager, id string, cfg resyncConfig) (res
 		res.Err = fmt.Errorf("vcem: complete maintenance of %q: %w", id, err)
 		return res
 	}
+	mayBeInMaintenance = false
 	res.Outcome = OutcomeCompleted
+	n.send(ResyncEvent{Kind: EventMaintenanceEnded, DomainID: id, Outcome: OutcomeCompleted})
 	return res
 }
 
 // cancelMaintenance ends maintenance after a failure, on a context that the
 // caller's cancellation does not reach but the cleanup timeout bounds. A
 // domain reported not in maintenance counts as cleaned up.
-func cancelMaintenance(ctx context.Context, m Manager, id string, cfg resyncConfig) error {
+func cancelMaintenance(ctx context.Context, m Manager, id string, cfg resyncConfig, n *notifier) error {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.cleanupTimeout)
 	defer cancel()
 	var errs []error
-	for attempt := 1; attempt <= cancelAttempts; attempt++ {
+	for attempt := 1; attempt <= cfg.cancelAttempts; attempt++ {
 		err := safeCancel(cctx, m, id)
-		if err == nil || errors.Is(err, ErrNotInMaintenance) {
+		if err == nil {
+			n.send(ResyncEvent{Kind: EventMaintenanceEnded, DomainID: id, Outcome: OutcomeCancelled})
+			return nil
+		}
+		if errors.Is(err, ErrNotInMaintenance) {
 			return nil
 		}
 		errs = append(errs, fmt.Errorf("attempt %d: %w", attempt, err))

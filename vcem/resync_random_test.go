@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -25,6 +26,22 @@ type lossyManager struct {
 	calls                   atomic.Int64
 	cancelAt                int64
 	cancel                  context.CancelFunc
+
+	mu        sync.Mutex
+	succeeded map[string][]string // per domain, the maintenance calls that answered success, in order
+}
+
+// answered records a maintenance call that answered success to the caller.
+func (m *lossyManager) answered(id, op string, err error) error {
+	if err == nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.succeeded == nil {
+			m.succeeded = map[string][]string{}
+		}
+		m.succeeded[id] = append(m.succeeded[id], op)
+	}
+	return err
 }
 
 func (m *lossyManager) tick() {
@@ -36,9 +53,14 @@ func (m *lossyManager) tick() {
 func (m *lossyManager) StartMaintenance(ctx context.Context, id string) error {
 	m.tick()
 	if err := m.Manager.StartMaintenance(ctx, id); err != nil || !m.loseStart[id] {
-		return err
+		return m.answered(id, vcemtest.OpStartMaintenance, err)
 	}
 	return errors.New("answer lost after maintenance started")
+}
+
+func (m *lossyManager) CancelMaintenance(ctx context.Context, id string) error {
+	m.tick()
+	return m.answered(id, vcemtest.OpCancelMaintenance, m.Manager.CancelMaintenance(ctx, id))
 }
 
 func (m *lossyManager) CheckInSync(ctx context.Context, id string) (bool, error) {
@@ -49,7 +71,7 @@ func (m *lossyManager) CheckInSync(ctx context.Context, id string) (bool, error)
 func (m *lossyManager) CompleteMaintenance(ctx context.Context, id string) error {
 	m.tick()
 	if err := m.Manager.CompleteMaintenance(ctx, id); err != nil || !m.loseComplete[id] {
-		return err
+		return m.answered(id, vcemtest.OpCompleteMaintenance, err)
 	}
 	return errors.New("answer lost after maintenance completed")
 }
@@ -59,7 +81,9 @@ func (m *lossyManager) CompleteMaintenance(ctx context.Context, id string) error
 // a context cancelled at a random call and random concurrency, a domain the
 // fake still has in maintenance afterwards is always one whose result says
 // left-in-maintenance, a completed domain is in sync, and the joined error
-// is nil exactly when every domain completed.
+// is nil exactly when every domain completed. The observer's events are
+// never concurrent and match, domain by domain, the maintenance calls that
+// answered success, followed by the domain's final result.
 func TestResyncRandomFaultsNeverLeaveMaintenanceUnreported(t *testing.T) {
 	ops := []string{vcemtest.OpStartMaintenance, vcemtest.OpCheckInSync, vcemtest.OpResync, vcemtest.OpWaitJob,
 		vcemtest.OpCompleteMaintenance, vcemtest.OpCancelMaintenance, vcemtest.OpJobRun}
@@ -93,8 +117,32 @@ func TestResyncRandomFaultsNeverLeaveMaintenanceUnreported(t *testing.T) {
 				m.loseComplete[id] = rng.IntN(8) == 0
 			}
 
-			res, err := vcem.ResyncDomains(ctx, m, ids, vcem.WithConcurrency(1+rng.IntN(3)))
+			var inside atomic.Bool
+			events := map[string][]vcem.ResyncEvent{}
+			observe := func(ev vcem.ResyncEvent) {
+				if inside.Swap(true) {
+					t.Error("two observer calls at once")
+				}
+				defer inside.Store(false)
+				events[ev.DomainID] = append(events[ev.DomainID], ev)
+			}
+			res, err := vcem.ResyncDomains(ctx, m, ids, vcem.WithConcurrency(1+rng.IntN(3)), vcem.WithObserver(observe))
 			require.Len(t, res, len(ids))
+			for i, id := range ids {
+				var want []vcem.ResyncEvent
+				for _, op := range m.succeeded[id] {
+					switch op {
+					case vcemtest.OpStartMaintenance:
+						want = append(want, vcem.ResyncEvent{Kind: vcem.EventMaintenanceStarted, DomainID: id})
+					case vcemtest.OpCompleteMaintenance:
+						want = append(want, vcem.ResyncEvent{Kind: vcem.EventMaintenanceEnded, DomainID: id, Outcome: vcem.OutcomeCompleted})
+					case vcemtest.OpCancelMaintenance:
+						want = append(want, vcem.ResyncEvent{Kind: vcem.EventMaintenanceEnded, DomainID: id, Outcome: vcem.OutcomeCancelled})
+					}
+				}
+				want = append(want, vcem.ResyncEvent{Kind: vcem.EventDomainDone, DomainID: id, Outcome: res[i].Outcome, Result: &res[i]})
+				assert.Equal(t, want, events[id], "events of %s", id)
+			}
 			allCompleted := true
 			var left []string
 			for i, r := range res {

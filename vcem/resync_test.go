@@ -2,6 +2,7 @@ package vcem_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -324,4 +325,150 @@ func TestResyncRejectsBadInput(t *testing.T) {
 			assert.Empty(t, m.Calls(), "no request before the input is checked")
 		})
 	}
+}
+
+// TestResyncDomainRejectsBadInputBeforeAnyRequest: a nil manager or an empty
+// ID is not-started (it was a recovered nil-pointer panic reported as
+// left-in-maintenance after three panicking cancel attempts).
+func TestResyncDomainRejectsBadInputBeforeAnyRequest(t *testing.T) {
+	m := vcemtest.NewManager()
+	require.NoError(t, m.AddDomain("d1", false))
+	tests := []struct {
+		name   string
+		m      vcem.Manager
+		id     string
+		errHas string
+	}{
+		{"nil manager", nil, "d1", "manager is nil"},
+		{"empty domain ID", m, "", "domain ID is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := vcem.ResyncDomain(context.Background(), tt.m, tt.id)
+			assert.Equal(t, vcem.OutcomeNotStarted, r.Outcome)
+			require.Error(t, r.Err)
+			assert.Contains(t, r.Err.Error(), tt.errHas)
+			assert.NoError(t, r.CleanupErr)
+			assert.Empty(t, m.Calls())
+		})
+	}
+}
+
+// TestResyncLeavesSomeoneElsesMaintenanceAlone: a domain already in
+// maintenance (another run, an operator) is not cancelled — that would
+// discard their work — and is reported not-started; the other domains go on.
+func TestResyncLeavesSomeoneElsesMaintenanceAlone(t *testing.T) {
+	m := vcemtest.NewManager()
+	for _, id := range []string{"d1", "d2"} {
+		require.NoError(t, m.AddDomain(id, false))
+	}
+	ctx := context.Background()
+	require.NoError(t, m.StartMaintenance(ctx, "d1")) // the other holder
+
+	res, err := vcem.ResyncDomains(ctx, m, []string{"d1", "d2"})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, vcem.ErrInMaintenance)
+	require.Len(t, res, 2)
+	assert.Equal(t, vcem.OutcomeNotStarted, res[0].Outcome)
+	assert.ErrorIs(t, res[0].Err, vcem.ErrInMaintenance)
+	assert.NoError(t, res[0].CleanupErr)
+	assert.Equal(t, vcem.OutcomeCompleted, res[1].Outcome)
+	assert.Equal(t, []string{"d1"}, m.InMaintenance(), "the other holder's maintenance is still there")
+	for _, c := range m.Calls() {
+		assert.False(t, c.Op == vcemtest.OpCancelMaintenance && c.DomainID == "d1", "d1's maintenance was cancelled: %+v", c)
+	}
+}
+
+func TestDomainResultJSONKeepsErrors(t *testing.T) {
+	r := vcem.DomainResult{DomainID: "d1", Outcome: vcem.OutcomeLeftInMaintenance,
+		Err: errors.New("resync failed"), CleanupErr: errors.New("cancel refused")}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"domainId":"d1"`)
+	assert.Contains(t, string(b), `"error":"resync failed"`)
+	assert.Contains(t, string(b), `"cleanupError":"cancel refused"`)
+	b, err = json.Marshal(vcem.DomainResult{DomainID: "d2", Outcome: vcem.OutcomeCompleted})
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "error")
+}
+
+// The observer sees each domain's maintenance start and end as they happen
+// and its final result; a domain whose check fails is cancelled.
+func TestResyncObserverEvents(t *testing.T) {
+	f := vcemtest.NewFaults(1)
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Target: "d2", Err: errBoom}))
+	m := newManager(t, f, map[string]bool{"d3": true})
+	var got []vcem.ResyncEvent
+	res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1", "d2", "d3"},
+		vcem.WithObserver(func(ev vcem.ResyncEvent) { got = append(got, ev) }))
+	require.ErrorIs(t, err, errBoom)
+	want := []vcem.ResyncEvent{
+		{Kind: vcem.EventMaintenanceStarted, DomainID: "d1"},
+		{Kind: vcem.EventMaintenanceEnded, DomainID: "d1", Outcome: vcem.OutcomeCompleted},
+		{Kind: vcem.EventDomainDone, DomainID: "d1", Outcome: vcem.OutcomeCompleted, Result: &res[0]},
+		{Kind: vcem.EventMaintenanceStarted, DomainID: "d2"},
+		{Kind: vcem.EventMaintenanceEnded, DomainID: "d2", Outcome: vcem.OutcomeCancelled},
+		{Kind: vcem.EventDomainDone, DomainID: "d2", Outcome: vcem.OutcomeCancelled, Result: &res[1]},
+		{Kind: vcem.EventMaintenanceStarted, DomainID: "d3"},
+		{Kind: vcem.EventMaintenanceEnded, DomainID: "d3", Outcome: vcem.OutcomeCompleted},
+		{Kind: vcem.EventDomainDone, DomainID: "d3", Outcome: vcem.OutcomeCompleted, Result: &res[2]},
+	}
+	assert.Equal(t, want, got)
+	b, err := json.Marshal(got[5])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"kind":"domain-done"`)
+	assert.Contains(t, string(b), `"error":"vcem: check sync of \"d2\": boom"`)
+
+	one := vcem.ResyncDomain(context.Background(), newManager(t, nil, nil), "d1",
+		vcem.WithObserver(func(ev vcem.ResyncEvent) { got = append(got, ev) }))
+	assert.Equal(t, vcem.OutcomeCompleted, one.Outcome)
+	assert.Equal(t, vcem.EventDomainDone, got[len(got)-1].Kind, "ResyncDomain reports too")
+}
+
+// A panicking observer neither stops the resync nor leaves a domain in
+// maintenance: during a domain it is recovered like a Manager panic (the
+// domain is cancelled); in every case the returned error reports it.
+func TestResyncObserverPanics(t *testing.T) {
+	for _, kind := range []vcem.ResyncEventKind{vcem.EventMaintenanceStarted, vcem.EventMaintenanceEnded, vcem.EventDomainDone} {
+		t.Run(string(kind), func(t *testing.T) {
+			m := newManager(t, nil, nil)
+			res, err := vcem.ResyncDomains(context.Background(), m, []string{"d1", "d2"}, vcem.WithObserver(func(ev vcem.ResyncEvent) {
+				if ev.Kind == kind && ev.DomainID == "d1" {
+					panic("journal full")
+				}
+			}))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), fmt.Sprintf(`vcem: resync observer panicked on %s of domain "d1": journal full`, kind))
+			assert.Empty(t, m.InMaintenance())
+			assert.Equal(t, vcem.OutcomeCompleted, res[1].Outcome, "the other domain goes on")
+			if kind == vcem.EventMaintenanceStarted {
+				assert.Equal(t, vcem.OutcomeCancelled, res[0].Outcome)
+			} else {
+				assert.Equal(t, vcem.OutcomeCompleted, res[0].Outcome)
+			}
+		})
+	}
+}
+
+// Observer calls are serialized even when domains resync concurrently.
+func TestResyncObserverIsSerialized(t *testing.T) {
+	m := vcemtest.NewManager(vcemtest.WithJobLatency(2 * time.Millisecond))
+	var ids []string
+	for i := range 16 {
+		id := fmt.Sprintf("d%02d", i)
+		ids = append(ids, id)
+		require.NoError(t, m.AddDomain(id, false))
+	}
+	var inside, overlaps, n atomic.Int32
+	_, err := vcem.ResyncDomains(context.Background(), m, ids, vcem.WithConcurrency(8), vcem.WithObserver(func(vcem.ResyncEvent) {
+		if inside.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		time.Sleep(100 * time.Microsecond)
+		n.Add(1)
+		inside.Add(-1)
+	}))
+	require.NoError(t, err)
+	assert.Zero(t, overlaps.Load())
+	assert.Equal(t, int32(3*len(ids)), n.Load())
 }

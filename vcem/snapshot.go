@@ -1,7 +1,6 @@
 package vcem
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
 // Snapshot is the content of a VCEM database (restored, or predicted after
@@ -26,7 +26,8 @@ type Snapshot struct {
 	WWNs     *addrpool.Pool[addrpool.WWN] `json:"wwns"`
 }
 
-// Clone returns an independent copy of s.
+// Clone returns an independent copy of s (nil for nil). Profiles are shared
+// with s, as code never edits a profile in place.
 func (s *Snapshot) Clone() *Snapshot {
 	if s == nil {
 		return nil
@@ -80,92 +81,95 @@ func (s *Snapshot) DomainProfiles(domainID string) []Profile {
 	return out
 }
 
-// snapshotJSON is the wire form; maps arrive raw so that duplicate IDs are
-// detected instead of silently keeping the last one.
+// snapshotJSON is the shape of a snapshot's JSON, walked by the strict
+// check (every level: groups, domains, profiles, connections, pools, ranges).
 type snapshotJSON struct {
-	Groups   json.RawMessage              `json:"groups"`
-	Domains  json.RawMessage              `json:"domains"`
-	Profiles json.RawMessage              `json:"profiles"`
+	Groups   map[string]DomainGroup       `json:"groups"`
+	Domains  map[string]Domain            `json:"domains"`
+	Profiles map[string]Profile           `json:"profiles"`
 	MACs     *addrpool.Pool[addrpool.MAC] `json:"macs"`
 	WWNs     *addrpool.Pool[addrpool.WWN] `json:"wwns"`
 }
 
-// UnmarshalJSON reads the form json.Marshal writes. Unknown fields and an ID
-// listed twice are errors naming the field or the IDs; the rest of the
-// consistency checking is [Snapshot.Validate]'s job. On error s is unchanged.
+// snapshotDecode is what UnmarshalJSON decodes after the check: the pools
+// raw, so that a pool's own error (ranges that overlap, an External range
+// over an In use address) is reported with the field that holds it.
+type snapshotDecode struct {
+	Groups   map[string]DomainGroup `json:"groups"`
+	Domains  map[string]Domain      `json:"domains"`
+	Profiles map[string]Profile     `json:"profiles"`
+	MACs     json.RawMessage        `json:"macs"`
+	WWNs     json.RawMessage        `json:"wwns"`
+}
+
+// JSONShape tells internal/strictjson the shape UnmarshalJSON reads, so a
+// snapshot nested in a larger document is checked at every level without
+// being decoded twice.
+func (*Snapshot) JSONShape() any { return (*snapshotJSON)(nil) }
+
+// UnmarshalJSON reads the form json.Marshal writes, strictly at every
+// level (internal/strictjson): an unknown field, a key given twice (an ID
+// listed twice included), a key that matches only in another case
+// ("PROFILES"), a missing field, a bad address or trailing data is an error
+// naming its JSON path, e.g.
+//
+//	vcem: snapshot JSON: profiles["d1:web"].ethernet[0].mac: "00-17-A4-77-00-0Z": bad hex digit 'Z' at position 17 (line 9, column 20)
+//
+// and a pool's own inconsistency is reported under "macs" or "wwns". The
+// rest of the consistency checking is [Snapshot.Validate]'s job. Nil maps
+// decode as empty ones. On error s is unchanged.
 func (s *Snapshot) UnmarshalJSON(b []byte) error {
-	var raw snapshotJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
+	if err := strictjson.Check(b, new(snapshotJSON)); err != nil {
 		return fmt.Errorf("vcem: snapshot JSON: %w", err)
 	}
-	groups, err1 := decodeUniqueMap[DomainGroup](raw.Groups, "groups")
-	domains, err2 := decodeUniqueMap[Domain](raw.Domains, "domains")
-	profiles, err3 := decodeUniqueMap[Profile](raw.Profiles, "profiles")
-	if err := errors.Join(err1, err2, err3); err != nil {
+	var raw snapshotDecode // the check above found nothing wrong: plain decoding is enough
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("vcem: snapshot JSON: %w", err)
+	}
+	out := Snapshot{Groups: raw.Groups, Domains: raw.Domains, Profiles: raw.Profiles}
+	var errs []error
+	if string(raw.MACs) != "null" {
+		out.MACs = new(addrpool.Pool[addrpool.MAC])
+		if err := out.MACs.UnmarshalJSON(raw.MACs); err != nil {
+			errs = append(errs, fmt.Errorf("vcem: snapshot JSON: macs: %w", err))
+		}
+	}
+	if string(raw.WWNs) != "null" {
+		out.WWNs = new(addrpool.Pool[addrpool.WWN])
+		if err := out.WWNs.UnmarshalJSON(raw.WWNs); err != nil {
+			errs = append(errs, fmt.Errorf("vcem: snapshot JSON: wwns: %w", err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	*s = Snapshot{Groups: groups, Domains: domains, Profiles: profiles, MACs: raw.MACs, WWNs: raw.WWNs}
+	out.fillMaps()
+	*s = out
 	return nil
 }
 
-// decodeUniqueMap decodes a JSON object into a map, reporting every key that
-// appears more than once.
-func decodeUniqueMap[T any](raw json.RawMessage, field string) (map[string]T, error) {
-	out := map[string]T{}
-	if len(raw) == 0 || string(raw) == "null" {
-		return out, nil
+// fillMaps replaces absent maps with empty ones: nil and empty mean the
+// same, and JSON writes and reads them alike.
+func (s *Snapshot) fillMaps() {
+	if s.Groups == nil {
+		s.Groups = map[string]DomainGroup{}
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, fmt.Errorf("vcem: snapshot JSON %s: %w", field, err)
+	if s.Domains == nil {
+		s.Domains = map[string]Domain{}
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("vcem: snapshot JSON %s: want an object keyed by ID, got %v", field, tok)
+	if s.Profiles == nil {
+		s.Profiles = map[string]Profile{}
 	}
-	var dups []error
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("vcem: snapshot JSON %s: %w", field, err)
-		}
-		key, _ := tok.(string)
-		var v T
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("vcem: snapshot JSON %s[%q]: %w", field, key, err)
-		}
-		if _, dup := out[key]; dup {
-			dups = append(dups, &ValidationIssue{Code: IssueDuplicateID, IDs: []string{key}, Field: field,
-				Message: fmt.Sprintf("ID %q is listed more than once in %s", key, field)})
-			continue
-		}
-		out[key] = v
-	}
-	if len(dups) > 0 {
-		return nil, errors.Join(dups...)
-	}
-	return out, nil
 }
 
 // MarshalJSON writes the snapshot with absent maps as empty objects, so that
-// a nil map and an empty one encode the same. The output is deterministic
+// a nil map and an empty one encode the same (and a nil *Snapshot, through
+// json.Marshal, as null). The output is deterministic
 // (maps in key order, pools as ranges, assignments and External ranges in
 // address order), for people and files; [Snapshot.Fingerprint] hashes a
 // binary form instead.
 func (s Snapshot) MarshalJSON() ([]byte, error) {
 	type plain Snapshot
-	p := plain(s)
-	if p.Groups == nil {
-		p.Groups = map[string]DomainGroup{}
-	}
-	if p.Domains == nil {
-		p.Domains = map[string]Domain{}
-	}
-	if p.Profiles == nil {
-		p.Profiles = map[string]Profile{}
-	}
-	return json.Marshal(p)
+	s.fillMaps() // s is a copy: the caller's maps are untouched
+	return json.Marshal(plain(s))
 }

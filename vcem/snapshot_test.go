@@ -3,6 +3,8 @@ package vcem_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -125,42 +127,92 @@ func TestSnapshotJSONRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.NoError(t, back.Validate())
 	assert.True(t, s.Equal(&back))
-	assert.True(t, vcem.Diff(s, &back).Empty())
+	assert.Empty(t, vcem.Diff(s, &back))
 	f1, err := s.Fingerprint()
 	require.NoError(t, err)
 	f2, err := back.Fingerprint()
 	require.NoError(t, err)
 	assert.Equal(t, f1, f2)
-	assert.Len(t, f1, 64)
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, f1)
 	st, _, ok := back.MACs.Lookup(0x00215A9B0100)
 	require.True(t, ok)
 	assert.Equal(t, addrpool.External, st)
 }
 
+// snapDoc is a small valid snapshot document that the hostile-input cases
+// edit one thing at a time.
+const snapDoc = `{"groups":{},"domains":{"d1":{"id":"d1","name":"D","manager":"m"}},` +
+	`"profiles":{"d1:web":{"id":"d1:web","name":"web","domainId":"d1","ethernet":[{"port":1,"mac":"00-17-A4-77-00-00","addressType":"user-defined"}]}},` +
+	`"macs":{"ranges":[{"first":"00-17-A4-77-00-00","last":"00-17-A4-77-00-FF"}]},"wwns":null}`
+
+// Hostile and careless snapshot JSON: every case is an error naming its
+// JSON path (or, for a pool's own inconsistency, the pool and the range),
+// and the snapshot is left as it was.
 func TestSnapshotJSONRejects(t *testing.T) {
+	edit := func(old, new string) string {
+		require.Contains(t, snapDoc, old)
+		return strings.Replace(snapDoc, old, new, 1)
+	}
 	tests := []struct {
-		name     string
-		json     string
-		contains []string
+		name, json, want string
 	}{
-		{"duplicate profile ID", `{"groups":{},"domains":{},"profiles":{"p1":{"id":"p1","name":"a","domainId":"d"},"p1":{"id":"p1","name":"b","domainId":"d"}}}`, []string{`"p1"`, "more than once", "profiles"}},
-		{"duplicate domain ID", `{"domains":{"d":{"id":"d"},"d":{"id":"d"}}}`, []string{`"d"`, "domains"}},
-		{"unknown top-level field", `{"grups":{}}`, []string{"grups"}},
-		{"unknown profile field", `{"profiles":{"p":{"id":"p","nmae":"x"}}}`, []string{"nmae", `profiles["p"]`}},
-		{"bad MAC", `{"profiles":{"p":{"id":"p","ethernet":[{"mac":"zz"}]}}}`, []string{`profiles["p"]`, "zz"}},
-		{"profiles not an object", `{"profiles":[1]}`, []string{"profiles", "object"}},
+		{"bad MAC", edit(`"00-17-A4-77-00-00","addressType"`, `"00-17-A4-77-00-0Z","addressType"`),
+			`vcem: snapshot JSON: profiles["d1:web"].ethernet[0].mac: "00-17-A4-77-00-0Z": bad hex digit 'Z' at position 17 (line 1, column 161)`},
+		{"unknown field in a pool", edit(`"macs":{"ranges"`, `"macs":{"externl":[],"ranges"`),
+			`vcem: snapshot JSON: macs.externl: unknown field "externl" (line 1, column 222)`},
+		{"unknown field in a range", edit(`"last":"00-17-A4-77-00-FF"`, `"last":"00-17-A4-77-00-FF","lst":1`),
+			`vcem: snapshot JSON: macs.ranges[0].lst: unknown field "lst" (line 1, column 288)`},
+		{"case-folded key", edit(`"profiles":`, `"PROFILES":`),
+			"vcem: snapshot JSON: PROFILES: unknown field \"PROFILES\" (field names are case-sensitive: did you mean \"profiles\"?) (line 1, column 68)\n" +
+				`profiles: missing field "profiles" (line 1, column 1)`},
+		{"trailing data", snapDoc + ` {}`, `vcem: snapshot JSON: unexpected data after the JSON value: "{}" (line 1, column 304)`},
+		{"an ID given twice", edit(`"domains":{"d1":{"id":"d1","name":"D","manager":"m"}}`, `"domains":{"d1":{"id":"d1","name":"D","manager":"m"},"d1":{"id":"d1","name":"E","manager":"m"}}`),
+			`vcem: snapshot JSON: domains["d1"]: key "d1" repeated in one object (the JSON would silently keep only the last) (line 1, column 67)`},
+		{"null domain", edit(`"domains":{"d1"`, `"domains":{"d0":null,"d1"`),
+			`vcem: snapshot JSON: domains["d0"]: null is not allowed here: want an object (line 1, column 30)`},
+		{"overlapping pool ranges", edit(`"last":"00-17-A4-77-00-FF"`, `"last":"00-17-A4-77-00-00"},{"first":"00-17-A4-77-00-00","last":"00-17-A4-77-00-01"`),
+			`vcem: snapshot JSON: macs: addrpool: MAC pool: ranges[0] 00-17-A4-77-00-00..00-17-A4-77-00-00 and ranges[1] 00-17-A4-77-00-00..00-17-A4-77-00-01 overlap`},
+		{"External range over an In use address", edit(`"macs":{"ranges":[{"first":"00-17-A4-77-00-00","last":"00-17-A4-77-00-FF"}]}`,
+			`"macs":{"ranges":[{"first":"00-17-A4-77-00-00","last":"00-17-A4-77-00-FF"}],"inUse":[{"address":"00-17-A4-77-00-05","owner":"d1:web"}],"external":[{"first":"00-17-A4-77-00-00","last":"00-17-A4-77-00-09"}]}`),
+			`vcem: snapshot JSON: macs: addrpool: MAC pool: external[0] 00-17-A4-77-00-00..00-17-A4-77-00-09: 00-17-A4-77-00-05 is In use by "d1:web": address is not in a state that allows this`},
+		{"a port that is not an integer", edit(`"port":1`, `"port":1.5`),
+			`vcem: snapshot JSON: profiles["d1:web"].ethernet[0].port: want an integer that fits int, have "1.5" (line 1, column 153)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var s vcem.Snapshot
-			err := json.Unmarshal([]byte(tt.json), &s)
-			require.Error(t, err)
-			for _, c := range tt.contains {
-				assert.Contains(t, err.Error(), c)
-			}
-			assert.Nil(t, s.Profiles, "no partial write")
+			s := baseSnapshot(t)
+			before := s.Clone()
+			err := s.UnmarshalJSON([]byte(tt.json))
+			assert.EqualError(t, err, tt.want)
+			assert.True(t, before.Equal(s), "a failed decode left the snapshot as it was")
 		})
 	}
+
+	t.Run("nesting depth", func(t *testing.T) {
+		var s vcem.Snapshot
+		err := json.Unmarshal([]byte(edit(`"groups":{}`, `"groups":{"g":`+strings.Repeat("[", 200)+strings.Repeat("]", 200)+`}`)), &s)
+		require.Error(t, err)
+		assert.True(t, strings.HasPrefix(err.Error(), "vcem: snapshot JSON: "), err.Error())
+		assert.Contains(t, err.Error(), "nesting deeper than 128")
+	})
+	t.Run("the document is valid", func(t *testing.T) {
+		var s vcem.Snapshot
+		require.NoError(t, json.Unmarshal([]byte(snapDoc), &s))
+		assert.Len(t, s.Profiles, 1)
+	})
+}
+
+// A negative port decodes (it is a number) but is invalid.
+func TestValidateRejectsNegativePorts(t *testing.T) {
+	s := baseSnapshot(t)
+	p := s.Profiles["d1:web"]
+	p.FC = slices.Clone(p.FC)
+	p.FC[1].Port = -1
+	s.Profiles["d1:web"] = p
+	err := s.Validate()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, vcem.ErrInvalidSnapshot)
+	assert.EqualError(t, err, `vcem: invalid snapshot: bad-port: "d1:web" field fc[1].port: port -1 is negative`)
 }
 
 func TestCloneIsIndependent(t *testing.T) {
@@ -179,33 +231,6 @@ func TestCloneIsIndependent(t *testing.T) {
 	fc, err := c.Fingerprint()
 	require.NoError(t, err)
 	assert.NotEqual(t, fs, fc)
-}
-
-func TestDiff(t *testing.T) {
-	a := baseSnapshot(t)
-	b := a.Clone()
-	web := a.Profiles["d1:web"]
-	require.NoError(t, vcem.Apply(b, vcem.DeleteProfile{ProfileID: "d1:web"}))
-	require.NoError(t, vcem.Apply(b, vcem.MarkExternalMAC{MAC: web.Ethernet[0].MAC}))
-	d2 := b.Domains["d2"]
-	d2.Name = "renamed"
-	b.Domains["d2"] = d2
-	b.Groups["g3"] = vcem.DomainGroup{ID: "g3"}
-
-	d := vcem.Diff(a, b)
-	assert.False(t, d.Empty())
-	assert.Equal(t, vcem.IDDiff{Added: []string{"g3"}}, d.Groups)
-	assert.Equal(t, vcem.IDDiff{Changed: []string{"d2"}}, d.Domains)
-	assert.Equal(t, vcem.IDDiff{Removed: []string{"d1:web"}}, d.Profiles)
-	assert.Empty(t, d.PoolsReshaped)
-	require.Len(t, d.Addresses, 6) // 2 MACs + 4 WWNs of web
-	assert.Equal(t, vcem.AddressDiff{
-		Address: vcem.AddressRef{Family: vcem.FamilyMAC, Value: web.Ethernet[0].MAC.String()},
-		From:    vcem.AddressState{Present: true, State: addrpool.InUse, Owner: "d1:web"},
-		To:      vcem.AddressState{Present: true, State: addrpool.External},
-	}, d.Addresses[0])
-	assert.Equal(t, addrpool.Free, d.Addresses[1].To.State)
-	assert.True(t, vcem.Diff(a, a.Clone()).Empty())
 }
 
 func TestNewSnapshotRejectsBadRanges(t *testing.T) {
@@ -227,4 +252,35 @@ func TestEmptyMapsAndNilMapsAreEqual(t *testing.T) {
 	require.NoError(t, json.Unmarshal(js, &back))
 	assert.True(t, back.Equal(b))
 	assert.NotNil(t, back.Profiles)
+}
+
+func TestDomainProfilesAndAssigned(t *testing.T) {
+	s := baseSnapshot(t)
+	ps := s.DomainProfiles("d1")
+	require.Len(t, ps, 2)
+	assert.Equal(t, []string{"db", "web"}, []string{ps[0].Name, ps[1].Name}, "sorted by name")
+	assert.True(t, ps[0].Assigned())
+	assert.False(t, s.Profiles["d3:x"].Assigned())
+	assert.Empty(t, s.DomainProfiles("nope"))
+}
+
+func TestNilSnapshot(t *testing.T) {
+	var s *vcem.Snapshot
+	assert.Nil(t, s.Clone())
+	assert.Nil(t, s.DomainProfiles("d1"))
+	err := s.Validate()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, vcem.ErrInvalidSnapshot)
+	assert.True(t, s.Equal(&vcem.Snapshot{}), "nil equals empty")
+}
+
+func TestValidationIssues(t *testing.T) {
+	e := &vcem.ValidationIssue{Code: "id-mismatch", IDs: []string{"a", ""}, Field: "id", Message: "m"}
+	assert.Contains(t, e.Error(), `"a", ""`, "an empty ID stays visible")
+	assert.ErrorIs(t, e, vcem.ErrInvalidSnapshot)
+
+	empty, err := vcem.NewSnapshot(nil, nil, nil, nil)
+	require.NoError(t, err)
+	empty.Groups[""] = vcem.DomainGroup{}
+	assert.Equal(t, map[vcem.IssueCode][]string{vcem.IssueEmptyID: {""}}, issueCodes(empty))
 }

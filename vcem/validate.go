@@ -19,12 +19,12 @@ const (
 	IssueMissingPool          IssueCode = "missing-pool"           // MACs or WWNs pool is nil
 	IssueEmptyID              IssueCode = "empty-id"               // a group, domain or profile has no ID
 	IssueIDMismatch           IssueCode = "id-mismatch"            // map key differs from the value's ID
-	IssueDuplicateID          IssueCode = "duplicate-id"           // the same ID listed twice (JSON input)
 	IssueUnknownGroup         IssueCode = "unknown-group"          // a domain names a group the snapshot lacks
 	IssueUnknownDomain        IssueCode = "unknown-domain"         // a profile names a domain the snapshot lacks
 	IssueEmptyName            IssueCode = "empty-name"             // a profile has no name
 	IssueDuplicateProfileName IssueCode = "duplicate-profile-name" // two profiles with one name in one domain
 	IssueAddressType          IssueCode = "bad-address-type"       // a connection's address type is unknown
+	IssueBadPort              IssueCode = "bad-port"               // a connection's port number is negative
 	IssueNodeWWN              IssueCode = "node-wwn"               // node WWN is not port WWN + 1
 	IssueAddressHeldTwice     IssueCode = "address-held-twice"     // one address on two profiles or connections
 	IssueOutsideRanges        IssueCode = "address-outside-ranges" // a VCEM-pool address outside every range
@@ -81,7 +81,16 @@ func (s *Snapshot) Validate() error {
 }
 
 // Issues returns every inconsistency of s; see [Snapshot.Validate].
+//
+// A valid snapshot is the common case and is told apart cheaply: a first
+// pass visits the profiles in map order and only detects; only when it
+// finds something does a second pass, in ID order, say what and where.
 func (s *Snapshot) Issues() []*ValidationIssue {
+	fast := validator{detect: true}
+	fast.run(s)
+	if !fast.found {
+		return nil
+	}
 	var v validator
 	v.run(s)
 	return v.issues
@@ -89,10 +98,25 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 
 type validator struct {
 	issues []*ValidationIssue
+	detect bool // only detect (found), without building issues or ordering the profiles
+	found  bool
 }
 
 func (v *validator) add(code IssueCode, ids []string, field string, addr *AddressRef, format string, args ...any) {
+	if v.detect {
+		v.found = true
+		return
+	}
 	v.issues = append(v.issues, &ValidationIssue{Code: code, IDs: ids, Field: field, Address: addr, Message: fmt.Sprintf(format, args...)})
+}
+
+// profileCheck is the state the per-profile checks share.
+type profileCheck struct {
+	names       map[ProfileKey]string
+	all         []located
+	lastDomain  string
+	domainKnown bool
+	started     bool
 }
 
 // located is one address of one profile (pi indexes the sorted profile
@@ -130,42 +154,64 @@ func (v *validator) run(s *Snapshot) {
 			}
 		}
 	}
-	names := make(map[ProfileKey]string, len(s.Profiles))
 	n := 0
 	for _, p := range s.Profiles {
 		n += len(p.Ethernet) + len(p.ISCSI) + 3*len(p.FCoE) + 2*len(p.FC)
 	}
-	all := make([]located, 0, n)
-	pids := slices.Sorted(maps.Keys(s.Profiles))
-	for pi, k := range pids {
-		p := s.Profiles[k]
-		v.checkID("profile", k, p.ID)
-		if p.Name == "" {
-			v.add(IssueEmptyName, []string{k}, "name", nil, "profile %q has no name", k)
-		} else if other, dup := names[p.Key()]; dup {
-			v.add(IssueDuplicateProfileName, []string{other, k}, "name", nil, "profiles %q and %q are both named %q in domain %q", other, k, p.Name, p.DomainID)
-		} else {
-			names[p.Key()] = k
+	pc := &profileCheck{names: make(map[ProfileKey]string, len(s.Profiles)), all: make([]located, 0, n)}
+	var pids []string
+	if v.detect {
+		pids = make([]string, 0, len(s.Profiles))
+		for k, p := range s.Profiles {
+			pids = append(pids, k)
+			v.profile(s, pc, len(pids)-1, k, &p)
 		}
-		if _, ok := s.Domains[p.DomainID]; !ok {
-			v.add(IssueUnknownDomain, []string{k, p.DomainID}, "domainId", nil, "profile %q is in domain %q, which the snapshot does not hold", k, p.DomainID)
+	} else {
+		pids = slices.Sorted(maps.Keys(s.Profiles))
+		for pi, k := range pids {
+			p := s.Profiles[k]
+			v.profile(s, pc, pi, k, &p)
 		}
-		p.checkNodeWWNs(func(sl slot, err error) {
-			v.add(IssueNodeWWN, []string{k}, sl.String(), nil, "%v", err)
-		})
-		p.eachAddr(func(a profileAddr) {
-			valid := a.typ.Valid()
-			all = append(all, located{a.v, int32(pi), a.fam == FamilyWWN, valid && heldInPool(a)})
-			if !valid {
-				ref := refOf(a.fam, a.v)
-				v.add(IssueAddressType, []string{k}, a.slot.String(), &ref, "address type %q is not one of %q, %q, %q", a.typ, AddressFactoryDefault, AddressUserDefined, AddressVCEMPool)
-			}
-		})
 	}
+	all := pc.all
 	macs := sortLocated(all)
 	v.checkDuplicates(s, pids, all)
 	checkPool(v, s, FamilyMAC, s.MACs, pids, all[:macs])
 	checkPool(v, s, FamilyWWN, s.WWNs, pids, all[macs:])
+}
+
+// profile checks one profile (number pi, stored under key k) and appends
+// its addresses to pc.all.
+func (v *validator) profile(s *Snapshot, pc *profileCheck, pi int, k string, p *Profile) {
+	v.checkID("profile", k, p.ID)
+	if p.Name == "" {
+		v.add(IssueEmptyName, []string{k}, "name", nil, "profile %q has no name", k)
+	} else if other, dup := pc.names[p.Key()]; dup {
+		v.add(IssueDuplicateProfileName, []string{other, k}, "name", nil, "profiles %q and %q are both named %q in domain %q", other, k, p.Name, p.DomainID)
+	} else {
+		pc.names[p.Key()] = k
+	}
+	if p.DomainID != pc.lastDomain || !pc.started { // profiles of a domain often come together: one lookup for them
+		_, pc.domainKnown = s.Domains[p.DomainID]
+		pc.lastDomain, pc.started = p.DomainID, true
+	}
+	if !pc.domainKnown {
+		v.add(IssueUnknownDomain, []string{k, p.DomainID}, "domainId", nil, "profile %q is in domain %q, which the snapshot does not hold", k, p.DomainID)
+	}
+	p.checkNodeWWNs(func(sl slot, err error) {
+		v.add(IssueNodeWWN, []string{k}, sl.String(), nil, "%v", err)
+	})
+	p.checkPorts(func(sl slot, port int) {
+		v.add(IssueBadPort, []string{k}, sl.String(), nil, "port %d is negative", port)
+	})
+	p.eachAddr(func(a profileAddr) {
+		valid := a.typ.Valid()
+		pc.all = append(pc.all, located{a.v, int32(pi), a.fam == FamilyWWN, valid && heldInPool(a)})
+		if !valid {
+			ref := refOf(a.fam, a.v)
+			v.add(IssueAddressType, []string{k}, a.slot.String(), &ref, "address type %q is not one of %q, %q, %q", a.typ, AddressFactoryDefault, AddressUserDefined, AddressVCEMPool)
+		}
+	})
 }
 
 func (v *validator) checkID(what, key, id string) {

@@ -176,3 +176,78 @@ func countMACs(all []located) int {
 	}
 	return n
 }
+
+// validSmall is a small valid snapshot: one group, one domain, two
+// profiles with VCEM-pool addresses allocated from the pools.
+func validSmall(t *testing.T) *Snapshot {
+	t.Helper()
+	const macBase, wwnBase = 0x00215A9B0000, 0x5001438002A30000
+	s, err := NewSnapshot([]addrpool.Range[addrpool.MAC]{addrpool.MustRange[addrpool.MAC](macBase, macBase+63)}, nil,
+		[]addrpool.Range[addrpool.WWN]{addrpool.MustRange[addrpool.WWN](wwnBase, wwnBase+63)}, nil)
+	require.NoError(t, err)
+	s.Groups["g"] = DomainGroup{ID: "g"}
+	s.Domains["d"] = Domain{ID: "d", GroupID: "g"}
+	for i, id := range []string{"p0", "p1"} {
+		m, w := addrpool.MAC(macBase+i), addrpool.WWN(wwnBase+2*i)
+		require.NoError(t, s.MACs.AllocateAddr(m, id))
+		require.NoError(t, s.WWNs.AllocateAddr(w, id))
+		require.NoError(t, s.WWNs.AllocateAddr(w+1, id))
+		s.Profiles[id] = Profile{ID: id, Name: id, DomainID: "d",
+			Ethernet: []EthernetConnection{{Port: 1, MAC: m, AddressType: AddressVCEMPool}},
+			FC:       []FCConnection{{Port: 1, PortWWN: w, NodeWWN: w + 1, AddressType: AddressVCEMPool}}}
+	}
+	require.Empty(t, s.Issues())
+	return s
+}
+
+// The detecting first pass of Issues finds every kind of issue the full
+// pass reports, one kind at a time (a miss would make Validate pass an
+// invalid snapshot).
+func TestDetectPassFindsWhatTheFullPassFinds(t *testing.T) {
+	edit := func(id string, fn func(p *Profile)) func(s *Snapshot) {
+		return func(s *Snapshot) {
+			p := s.Profiles[id]
+			p.Ethernet, p.FC = slices.Clone(p.Ethernet), slices.Clone(p.FC)
+			fn(&p)
+			s.Profiles[id] = p
+		}
+	}
+	tests := []struct {
+		code IssueCode
+		edit func(s *Snapshot)
+	}{
+		{IssueMissingPool, func(s *Snapshot) { s.WWNs = nil }},
+		{IssueEmptyID, func(s *Snapshot) { s.Groups[""] = DomainGroup{} }},
+		{IssueIDMismatch, func(s *Snapshot) { s.Domains["d"] = Domain{ID: "x", GroupID: "g"} }},
+		{IssueUnknownGroup, func(s *Snapshot) { s.Domains["d"] = Domain{ID: "d", GroupID: "nope"} }},
+		{IssueUnknownDomain, edit("p1", func(p *Profile) { p.DomainID = "nope" })},
+		{IssueEmptyName, edit("p1", func(p *Profile) { p.Name = "" })},
+		{IssueDuplicateProfileName, edit("p1", func(p *Profile) { p.Name = "p0" })},
+		{IssueAddressType, edit("p1", func(p *Profile) { p.Ethernet = append(p.Ethernet, EthernetConnection{MAC: 1, AddressType: "odd"}) })},
+		{IssueBadPort, edit("p1", func(p *Profile) { p.FC[0].Port = -3 })},
+		{IssueNodeWWN, edit("p1", func(p *Profile) { p.FC[0].NodeWWN++ })},
+		{IssueAddressHeldTwice, edit("p1", func(p *Profile) {
+			p.Ethernet = append(p.Ethernet, EthernetConnection{MAC: 7, AddressType: AddressUserDefined}, EthernetConnection{MAC: 7, AddressType: AddressUserDefined})
+		})},
+		{IssueOutsideRanges, edit("p1", func(p *Profile) {
+			p.Ethernet = append(p.Ethernet, EthernetConnection{MAC: 9, AddressType: AddressVCEMPool})
+		})},
+		{IssuePoolState, func(s *Snapshot) { require.NoError(t, s.MACs.Release(s.Profiles["p1"].Ethernet[0].MAC)) }},
+		{IssuePoolOwner, func(s *Snapshot) { require.NoError(t, s.MACs.AllocateAddr(0x00215A9B0030, "p0")) }},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			s := validSmall(t)
+			tt.edit(s)
+			fast := validator{detect: true}
+			fast.run(s)
+			assert.True(t, fast.found, "the detecting pass missed it")
+			assert.Empty(t, fast.issues, "the detecting pass builds no issue")
+			var codes []IssueCode
+			for _, is := range s.Issues() {
+				codes = append(codes, is.Code)
+			}
+			assert.Contains(t, codes, tt.code)
+		})
+	}
+}

@@ -13,6 +13,10 @@
 //     (including a call that has no target).
 //   - Count 0 means unlimited; otherwise the rule fires that many times and
 //     is spent (it stays in the set, matching nothing).
+//   - Skip N lets the first N matching calls of an unspent rule pass (no
+//     draw, no log entry, later rules consulted); the rule may fire from
+//     the next one on. With Count 1 it fires on exactly the (N+1)-th
+//     matching call.
 //   - Probability 0 or 1 means always; in between the rule fires at random,
 //     drawing from the set's generator, seeded at construction so a run is
 //     repeatable. A draw is made only for a matching, unspent rule.

@@ -36,10 +36,15 @@ type Rule struct {
 	Probability float64
 	// Count is how many times the rule may fire; 0 means unlimited.
 	Count int
+	// Skip is how many matching calls pass untouched before the rule may
+	// fire: Skip 2 with Count 1 fails exactly the third matching call, so a
+	// test can crash a sequence at each point in turn. Skipped calls draw no
+	// probability and are not logged; later rules are consulted for them.
+	Skip int
 }
 
 // Validate reports a rule that cannot mean what its author wanted: a
-// probability outside [0,1] (or NaN), a negative count or delay, or an
+// probability outside [0,1] (or NaN), a negative count, skip or delay, or an
 // [HTTPError] whose status is not a 4xx or 5xx failure.
 func (r Rule) Validate() error {
 	switch {
@@ -47,6 +52,8 @@ func (r Rule) Validate() error {
 		return fmt.Errorf("faultrule: rule %s: probability %v outside [0,1]", r.name(), r.Probability)
 	case r.Count < 0:
 		return fmt.Errorf("faultrule: rule %s: count %d is negative", r.name(), r.Count)
+	case r.Skip < 0:
+		return fmt.Errorf("faultrule: rule %s: skip %d is negative", r.name(), r.Skip)
 	case r.Delay < 0:
 		return fmt.Errorf("faultrule: rule %s: delay %v is negative", r.name(), r.Delay)
 	}

@@ -21,7 +21,8 @@ type Set struct {
 
 type entry struct {
 	Rule
-	fired int
+	fired   int
+	skipped int // matching calls let pass so far, up to Skip
 }
 
 // Hit records one rule that fired.
@@ -90,6 +91,10 @@ func (s *Set) Pick(op string, targets ...string) *Rule {
 	for i, e := range s.rules {
 		target, ok := e.matches(op, targets)
 		if !ok || (e.Count > 0 && e.fired >= e.Count) {
+			continue
+		}
+		if e.skipped < e.Skip {
+			e.skipped++
 			continue
 		}
 		if e.Probability > 0 && e.Probability < 1 {

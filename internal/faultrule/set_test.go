@@ -133,6 +133,8 @@ func TestValidate(t *testing.T) {
 		{"NaN probability", faultrule.Rule{Probability: math.NaN()}, "probability NaN"},
 		{"negative count", faultrule.Rule{Op: "x.Apply", Count: -1}, `count -1 is negative`},
 		{"negative delay", faultrule.Rule{Delay: -time.Second}, "delay -1s is negative"},
+		{"negative skip", faultrule.Rule{Op: "x.Apply", Skip: -2}, `rule (op "x.Apply", target ""): skip -2 is negative`},
+		{"skip", faultrule.Rule{Skip: 3, Count: 1}, ""},
 		{"HTTP 503", faultrule.Rule{Err: faultrule.HTTPError{Status: 503}}, ""},
 		{"HTTP 404 wrapped", faultrule.Rule{Err: fmt.Errorf("w: %w", faultrule.HTTPError{Status: 404})}, ""},
 		{"HTTP 200 is no failure", faultrule.Rule{Err: faultrule.HTTPError{Status: 200}}, "HTTP status 200 is not a 4xx or 5xx failure"},
@@ -153,6 +155,79 @@ func TestValidate(t *testing.T) {
 			assert.Nil(t, s.Pick(tt.rule.Op, tt.rule.Target), "a refused rule is not added")
 		})
 	}
+}
+
+// Skip lets the first N matching calls pass, then the rule fires (Count
+// times, or forever): a test walks a crash through every point of a
+// sequence by raising Skip one at a time.
+func TestSkip(t *testing.T) {
+	errA, errB := errors.New("a"), errors.New("b")
+	tests := []struct {
+		name  string
+		rules []faultrule.Rule
+		calls []call
+		want  []error
+		hits  []faultrule.Hit
+	}{
+		{
+			name:  "skip 2 count 1 fires on the third matching call only",
+			rules: []faultrule.Rule{{Op: "x.Apply", Skip: 2, Count: 1, Err: errA}},
+			calls: []call{{"x.Apply", nil}, {"x.Apply", nil}, {"x.Apply", nil}, {"x.Apply", nil}},
+			want:  []error{nil, nil, errA, nil},
+			hits:  []faultrule.Hit{{Op: "x.Apply"}},
+		},
+		{
+			name:  "skip without count fires on every call after the skipped ones",
+			rules: []faultrule.Rule{{Op: "x.Apply", Skip: 1, Err: errA}},
+			calls: []call{{"x.Apply", nil}, {"x.Apply", nil}, {"x.Apply", nil}},
+			want:  []error{nil, errA, errA},
+			hits:  []faultrule.Hit{{Op: "x.Apply"}, {Op: "x.Apply"}},
+		},
+		{
+			name:  "only matching calls count towards skip",
+			rules: []faultrule.Rule{{Op: "x.Apply", Target: "d1", Skip: 1, Count: 1, Err: errA}},
+			calls: []call{{"x.Apply", []string{"d2"}}, {"x.Read", []string{"d1"}}, {"x.Apply", []string{"d1"}}, {"x.Apply", []string{"d1"}}},
+			want:  []error{nil, nil, nil, errA},
+			hits:  []faultrule.Hit{{Op: "x.Apply", Target: "d1"}},
+		},
+		{
+			name: "a skipped call is offered to the later rules",
+			rules: []faultrule.Rule{
+				{Op: "x.Apply", Skip: 1, Count: 1, Err: errA},
+				{Op: "x.Apply", Count: 1, Err: errB},
+			},
+			calls: []call{{"x.Apply", nil}, {"x.Apply", nil}, {"x.Apply", nil}},
+			want:  []error{errB, errA, nil},
+			hits:  []faultrule.Hit{{Op: "x.Apply", Rule: 1}, {Op: "x.Apply", Rule: 0}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := faultrule.NewSet(1)
+			for _, r := range tt.rules {
+				require.NoError(t, s.Add(r))
+			}
+			for i, c := range tt.calls {
+				assert.Equal(t, tt.want[i], s.Check(context.Background(), c.op, c.targets...), "call %d", i)
+			}
+			assert.Equal(t, tt.hits, s.Hits())
+		})
+	}
+}
+
+// Skipped calls draw nothing from the generator: with Skip the random
+// sequence of the firing calls is the same as without it, shifted.
+func TestSkipDrawsNoProbability(t *testing.T) {
+	fired := func(skip int) []bool {
+		s := faultrule.NewSet(7)
+		require.NoError(t, s.Add(faultrule.Rule{Op: "x", Probability: 0.5, Skip: skip, Err: faultrule.ErrInjected}))
+		var out []bool
+		for range 40 + skip {
+			out = append(out, s.Check(context.Background(), "x") != nil)
+		}
+		return out[skip:]
+	}
+	assert.Equal(t, fired(0), fired(5))
 }
 
 // The error names the rule; check the exact wording once.

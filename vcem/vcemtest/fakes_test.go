@@ -3,6 +3,7 @@ package vcemtest_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -344,4 +345,141 @@ func TestLivePutProfileFreesReplacedPoolAddresses(t *testing.T) {
 	next, err := l.CreateProfile("d1", vcemtest.ProfileSpec{Name: "app", Ethernet: 1})
 	require.NoError(t, err)
 	assert.Equal(t, freed, next.Ethernet[0].MAC, "the replaced profile's pool address is free again")
+}
+
+// The manager's resync hook lets a finished resync update the restored
+// store: here with vcem.PredictResync's changes for the domain, as a
+// composed estate wires it. A cancelled maintenance never calls it; an
+// error from it fails the completion, and the resync cancels maintenance.
+func TestManagerResyncHookUpdatesTheStore(t *testing.T) {
+	ctx := context.Background()
+	restored := estate(t)
+	live, err := vcemtest.NewLive(restored)
+	require.NoError(t, err)
+	require.NoError(t, live.UnassignProfile("d1", "a"))
+	lds, err := vcem.GatherLive(ctx, live, restored, nil)
+	require.NoError(t, err)
+	store, err := vcemtest.NewStore(restored)
+	require.NoError(t, err)
+
+	var hooked []string
+	fail := map[string]error{}
+	hook := func(ctx context.Context, domainID string) error {
+		hooked = append(hooked, domainID)
+		if err := fail[domainID]; err != nil {
+			return err
+		}
+		snap, err := store.Snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		cs, err := vcem.PredictResync(snap, lds)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if snap.Profiles[strings.TrimPrefix(c.Target(), "profile ")].DomainID == domainID {
+				if err := store.Apply(ctx, c); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	f := vcemtest.NewFaults(1)
+	require.NoError(t, f.Add(vcemtest.Fault{Op: vcemtest.OpCheckInSync, Target: "d3", Err: errors.New("check refused")}))
+	m := vcemtest.NewManager(vcemtest.WithResyncHook(hook), vcemtest.WithFaults(f))
+	for _, id := range []string{"d1", "d2", "d3", "d4"} {
+		require.NoError(t, m.AddDomain(id, id == "d2"))
+	}
+	fail["d4"] = errors.New("store is read-only")
+
+	res, err := vcem.ResyncDomains(ctx, m, []string{"d1", "d2", "d3", "d4"})
+	require.Error(t, err)
+	assert.Equal(t, []string{"d1", "d4"}, hooked, "only completed resyncs: d2 was in sync (no job), d3 was cancelled")
+	assert.Equal(t, vcem.OutcomeCompleted, res[0].Outcome)
+	assert.Equal(t, vcem.OutcomeCompleted, res[1].Outcome)
+	assert.Equal(t, vcem.OutcomeCancelled, res[2].Outcome)
+	assert.Equal(t, vcem.OutcomeCancelled, res[3].Outcome)
+	assert.ErrorContains(t, res[3].Err, `vcemtest: complete maintenance of "d4": resync hook: store is read-only`)
+	assert.Empty(t, m.InMaintenance())
+
+	snap, err := store.Snapshot(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "", snap.Profiles["d1:a"].Bay, "the resync recorded the unassignment")
+	assert.Equal(t, []vcem.Change{vcem.SetProfileBay{ProfileID: "d1:a", Bay: ""}}, store.Applied())
+}
+
+// Every constructor takes WithFaults, and the rules apply to every fake.
+func TestEveryConstructorTakesFaults(t *testing.T) {
+	ctx := context.Background()
+	boom := errors.New("injected")
+	f := vcemtest.NewFaults(1)
+	require.NoError(t, f.Add(vcemtest.Fault{Err: boom})) // every operation
+	s := estate(t)
+	st, err := vcemtest.NewStore(s, vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	st2, err := vcemtest.StoreFromData(st.Data(), vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	l, err := vcemtest.NewLive(s, vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	l2, err := vcemtest.LiveFromData(l.Data(), vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	m := vcemtest.NewManager(vcemtest.WithFaults(f))
+	require.NoError(t, m.AddDomain("d1", false))
+	m2, err := vcemtest.ManagerFromData(m.Data(), vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	calls := map[string]func() error{
+		"Store":           func() error { _, err := st.Snapshot(ctx); return err },
+		"StoreFromData":   func() error { return st2.Apply(ctx, vcem.DeleteProfile{ProfileID: "d1:a"}) },
+		"Live":            func() error { _, err := l.ListDomains(ctx); return err },
+		"LiveFromData":    func() error { _, err := l2.ReadDomain(ctx, "d1"); return err },
+		"Manager":         func() error { return m.StartMaintenance(ctx, "d1") },
+		"ManagerFromData": func() error { _, err := m2.CheckInSync(ctx, "d1"); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) { assert.ErrorIs(t, call(), boom) })
+	}
+}
+
+// No fake panics on nil input: a nil context, a nil change, a nil
+// snapshot are errors.
+func TestFakesRefuseNilInput(t *testing.T) {
+	s := estate(t)
+	st, err := vcemtest.NewStore(s)
+	require.NoError(t, err)
+	l, err := vcemtest.NewLive(s)
+	require.NoError(t, err)
+	m := vcemtest.NewManager()
+	require.NoError(t, m.AddDomain("d1", false))
+	var nilCtx context.Context
+	calls := map[string]func() error{
+		"NewStore(nil)":    func() error { _, err := vcemtest.NewStore(nil); return err },
+		"NewLive(nil)":     func() error { _, err := vcemtest.NewLive(nil); return err },
+		"Store.Snapshot":   func() error { _, err := st.Snapshot(nilCtx); return err },
+		"Store.Apply ctx":  func() error { return st.Apply(nilCtx, vcem.DeleteProfile{ProfileID: "d1:a"}) },
+		"Store.Apply nil":  func() error { return st.Apply(context.Background(), nil) },
+		"Store.Apply (*T)": func() error { return st.Apply(context.Background(), (*vcem.DeleteProfile)(nil)) },
+		"Live.ListDomains": func() error { _, err := l.ListDomains(nilCtx); return err },
+		"Live.ReadDomain":  func() error { _, err := l.ReadDomain(nilCtx, "d1"); return err },
+		"Live.ReadWithCred": func() error {
+			_, err := l.ReadDomainWithCredentials(nilCtx, vcem.DomainTarget{ID: "d1", Manager: "m"}, vcem.Credentials{})
+			return err
+		},
+		"Manager.Start":    func() error { return m.StartMaintenance(nilCtx, "d1") },
+		"Manager.Check":    func() error { _, err := m.CheckInSync(nilCtx, "d1"); return err },
+		"Manager.Complete": func() error { return m.CompleteMaintenance(nilCtx, "d1") },
+		"Manager.Cancel":   func() error { return m.CancelMaintenance(nilCtx, "d1") },
+		"Manager.Resync":   func() error { _, err := m.Resync(nilCtx, "d1"); return err },
+		"Manager.Job":      func() error { _, err := m.Job(nilCtx, "job-1"); return err },
+		"Manager.WaitJob":  func() error { _, err := m.WaitJob(nilCtx, "job-1"); return err },
+		"LiveFromData{}":   func() error { _, err := vcemtest.LiveFromData(vcemtest.LiveData{}); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			assert.NotPanics(t, func() { err = call() })
+			assert.Error(t, err)
+		})
+	}
 }

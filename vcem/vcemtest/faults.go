@@ -24,14 +24,24 @@ const (
 	OpJobRun = "vcem.JobRun"
 )
 
-// Fault is one fault rule, the type shared by every fake package: when a
-// call matches Op and Target it fires with the given Probability, at most
-// Count times, first waiting Delay (honouring the call's context), then
-// panicking with Panic if set, then returning Err (nil for a delay-only
-// rule). For the vcem fakes the Target is the domain ID; for OpApply it is
-// the change's Kind ("vcem.DeleteProfile") or its Target ("profile P1",
+// Fault is one fault rule, the type every fake package shares (an alias of
+// the internal faultrule.Rule, whose fields go doc does not show here):
+//
+//	Op           the operation, one of the Op… constants; "" matches every operation
+//	Target       what the call is about (below); "" matches any target, or none
+//	Err          returned when the rule fires; nil makes a delay-only rule
+//	Delay        waited before the call fails or proceeds; ends early with the context
+//	Panic        when non-nil, the call panics with it after the delay
+//	Probability  the chance in [0,1] that a matching call fires; 0 and 1 mean always
+//	Count        how many times the rule may fire; 0 means unlimited
+//	Skip         matching calls let pass before it may fire (Skip 2, Count 1: the third)
+//
+// When a call matches Op and Target the rule fires as those fields say:
+// first the Delay (honouring the call's context), then the Panic if set,
+// then Err. For the vcem fakes the Target is the domain ID; for OpApply it
+// is the change's Kind ("vcem.DeleteProfile") or its Target ("profile P1",
 // "MAC 00-17-A4-77-00-00"), either matches; OpSnapshot, OpListDomains and
-// OpJob have no target. "" matches any.
+// OpJob have no target.
 type Fault = faultrule.Rule
 
 // Faults is a set of fault rules that any number of fakes — of this package

@@ -90,32 +90,51 @@ func NewLive(s *vcem.Snapshot, opts ...Option) (*Live, error) {
 
 func (l *Live) reown(p vcem.Profile) error {
 	key := p.Key().String()
-	for _, a := range p.Addresses() {
-		if a.Type != vcem.AddressVCEMPool {
-			continue
+	var err error
+	forAddrs(p, func(m addrpool.MAC, t vcem.AddressType) {
+		if t == vcem.AddressVCEMPool && err == nil {
+			err = reown(l.macs, m, p.ID, key)
 		}
-		var err error
-		switch a.Address.Family {
-		case vcem.FamilyMAC:
-			m, _ := addrpool.ParseMAC(a.Address.Value)
-			if st, owner, ok := l.macs.Lookup(m); ok && st == addrpool.InUse && owner == p.ID {
-				if err = l.macs.Release(m); err == nil {
-					err = l.macs.AllocateAddr(m, key)
-				}
-			}
-		case vcem.FamilyWWN:
-			w, _ := addrpool.ParseWWN(a.Address.Value)
-			if st, owner, ok := l.wwns.Lookup(w); ok && st == addrpool.InUse && owner == p.ID {
-				if err = l.wwns.Release(w); err == nil {
-					err = l.wwns.AllocateAddr(w, key)
-				}
-			}
+	}, func(w addrpool.WWN, t vcem.AddressType) {
+		if t == vcem.AddressVCEMPool && err == nil {
+			err = reown(l.wwns, w, p.ID, key)
 		}
-		if err != nil {
-			return fmt.Errorf("vcemtest: live: profile %q: %w", p.ID, err)
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("vcemtest: live: profile %q: %w", p.ID, err)
 	}
 	return nil
+}
+
+// reown gives address a, In use by from, to owner instead.
+func reown[A addrpool.Address](pool *addrpool.Pool[A], a A, from, owner string) error {
+	if st, cur, ok := pool.Lookup(a); !ok || st != addrpool.InUse || cur != from {
+		return nil
+	}
+	if err := pool.Release(a); err != nil {
+		return err
+	}
+	return pool.AllocateAddr(a, owner)
+}
+
+// forAddrs calls mac for every MAC and wwn for every WWN (port and node) of
+// p, with the address type of its connection, in connection order.
+func forAddrs(p vcem.Profile, mac func(addrpool.MAC, vcem.AddressType), wwn func(addrpool.WWN, vcem.AddressType)) {
+	for _, c := range p.Ethernet {
+		mac(c.MAC, c.AddressType)
+	}
+	for _, c := range p.ISCSI {
+		mac(c.MAC, c.AddressType)
+	}
+	for _, c := range p.FCoE {
+		mac(c.MAC, c.AddressType)
+		wwn(c.PortWWN, c.AddressType)
+		wwn(c.NodeWWN, c.AddressType)
+	}
+	for _, c := range p.FC {
+		wwn(c.PortWWN, c.AddressType)
+		wwn(c.NodeWWN, c.AddressType)
+	}
 }
 
 func cloneDomain(d vcem.Domain) vcem.Domain {
@@ -192,12 +211,14 @@ func (l *Live) CreateProfile(domainID string, spec ProfileSpec) (vcem.Profile, e
 		return vcem.Profile{}, fmt.Errorf("vcemtest: live: create profile %q in %q: name in use", spec.Name, domainID)
 	}
 	key := vcem.ProfileKey{DomainID: domainID, Name: spec.Name}.String()
-	macs, wwns := l.macs.Clone(), l.wwns.Clone() // allocate on copies: all or nothing
-	p, err := buildProfile(macs, wwns, key, domainID, spec)
+	// Allocate in place and give back what was taken on failure: all or
+	// nothing at the cost of the profile's addresses, not of the pools'
+	// size (cloning both pools per call made large fixtures slow).
+	p, err := buildProfile(l.macs, l.wwns, key, domainID, spec)
 	if err != nil {
+		l.releaseOwned(p)
 		return vcem.Profile{}, fmt.Errorf("vcemtest: live: create profile %q: %w", key, err)
 	}
-	l.macs, l.wwns = macs, wwns
 	d.profiles[p.Name] = p
 	return p, nil
 }
@@ -308,19 +329,14 @@ func (l *Live) DeleteProfile(domainID, name string) error {
 // (those CreateProfile allocated for it). Caller holds l.mu.
 func (l *Live) releaseOwned(p vcem.Profile) {
 	key := p.Key().String()
-	for _, a := range p.Addresses() {
-		switch a.Address.Family {
-		case vcem.FamilyMAC:
-			m, _ := addrpool.ParseMAC(a.Address.Value)
-			if st, owner, ok := l.macs.Lookup(m); ok && st == addrpool.InUse && owner == key {
-				_ = l.macs.Release(m)
-			}
-		case vcem.FamilyWWN:
-			w, _ := addrpool.ParseWWN(a.Address.Value)
-			if st, owner, ok := l.wwns.Lookup(w); ok && st == addrpool.InUse && owner == key {
-				_ = l.wwns.Release(w)
-			}
-		}
+	forAddrs(p, func(m addrpool.MAC, _ vcem.AddressType) { releaseIfOwner(l.macs, m, key) },
+		func(w addrpool.WWN, _ vcem.AddressType) { releaseIfOwner(l.wwns, w, key) })
+}
+
+// releaseIfOwner frees a if it is In use by owner.
+func releaseIfOwner[A addrpool.Address](pool *addrpool.Pool[A], a A, owner string) {
+	if st, cur, ok := pool.Lookup(a); ok && st == addrpool.InUse && cur == owner {
+		_ = pool.Release(a)
 	}
 }
 
@@ -457,10 +473,7 @@ func (d *liveDomain) read() vcem.LiveDomain {
 
 // ListDomains implements [vcem.Live]: the domains VCEM's database knows.
 func (l *Live) ListDomains(ctx context.Context) ([]vcem.DomainRef, error) {
-	if err := l.faults.Check(ctx, OpListDomains, ""); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := enter(ctx, l.faults, OpListDomains, ""); err != nil {
 		return nil, err
 	}
 	l.mu.Lock()
@@ -479,10 +492,7 @@ func (l *Live) ListDomains(ctx context.Context) ([]vcem.DomainRef, error) {
 
 // ReadDomain implements [vcem.Live].
 func (l *Live) ReadDomain(ctx context.Context, domainID string) (vcem.LiveDomain, error) {
-	if err := l.faults.Check(ctx, OpReadDomain, domainID); err != nil {
-		return vcem.LiveDomain{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := enter(ctx, l.faults, OpReadDomain, domainID); err != nil {
 		return vcem.LiveDomain{}, err
 	}
 	l.mu.Lock()
@@ -500,10 +510,7 @@ func (l *Live) ReadDomain(ctx context.Context, domainID string) (vcem.LiveDomain
 // ReadDomainWithCredentials implements [vcem.Live]: it finds the domain by
 // its VC Manager address and checks the credentials.
 func (l *Live) ReadDomainWithCredentials(ctx context.Context, target vcem.DomainTarget, creds vcem.Credentials) (vcem.LiveDomain, error) {
-	if err := l.faults.Check(ctx, OpReadDomainWithCredentials, target.ID); err != nil {
-		return vcem.LiveDomain{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := enter(ctx, l.faults, OpReadDomainWithCredentials, target.ID); err != nil {
 		return vcem.LiveDomain{}, err
 	}
 	if target.ID == "" || target.Manager == "" {

@@ -3,9 +3,12 @@ package vcemtest
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/mxsync-go/mxsync/internal/strictjson"
 	"github.com/mxsync-go/mxsync/vcem"
 )
 
@@ -26,10 +29,26 @@ type Option func(*options)
 type options struct {
 	faults     *Faults
 	jobLatency time.Duration
+	resyncHook ResyncHook
 }
 
-// WithFaults makes the fake consult f on every call.
+// WithFaults makes the fake consult f on every call. Every constructor of
+// the package takes it; one set may be shared by any number of fakes, of
+// this package and of spmtest and matrixoetest.
 func WithFaults(f *Faults) Option { return func(o *options) { o.faults = f } }
+
+// enter is what every port call of a fake does first: a nil context is an
+// error (not a panic), then the fault rules of op and targets apply, then a
+// context that is done ends the call.
+func enter(ctx context.Context, f *Faults, op string, targets ...string) error {
+	if ctx == nil {
+		return fmt.Errorf("vcemtest: %s: nil context: %w", op, vcem.ErrInvalid)
+	}
+	if err := f.Check(ctx, op, targets...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
 
 func collect(opts []Option) options {
 	var o options
@@ -56,10 +75,7 @@ func NewStore(s *vcem.Snapshot, opts ...Option) (*Store, error) {
 
 // Snapshot implements [vcem.RestoredStore]; it returns a copy.
 func (st *Store) Snapshot(ctx context.Context) (*vcem.Snapshot, error) {
-	if err := st.faults.Check(ctx, OpSnapshot, ""); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := enter(ctx, st.faults, OpSnapshot, ""); err != nil {
 		return nil, err
 	}
 	st.mu.Lock()
@@ -71,14 +87,7 @@ func (st *Store) Snapshot(ctx context.Context) (*vcem.Snapshot, error) {
 // OpApply matches the change's Kind ("vcem.DeleteProfile") or Target
 // ("profile P1", "MAC 00-17-A4-77-00-00").
 func (st *Store) Apply(ctx context.Context, c vcem.Change) error {
-	var targets []string
-	if c != nil {
-		targets = []string{c.Kind(), c.Target()}
-	}
-	if err := st.faults.Check(ctx, OpApply, targets...); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := enter(ctx, st.faults, OpApply, changeTargets(c)...); err != nil {
 		return err
 	}
 	st.mu.Lock()
@@ -90,9 +99,70 @@ func (st *Store) Apply(ctx context.Context, c vcem.Change) error {
 	return nil
 }
 
+// changeTargets returns the fault targets of a change: its Kind and its
+// Target; none for a nil change (a nil pointer included, whose methods
+// would panic).
+func changeTargets(c vcem.Change) []string {
+	if c == nil {
+		return nil
+	}
+	if v := reflect.ValueOf(c); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil
+	}
+	return []string{c.Kind(), c.Target()}
+}
+
 // Applied returns the changes applied so far, in order.
 func (st *Store) Applied() []vcem.Change {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return append([]vcem.Change(nil), st.applied...)
+}
+
+// StoreData is a Store's whole state as plain, JSON-able data: the
+// snapshot it holds and the changes applied so far. A composed estate saves
+// it to back the store up and rebuilds the store with [StoreFromData].
+type StoreData struct {
+	Snapshot *vcem.Snapshot `json:"snapshot"`
+	Applied  vcem.Changes   `json:"applied"`
+}
+
+// storeDataJSON is StoreData without its methods.
+type storeDataJSON StoreData
+
+// JSONShape tells internal/strictjson the shape UnmarshalJSON reads.
+func (*StoreData) JSONShape() any { return (*storeDataJSON)(nil) }
+
+// UnmarshalJSON reads store data strictly at every level (unknown,
+// repeated or case-folded keys, missing fields and bad values are errors
+// naming their path).
+func (d *StoreData) UnmarshalJSON(b []byte) error {
+	return decodeStrict("store data", b, (*storeDataJSON)(d))
+}
+
+// decodeStrict decodes b into v strictly (internal/strictjson) and names
+// what it decoded in the error; on error v is unchanged.
+func decodeStrict[T any](what string, b []byte, v *T) error {
+	if err := strictjson.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("vcemtest: %s JSON: %w", what, err)
+	}
+	return nil
+}
+
+// Data returns a copy of the store's state.
+func (st *Store) Data() StoreData {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return StoreData{Snapshot: st.snap.Clone(), Applied: slices.Clone(vcem.Changes(st.applied))}
+}
+
+// StoreFromData rebuilds a store from [Store.Data]; the snapshot must pass
+// [vcem.Snapshot.Validate].
+func StoreFromData(d StoreData, opts ...Option) (*Store, error) {
+	st, err := NewStore(d.Snapshot, opts...)
+	if err != nil {
+		return nil, err
+	}
+	st.applied = slices.Clone([]vcem.Change(d.Applied))
+	return st, nil
 }
