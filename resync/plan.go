@@ -1,0 +1,302 @@
+package resync
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mxsync-go/mxsync/internal/strictjson"
+	"github.com/mxsync-go/mxsync/matrixoe"
+	"github.com/mxsync-go/mxsync/spm"
+	"github.com/mxsync-go/mxsync/vcem"
+)
+
+// PlanSchema is the version of the plan's data format. Execute refuses a
+// plan of another schema.
+const PlanSchema = 1
+
+// SDKVersion is this SDK's version, recorded in plans, manifests and
+// reports.
+const SDKVersion = "0.1.0"
+
+// Input and store names, the keys of Plan.Inputs and PhasePlan.After.
+const (
+	InputVCEMRestored     = "vcem.restored"
+	InputVCEMLive         = "vcem.live"
+	InputSPMRestored      = "spm.restored"
+	InputSPMLive          = "spm.live"
+	InputMatrixOERestored = "matrixoe.restored"
+	InputMatrixOELive     = "matrixoe.live"
+	InputServices         = "services"
+)
+
+// Plan is the result of Analyze: everything the resync would do, as data.
+// It can be printed (Report), saved and read back (json.Marshal,
+// DecodePlan), reviewed, and executed later (Execute), which refuses it when
+// the state it was computed from has moved.
+//
+// Like a Terraform plan it carries the prior state it was computed from
+// (Prior), so a refusal can name the records that moved and a resumed
+// execute can check the stores against what the journal says was applied.
+type Plan struct {
+	Schema     int       `json:"schema"`
+	SDKVersion string    `json:"sdkVersion"`
+	Created    time.Time `json:"created"`
+	// WhatIf is set when a backup manifest stood in for the restored
+	// databases (the pre-restore what-if): such a plan cannot be executed.
+	WhatIf bool `json:"whatIf,omitempty"`
+	// Sections are the sections analysed, in order; Skipped the others.
+	Sections []Section        `json:"sections"`
+	Skipped  []SkippedSection `json:"skipped,omitempty"`
+	// Inputs are the fingerprints of everything read ("vcem.restored":
+	// "sha256:…"), checked again by Execute.
+	Inputs map[string]string `json:"inputs"`
+	// Credentialed are the domains read with caller-supplied credentials
+	// (the credentials themselves are never in a plan): Execute asks for
+	// them again to re-read those domains.
+	Credentialed []vcem.DomainTarget `json:"credentialed,omitempty"`
+	// DeletedServices are the IO services taken as deleted after the
+	// backup (the '*' marks), and where the list came from.
+	DeletedServices       []string `json:"deletedServices,omitempty"`
+	DeletedServicesSource string   `json:"deletedServicesSource,omitempty"`
+	// Manifest is the ID of the backup manifest the analysis used, if any.
+	Manifest string `json:"manifest,omitempty"`
+	// Phases holds every phase in order, analysed or skipped.
+	Phases []PhasePlan `json:"phases"`
+	// Prior is the state the plan was computed from.
+	Prior Prior `json:"prior"`
+	// ID identifies the plan: the SHA-256 of its JSON form without the ID.
+	ID string `json:"id"`
+}
+
+// SkippedSection is a section the analysis did not run, and why.
+type SkippedSection struct {
+	Section Section `json:"section"`
+	Reason  string  `json:"reason"`
+}
+
+// PhasePlan is one phase of a plan.
+type PhasePlan struct {
+	PhaseID
+	Title string `json:"title"`
+	// Skipped says why the phase is not analysed ("" when it is).
+	Skipped string `json:"skipped,omitempty"`
+	// Findings in the section's deterministic order.
+	Findings []Finding `json:"findings"`
+	// Predicted are the changes the products make by themselves during the
+	// phase (VCEM's resync, SPM's Internal Recovery), predicted so that the
+	// later phases are analysed on the state this one leaves.
+	Predicted   Changes `json:"predicted,omitempty"`
+	PredictedBy string  `json:"predictedBy,omitempty"`
+	// After are the fingerprints of the stores the phase touches, predicted
+	// for when it is done; Execute checks them after the phase.
+	After map[string]string `json:"after,omitempty"`
+}
+
+// Prior is the state a plan was computed from: the restored databases and
+// the live side of every section analysed.
+type Prior struct {
+	VCEM         *vcem.Snapshot      `json:"vcem,omitempty"`
+	VCEMLive     []vcem.LiveDomain   `json:"vcemLive,omitempty"`
+	SPM          *spm.Snapshot       `json:"spm,omitempty"`
+	SPMLive      *spm.Live           `json:"spmLive,omitempty"`
+	MatrixOE     *matrixoe.Snapshot  `json:"matrixoe,omitempty"`
+	MatrixOELive *matrixoe.LiveState `json:"matrixoeLive,omitempty"`
+	Services     []ServiceStatus     `json:"services,omitempty"`
+}
+
+// Phase returns the plan's phase p, or nil.
+func (p *Plan) Phase(id PhaseID) *PhasePlan {
+	for i := range p.Phases {
+		if p.Phases[i].PhaseID == id {
+			return &p.Phases[i]
+		}
+	}
+	return nil
+}
+
+// Findings returns every finding of the plan, in phase order.
+func (p *Plan) Findings() []Finding {
+	var out []Finding
+	for _, ph := range p.Phases {
+		out = append(out, ph.Findings...)
+	}
+	return out
+}
+
+// Changes returns every change the execute would apply, in order.
+func (p *Plan) Changes() Changes {
+	var out Changes
+	for _, ph := range p.Phases {
+		for _, f := range ph.Findings {
+			out = append(out, f.Changes...)
+		}
+	}
+	return out
+}
+
+// Clean reports whether nothing is to be done: no finding is actionable.
+// The per-domain resync (VCEM phase 2) is a potential issue only and does
+// not count.
+func (p *Plan) Clean() bool {
+	for _, f := range p.Findings() {
+		if f.Actionable() {
+			return false
+		}
+	}
+	return true
+}
+
+// Summary counts a plan's findings per section.
+type Summary struct {
+	Sections []SectionSummary `json:"sections"`
+	Total    SectionSummary   `json:"total"`
+}
+
+// SectionSummary counts one section's findings.
+type SectionSummary struct {
+	Section  Section `json:"section,omitempty"`
+	Findings int     `json:"findings"`
+	Changes  int     `json:"changes"`
+	Manual   int     `json:"manual"`
+	Blocking int     `json:"blocking"`
+}
+
+// Summary counts the plan's findings, changes, manual steps and blocking
+// findings per section.
+func (p *Plan) Summary() Summary {
+	var s Summary
+	idx := map[Section]int{}
+	for _, ph := range p.Phases {
+		i, ok := idx[ph.Section]
+		if !ok {
+			i = len(s.Sections)
+			idx[ph.Section] = i
+			s.Sections = append(s.Sections, SectionSummary{Section: ph.Section})
+		}
+		for _, f := range ph.Findings {
+			c := &s.Sections[i]
+			c.Findings++
+			c.Changes += len(f.Changes)
+			if f.Manual != "" {
+				c.Manual++
+			}
+			if f.Blocking {
+				c.Blocking++
+			}
+		}
+	}
+	for _, c := range s.Sections {
+		s.Total.Findings += c.Findings
+		s.Total.Changes += c.Changes
+		s.Total.Manual += c.Manual
+		s.Total.Blocking += c.Blocking
+	}
+	return s
+}
+
+// planJSON is the plan's wire form: the plan without methods.
+type planJSON Plan
+
+// MarshalJSON writes the plan; ID is (re)computed from the content.
+func (p *Plan) MarshalJSON() ([]byte, error) {
+	id, body, err := p.identify()
+	if err != nil {
+		return nil, err
+	}
+	// ID is the last field: splice it into the body instead of encoding
+	// a large plan twice.
+	const empty = `,"id":""}`
+	if !bytes.HasSuffix(body, []byte(empty)) {
+		return nil, fmt.Errorf("resync: encode plan: unexpected form")
+	}
+	out := make([]byte, 0, len(body)+len(id))
+	out = append(out, body[:len(body)-len(empty)]...)
+	out = append(out, `,"id":"`...)
+	out = append(out, id...)
+	out = append(out, `"}`...)
+	return out, nil
+}
+
+// identify returns the plan's ID and its JSON without the ID.
+func (p *Plan) identify() (string, []byte, error) {
+	cp := *p
+	cp.ID = ""
+	body, err := json.Marshal((*planJSON)(&cp))
+	if err != nil {
+		return "", nil, fmt.Errorf("resync: encode plan: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	return "sha256:" + hex.EncodeToString(sum[:]), body, nil
+}
+
+// JSONShape lets strict decoding walk the plan's wire form.
+func (*Plan) JSONShape() any { return (*planJSON)(nil) }
+
+// UnmarshalJSON reads a plan strictly; see DecodePlan.
+func (p *Plan) UnmarshalJSON(b []byte) error {
+	var pj planJSON
+	if err := strictjson.Unmarshal(b, &pj); err != nil {
+		return err
+	}
+	*p = Plan(pj)
+	return nil
+}
+
+// DecodePlan reads a saved plan. Decoding is strict at every level: an
+// unknown field, a repeated key, a bad value or a change of unknown kind is
+// an error naming the JSON path (`phases[3].findings[0].changes[2].mac`).
+// A plan of another schema, or whose ID does not match its content (edited
+// by hand after it was saved), is refused.
+func DecodePlan(b []byte) (*Plan, error) {
+	var p Plan
+	if err := strictjson.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("resync: plan: %w", err)
+	}
+	if p.Schema != PlanSchema {
+		return nil, fmt.Errorf("%w: plan: schema %d, want %d (plan written by mxsync-go %s)", ErrInvalid, p.Schema, PlanSchema, p.SDKVersion)
+	}
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	id, _, err := p.identify()
+	if err != nil {
+		return nil, err
+	}
+	if id != p.ID {
+		return nil, fmt.Errorf("%w: plan: id %s does not match its content (%s): it was edited after it was saved", ErrInvalid, p.ID, id)
+	}
+	return &p, nil
+}
+
+// check verifies the plan's own consistency: known sections, phases in
+// mxsync's order.
+func (p *Plan) check() error {
+	order := Phases()
+	last := -1
+	for i, ph := range p.Phases {
+		j := slices.Index(order, ph.PhaseID)
+		if j < 0 {
+			return fmt.Errorf("%w: plan: phases[%d]: unknown phase %q", ErrInvalid, i, ph.PhaseID)
+		}
+		if j <= last {
+			return fmt.Errorf("%w: plan: phases[%d]: %s out of order", ErrInvalid, i, ph.PhaseID)
+		}
+		last = j
+		for k, f := range ph.Findings {
+			if f.Phase != ph.PhaseID {
+				return fmt.Errorf("%w: plan: phases[%d].findings[%d].phase: %s in phase %s", ErrInvalid, i, k, f.Phase, ph.PhaseID)
+			}
+		}
+	}
+	for i, s := range p.Sections {
+		if !s.Valid() {
+			return fmt.Errorf("%w: plan: sections[%d]: unknown section %q", ErrInvalid, i, s)
+		}
+	}
+	return nil
+}
