@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 )
 
 // CredentialedDomain is a domain to read directly from its VC Manager: a
@@ -43,55 +44,100 @@ func (d *CredentialedDomain) UnmarshalJSON(b []byte) error {
 // at the target): the caller supplied them and must correct them.
 // A domain VCEM returns under another ID than the one asked for is an error,
 // and so are two domains read from one VC Manager address.
-func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[string]CredentialedDomain) ([]LiveDomain, error) {
+func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[string]CredentialedDomain, opts ...GatherOption) ([]LiveDomain, error) {
 	if live == nil {
 		return nil, errors.New("vcem: gather live: Live port is nil")
 	}
 	if restored == nil {
 		return nil, errors.New("vcem: gather live: restored snapshot is nil")
 	}
-	var out []LiveDomain
+	cfg := gatherConfig{concurrency: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.concurrency < 1 {
+		return nil, fmt.Errorf("vcem: gather live: %w: read concurrency %d, want at least 1", ErrInvalid, cfg.concurrency)
+	}
+	// One read per domain, in output order: the restored domains by ID,
+	// then the credentialed domains the restored database does not know.
+	type read struct {
+		id       string
+		restored bool
+	}
+	var reads []read
 	for _, id := range slices.Sorted(maps.Keys(restored.Domains)) {
+		reads = append(reads, read{id, true})
+	}
+	for _, id := range slices.Sorted(maps.Keys(creds)) {
+		if _, ok := restored.Domains[id]; !ok {
+			reads = append(reads, read{id, false})
+		}
+	}
+	out := make([]LiveDomain, len(reads))
+	errs := make([]error, len(reads))
+	one := func(i int) {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			errs[i] = err
+			return
+		}
+		id := reads[i].id
+		if !reads[i].restored {
+			if creds[id].Credentials.IsZero() { // named by the caller, but no credentials: report it
+				out[i] = LiveDomain{Domain: Domain{ID: id, Manager: creds[id].Target.Manager}}
+				return
+			}
+			out[i], errs[i] = readWithCreds(ctx, live, id, creds[id])
+			return
 		}
 		d := restored.Domains[id]
 		ld, err := live.ReadDomain(ctx, id)
 		switch {
 		case err == nil:
 			if ld.Domain.ID != id {
-				return nil, fmt.Errorf("vcem: gather live: read domain %q: %w: the answer is for domain %q", id, ErrInvalidLive, ld.Domain.ID)
+				errs[i] = fmt.Errorf("vcem: gather live: read domain %q: %w: the answer is for domain %q", id, ErrInvalidLive, ld.Domain.ID)
+				return
 			}
-			out = append(out, ld)
-			continue
+			out[i] = ld
+			return
 		case !errors.Is(err, ErrDomainInaccessible) && !errors.Is(err, ErrUnknownDomain):
-			return nil, fmt.Errorf("vcem: gather live: read domain %q: %w", id, err)
+			errs[i] = fmt.Errorf("vcem: gather live: read domain %q: %w", id, err)
+			return
 		}
 		cd, ok := creds[id]
 		if !ok || cd.Credentials.IsZero() {
-			out = append(out, LiveDomain{Domain: Domain{ID: id, Name: d.Name, Manager: d.Manager, GroupID: d.GroupID}})
-			continue
+			out[i] = LiveDomain{Domain: Domain{ID: id, Name: d.Name, Manager: d.Manager, GroupID: d.GroupID}}
+			return
 		}
-		ld, err = readWithCreds(ctx, live, id, cd)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ld)
+		out[i], errs[i] = readWithCreds(ctx, live, id, cd)
 	}
-	for _, id := range slices.Sorted(maps.Keys(creds)) {
-		if _, ok := restored.Domains[id]; ok {
-			continue
+	if cfg.concurrency == 1 || len(reads) < 2 {
+		for i := range reads {
+			if one(i); errs[i] != nil {
+				return nil, errs[i]
+			}
 		}
-		if creds[id].Credentials.IsZero() { // named by the caller, but no credentials: report it
-			t := creds[id].Target
-			out = append(out, LiveDomain{Domain: Domain{ID: id, Manager: t.Manager}})
-			continue
+	} else {
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(cfg.concurrency, len(reads)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					one(i)
+				}
+			}()
 		}
-		ld, err := readWithCreds(ctx, live, id, creds[id])
-		if err != nil {
-			return nil, err
+		for i := range reads {
+			next <- i
 		}
-		out = append(out, ld)
+		close(next)
+		wg.Wait()
+		for _, err := range errs { // the first failure in output order
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := checkManagersDistinct(out); err != nil {
 		return nil, err
@@ -99,10 +145,19 @@ func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[st
 	return out, nil
 }
 
-// checkManagersDistinct reports two reachable entries read from the same VC
-// Manager address — one domain read twice, e.g. credentials given under a new
-// ID for a domain VCEM also read: analysis would see every one of its
-// addresses live twice and report them all as conflicts.
+// GatherOption configures GatherLive.
+type GatherOption func(*gatherConfig)
+
+type gatherConfig struct{ concurrency int }
+
+// WithReadConcurrency reads up to n domains at once (default 1). The Live
+// port must be safe for concurrent use (the vcemtest fake and the vcm
+// adapter are). The result does not depend on n: domains come back in the
+// same order, and the error reported is the first in that order.
+func WithReadConcurrency(n int) GatherOption {
+	return func(c *gatherConfig) { c.concurrency = n }
+}
+
 func checkManagersDistinct(lds []LiveDomain) error {
 	seen := make(map[string]string, len(lds))
 	for _, ld := range lds {

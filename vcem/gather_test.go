@@ -40,37 +40,59 @@ func TestGatherLive(t *testing.T) {
 		{name: "cancelled context", cancel: true, errIs: context.Canceled},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			restored := baseSnapshot(t)
-			f := vcemtest.NewFaults(1)
-			if tt.fault != nil {
-				require.NoError(t, f.Add(*tt.fault))
-			}
-			live, err := vcemtest.NewLive(restored, vcemtest.WithFaults(f))
-			require.NoError(t, err)
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			if tt.cancel {
-				cancel()
-			}
-			lds, err := vcem.GatherLive(ctx, live, restored, tt.creds)
-			if tt.errIs != nil || tt.errHas != "" {
-				require.Error(t, err)
-				assert.Nil(t, lds)
-				if tt.errIs != nil {
-					assert.ErrorIs(t, err, tt.errIs)
-				}
-				assert.Contains(t, err.Error(), tt.errHas)
-				return
-			}
-			require.NoError(t, err)
-			got := map[string]bool{}
-			for _, ld := range lds {
-				got[ld.Domain.ID] = ld.Reachable
-			}
-			assert.Equal(t, tt.reachable, got)
-		})
+		for _, n := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/concurrency %d", tt.name, n), func(t *testing.T) {
+				gatherCase(t, n, tt.fault, tt.creds, tt.cancel, tt.errIs, tt.errHas, tt.reachable)
+			})
+		}
 	}
+	live, err := vcemtest.NewLive(baseSnapshot(t))
+	require.NoError(t, err)
+	_, err = vcem.GatherLive(context.Background(), live, baseSnapshot(t), nil, vcem.WithReadConcurrency(0))
+	assert.ErrorIs(t, err, vcem.ErrInvalid)
+}
+
+// gatherCase runs one TestGatherLive case at read concurrency n.
+func gatherCase(t *testing.T, n int, fault *vcemtest.Fault, creds map[string]vcem.CredentialedDomain, cancelled bool, errIs error, errHas string, reachable map[string]bool) {
+	tt := struct {
+		fault     *vcemtest.Fault
+		creds     map[string]vcem.CredentialedDomain
+		cancel    bool
+		errIs     error
+		errHas    string
+		reachable map[string]bool
+	}{fault, creds, cancelled, errIs, errHas, reachable}
+	restored := baseSnapshot(t)
+	f := vcemtest.NewFaults(1)
+	if tt.fault != nil {
+		require.NoError(t, f.Add(*tt.fault))
+	}
+	live, err := vcemtest.NewLive(restored, vcemtest.WithFaults(f))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if tt.cancel {
+		cancel()
+	}
+	lds, err := vcem.GatherLive(ctx, live, restored, tt.creds, vcem.WithReadConcurrency(n))
+	if tt.errIs != nil || tt.errHas != "" {
+		require.Error(t, err)
+		assert.Nil(t, lds)
+		if tt.errIs != nil {
+			assert.ErrorIs(t, err, tt.errIs)
+		}
+		assert.Contains(t, err.Error(), tt.errHas)
+		return
+	}
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, ld := range lds {
+		got[ld.Domain.ID] = ld.Reachable
+	}
+	assert.Equal(t, tt.reachable, got)
+	want, err := vcem.GatherLive(ctx, live, restored, tt.creds)
+	require.NoError(t, err)
+	assert.Equal(t, want, lds, "the same answer at any concurrency")
 }
 
 // answersAs is a Live whose ReadDomain answers for another domain than the
