@@ -138,7 +138,7 @@ func (cs *Changes) UnmarshalJSON(b []byte) error {
 	for i, r := range raws {
 		c, err := DecodeChange(r)
 		if err != nil {
-			probs = append(probs, &strictjson.Problem{Path: fmt.Sprintf("[%d]", i), Msg: err.Error(), Err: err})
+			probs = append(probs, nestChangeError(fmt.Sprintf("[%d]", i), err)...)
 			continue
 		}
 		out = append(out, c)
@@ -151,4 +151,23 @@ func (cs *Changes) UnmarshalJSON(b []byte) error {
 	}
 	*cs = out
 	return nil
+}
+
+// nestChangeError locates a change's decoding error under path: the
+// problems of the field at fault get the path as a prefix, and keep the
+// package's sentinel reachable.
+func nestChangeError(path string, err error) []*strictjson.Problem {
+	var ce *changecodec.Error
+	if !errors.As(err, &ce) {
+		return []*strictjson.Problem{{Path: path, Msg: err.Error(), Err: err}}
+	}
+	var se *strictjson.Error
+	if !errors.As(ce.Err, &se) {
+		return []*strictjson.Problem{{Path: path, Msg: err.Error(), Err: err}}
+	}
+	probs := strictjson.Nest(path, se, func(*strictjson.Problem) error { return err })
+	for _, p := range probs {
+		p.Msg = fmt.Sprintf("%s change %s: %s", ce.Pkg, ce.Kind, p.Msg)
+	}
+	return probs
 }

@@ -97,7 +97,16 @@ type Journal struct {
 	records []Record
 	next    int64
 	torn    bool
+	memory  bool // kept in memory only (an execute without WithJournal)
+	closed  bool
 	now     func() time.Time
+}
+
+// newMemoryJournal is the journal of an execute given no directory: the same
+// records, kept in memory, so the execute runs the same way but cannot be
+// resumed after a crash.
+func newMemoryJournal(now func() time.Time) *Journal {
+	return &Journal{memory: true, now: now}
 }
 
 // OpenJournal opens (creating it if needed) the journal in dir and takes its
@@ -259,7 +268,7 @@ func (j *Journal) Torn() bool { return j.torn }
 func (j *Journal) Append(r Record) (Record, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.f == nil {
+	if j.closed || j.f == nil && !j.memory {
 		return Record{}, errors.New("resync: journal: closed")
 	}
 	r.Seq = j.next + 1
@@ -278,11 +287,13 @@ func (j *Journal) Append(r Record) (Record, error) {
 	b.WriteString(`","record":`)
 	b.Write(body)
 	b.WriteString("}\n")
-	if _, err := j.f.Write(b.Bytes()); err != nil {
-		return Record{}, fmt.Errorf("resync: journal: write: %w", err)
-	}
-	if err := j.f.Sync(); err != nil {
-		return Record{}, fmt.Errorf("resync: journal: sync: %w", err)
+	if j.f != nil {
+		if _, err := j.f.Write(b.Bytes()); err != nil {
+			return Record{}, fmt.Errorf("resync: journal: write: %w", err)
+		}
+		if err := j.f.Sync(); err != nil {
+			return Record{}, fmt.Errorf("resync: journal: sync: %w", err)
+		}
 	}
 	j.next = r.Seq
 	j.records = append(j.records, r)
@@ -294,6 +305,10 @@ func (j *Journal) Append(r Record) (Record, error) {
 func (j *Journal) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.closed {
+		return nil
+	}
+	j.closed = true
 	if j.f == nil {
 		return nil
 	}

@@ -63,6 +63,9 @@ type Plan struct {
 	// backup (the '*' marks), and where the list came from.
 	DeletedServices       []string `json:"deletedServices,omitempty"`
 	DeletedServicesSource string   `json:"deletedServicesSource,omitempty"`
+	// ServicePolicy is the policy of the service check; the execute checks
+	// the services against it again.
+	ServicePolicy []ServicePolicy `json:"servicePolicy,omitempty"`
 	// Manifest is the ID of the backup manifest the analysis used, if any.
 	Manifest string `json:"manifest,omitempty"`
 	// Phases holds every phase in order, analysed or skipped.

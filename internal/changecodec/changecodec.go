@@ -213,24 +213,17 @@ func (c *Codec[C]) DecodeList(b []byte) ([]C, error) {
 		if err != nil {
 			idx := "[" + strconv.Itoa(i) + "]"
 			var ce *Error
-			var se *strictjson.Error
-			if errors.As(err, &ce) && errors.As(ce.Err, &se) {
-				for _, p := range se.Problems {
-					path := idx
-					if p.Path != "" {
-						if p.Path[0] == '[' {
-							path += p.Path
-						} else {
-							path += "." + p.Path
-						}
+			if errors.As(err, &ce) {
+				for _, p := range strictjson.Nest(idx, ce.Err, func(p *strictjson.Problem) error {
+					return &Error{Pkg: c.pkg, Kind: ce.Kind, Err: p, sentinel: ce.sentinel}
+				}) {
+					if ce.Kind != "" {
+						p.Msg = fmt.Sprintf("%s change %s: %s", c.pkg, ce.Kind, p.Msg)
+					} else if p.Err == nil || p.Msg == ce.Err.Error() {
+						p.Msg, p.Err = err.Error(), err
 					}
-					q := *p
-					q.Path, q.Err = path, &Error{Pkg: c.pkg, Kind: ce.Kind, Err: p, sentinel: ce.sentinel}
-					q.Msg = fmt.Sprintf("%s change %s: %s", c.pkg, ce.Kind, p.Msg)
-					q.Line, q.Column, q.Offset = 0, 0, 0
-					probs = append(probs, &q)
+					probs = append(probs, p)
 				}
-				more += se.More
 			} else {
 				probs = append(probs, &strictjson.Problem{Path: idx, Msg: err.Error(), Err: err})
 			}

@@ -119,6 +119,36 @@ func (e *Error) Unwrap() []error {
 	return out
 }
 
+// Nest returns err as problems located under path (for a decoder that
+// decodes the elements of a list itself): the problems of a *Error get path
+// as a prefix of their own and lose their position (it was relative to the
+// element); any other error becomes one problem at path. wrap, when not
+// nil, gives each problem's Err (so errors.Is still finds a sentinel).
+func Nest(path string, err error, wrap func(p *Problem) error) []*Problem {
+	var se *Error
+	if !errors.As(err, &se) {
+		return []*Problem{{Path: path, Msg: err.Error(), Err: err}}
+	}
+	out := make([]*Problem, 0, len(se.Problems))
+	for _, p := range se.Problems {
+		q := *p
+		switch {
+		case p.Path == "":
+			q.Path = path
+		case p.Path[0] == '[':
+			q.Path = path + p.Path
+		default:
+			q.Path = path + "." + p.Path
+		}
+		q.Offset, q.Line, q.Column = 0, 0, 0
+		if wrap != nil {
+			q.Err = wrap(p)
+		}
+		out = append(out, &q)
+	}
+	return out
+}
+
 // Unmarshal checks data against v's type (see the package documentation)
 // and, if it is clean, decodes it into v with encoding/json. On error v is
 // left as it was, and the error is an *Error.

@@ -1,0 +1,579 @@
+package resync
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/mxsync-go/mxsync/matrixoe"
+	"github.com/mxsync-go/mxsync/spm"
+	"github.com/mxsync-go/mxsync/vcem"
+)
+
+// state is everything one analysis reads: the restored databases and the
+// live side of every section present.
+type state struct {
+	services []ServiceStatus // nil: not read
+	vcem     *vcem.Snapshot
+	vcemLive []vcem.LiveDomain
+	spm      *spm.Snapshot
+	spmLive  *spm.Live
+	moe      *matrixoe.Snapshot
+	moeLive  *matrixoe.LiveState
+}
+
+// has reports which sections have the ports they need.
+type has struct {
+	services, vcem, spm, moe bool
+}
+
+func available(env *Env, c *config) has {
+	return has{
+		services: env.Services != nil && len(c.policy) > 0,
+		vcem:     env.VCEM != nil && env.VCEM.Store != nil && env.VCEM.Live != nil,
+		spm:      env.Storage != nil && env.Storage.Catalog != nil && env.Storage.Arrays != nil,
+		moe:      env.MatrixOE != nil && env.MatrixOE.Store != nil && env.MatrixOE.Live != nil,
+	}
+}
+
+// Analyze is the dry run of a whole resync: it reads every section once,
+// writes nothing, and returns the plan of every phase in mxsync's order —
+// the service check, VCEM 1–2, storage 1–3, orchestration 1–3, recovery
+// management — each analysed on the state the earlier phases will leave:
+// their changes applied to in-memory copies, plus what the products will do
+// by themselves (VCEM's resync, SPM's Internal Recovery). So, unlike
+// mxsync's analysis-only mode, a later phase's findings are exact.
+//
+// A section whose ports are nil (or not chosen with WithSections) is skipped
+// and the plan says why. Analyze never prompts for anything but the deleted
+// IO services, and only when neither WithDeletedServices nor the services
+// file gives them and a Prompter was given.
+func Analyze(ctx context.Context, env *Env, opts ...Option) (*Plan, error) {
+	if env == nil {
+		return nil, fmt.Errorf("%w: Analyze: nil Env", ErrInvalid)
+	}
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	h := available(env, cfg)
+	st, err := read(ctx, env, cfg, h)
+	if err != nil {
+		return nil, err
+	}
+	del, src, err := deletedServices(ctx, env, cfg, st, h)
+	if err != nil {
+		return nil, err
+	}
+	p, err := compute(st, h, cfg, env, del, src)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.manifest != nil {
+		if err := useManifest(p, st, cfg.manifest); err != nil {
+			return nil, err
+		}
+	}
+	return p, p.seal()
+}
+
+// read reads every section's restored and live side once.
+func read(ctx context.Context, env *Env, c *config, h has) (*state, error) {
+	st := &state{}
+	var err error
+	if h.services && c.runs(SectionServices) {
+		if st.services, err = readServices(ctx, env.Services, c.policy); err != nil {
+			return nil, err
+		}
+	}
+	if h.vcem {
+		if st.vcem, err = env.VCEM.Store.Snapshot(ctx); err != nil {
+			return nil, fmt.Errorf("resync: read the restored VCEM database: %w", err)
+		}
+		if err := st.vcem.Validate(); err != nil {
+			return nil, fmt.Errorf("resync: the restored VCEM database: %w", err)
+		}
+		if c.runs(SectionVCEM) || c.runs(SectionStorage) {
+			if st.vcemLive, err = vcem.GatherLive(ctx, env.VCEM.Live, st.vcem, c.creds, vcem.WithReadConcurrency(c.readConcurrency)); err != nil {
+				return nil, fmt.Errorf("resync: read the VC domains: %w", err)
+			}
+		}
+	}
+	if h.spm {
+		if st.spm, err = env.Storage.Catalog.Snapshot(ctx); err != nil {
+			return nil, fmt.Errorf("resync: read the restored SPM catalog: %w", err)
+		}
+		if st.spmLive, err = env.Storage.Arrays.Live(ctx); err != nil {
+			return nil, fmt.Errorf("resync: read the arrays: %w", err)
+		}
+	}
+	if h.moe {
+		if st.moe, err = env.MatrixOE.Store.Snapshot(ctx); err != nil {
+			return nil, fmt.Errorf("resync: read the restored Matrix OE databases: %w", err)
+		}
+		if st.moeLive, err = matrixoe.ReadLive(ctx, env.MatrixOE.Live, env.MatrixOE.Export); err != nil {
+			return nil, fmt.Errorf("resync: read the live Matrix OE side: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// deletedServices resolves the IO services taken as deleted after the
+// backup: the option, else the operator's '*' marks in the services file,
+// else the Prompter, else none.
+func deletedServices(ctx context.Context, env *Env, c *config, st *state, h has) ([]string, string, error) {
+	if !h.moe || !c.runs(SectionOrchestration) {
+		return nil, "", nil
+	}
+	if c.deletedSet {
+		return slices.Clone(c.deleted), "WithDeletedServices", nil
+	}
+	if sf := env.MatrixOE.ServicesFile; sf != nil {
+		f, err := sf.ReadServicesFile(ctx, st.moe)
+		switch {
+		case err == nil:
+			return f.Deleted(), "InfrastructureServices.txt", nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, "", fmt.Errorf("resync: read InfrastructureServices.txt: %w", err)
+		}
+	}
+	if c.prompter != nil {
+		names := serviceNames(st.moe)
+		q := Question{Kind: AskDeletedServices, ID: "deleted-services", Phase: PhaseID{SectionOrchestration, 2}, Services: names,
+			Text: "which IO services were deleted after the backup?"}
+		del, err := c.prompter.DeletedServices(ctx, q)
+		if err != nil {
+			return nil, "", fmt.Errorf("resync: deleted IO services: %w", err)
+		}
+		return del, "prompter", nil
+	}
+	return nil, "none given (no services file, WithDeletedServices or Prompter)", nil
+}
+
+func serviceNames(s *matrixoe.Snapshot) []string {
+	var names []string
+	for _, sv := range s.Services {
+		names = append(names, sv.Name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// chain is the predicted state as the phases are planned one after the
+// other: clones of the restored databases with every earlier phase applied.
+type chain struct {
+	vcem *vcem.Snapshot
+	spm  *spm.Snapshot
+	moe  *matrixoe.Snapshot
+}
+
+// compute plans every phase on st. It is pure: it reads st and writes only
+// its own copies.
+func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc string) (*Plan, error) {
+	p := &Plan{
+		Schema:                PlanSchema,
+		SDKVersion:            SDKVersion,
+		Created:               c.now().UTC(),
+		Inputs:                map[string]string{},
+		DeletedServices:       deleted,
+		DeletedServicesSource: deletedSrc,
+		ServicePolicy:         c.policy,
+		Prior: Prior{VCEM: st.vcem, VCEMLive: st.vcemLive, SPM: st.spm, SPMLive: st.spmLive,
+			MatrixOE: st.moe, MatrixOELive: st.moeLive, Services: st.services},
+	}
+	if err := fingerprintInputs(p.Inputs, st); err != nil {
+		return nil, err
+	}
+	for id, cd := range c.creds {
+		t := cd.Target
+		t.ID = id
+		p.Credentialed = append(p.Credentialed, t)
+	}
+	slices.SortFunc(p.Credentialed, func(a, b vcem.DomainTarget) int { return compareStrings(a.ID, b.ID) })
+
+	skip := map[Section]string{}
+	note := func(s Section, ok bool, why string) {
+		switch {
+		case !c.runs(s):
+			skip[s] = "not chosen (WithSections)"
+		case !ok:
+			skip[s] = why
+		}
+	}
+	note(SectionServices, h.services, "no Windows services port, or an empty service policy")
+	note(SectionVCEM, h.vcem, "no VCEM ports (restored store and live domains)")
+	note(SectionStorage, h.spm || h.moe, "no SPM or Matrix OE ports")
+	note(SectionOrchestration, h.moe, "no Matrix OE ports")
+	note(SectionRecovery, h.moe, "no Matrix OE ports")
+	for _, s := range Sections() {
+		if why, ok := skip[s]; ok {
+			p.Skipped = append(p.Skipped, SkippedSection{Section: s, Reason: why})
+		} else {
+			p.Sections = append(p.Sections, s)
+		}
+	}
+
+	ch := chain{}
+	if st.vcem != nil {
+		ch.vcem = st.vcem.Clone()
+	}
+	if st.spm != nil {
+		ch.spm = st.spm.Clone()
+	}
+	if st.moe != nil {
+		ch.moe = st.moe.Clone()
+	}
+	pl := planner{st: st, c: c, env: env, ch: &ch, deleted: deleted}
+	for _, id := range Phases() {
+		pp := PhasePlan{PhaseID: id, Title: id.Title(), Findings: []Finding{}}
+		if why, ok := skip[id.Section]; ok {
+			pp.Skipped = why
+		} else if err := pl.phase(&pp); err != nil {
+			return nil, fmt.Errorf("resync: analyse %s: %w", id, err)
+		}
+		p.Phases = append(p.Phases, pp)
+	}
+	return p, nil
+}
+
+// seal sets the plan's ID from its content.
+func (p *Plan) seal() error {
+	id, _, err := p.identify()
+	if err != nil {
+		return err
+	}
+	p.ID = id
+	return nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// fingerprintInputs records the fingerprint of everything read.
+func fingerprintInputs(m map[string]string, st *state) error {
+	add := func(name string, fp string, err error) error {
+		if err != nil {
+			return fmt.Errorf("resync: fingerprint %s: %w", name, err)
+		}
+		m[name] = fp
+		return nil
+	}
+	if st.services != nil {
+		fp, err := fingerprintJSON(st.services)
+		if err := add(InputServices, fp, err); err != nil {
+			return err
+		}
+	}
+	if st.vcem != nil {
+		fp, err := st.vcem.Fingerprint()
+		if err := add(InputVCEMRestored, fp, err); err != nil {
+			return err
+		}
+		if st.vcemLive != nil {
+			fp, err := vcem.FingerprintLive(st.vcemLive)
+			if err := add(InputVCEMLive, fp, err); err != nil {
+				return err
+			}
+		}
+	}
+	if st.spm != nil {
+		fp, err := st.spm.Fingerprint()
+		if err := add(InputSPMRestored, fp, err); err != nil {
+			return err
+		}
+		fp, err = spm.FingerprintLive(st.spmLive)
+		if err := add(InputSPMLive, fp, err); err != nil {
+			return err
+		}
+	}
+	if st.moe != nil {
+		fp, err := st.moe.Fingerprint()
+		if err := add(InputMatrixOERestored, fp, err); err != nil {
+			return err
+		}
+		fp, err = matrixoe.FingerprintLive(st.moeLive)
+		if err := add(InputMatrixOELive, fp, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fingerprintJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
+}
+
+// planner plans one phase after another on the chain of predicted states.
+type planner struct {
+	st      *state
+	c       *config
+	env     *Env
+	ch      *chain
+	deleted []string
+}
+
+func (pl *planner) phase(pp *PhasePlan) error {
+	st, ch, c := pl.st, pl.ch, pl.c
+	switch pp.PhaseID {
+	case PhaseID{SectionServices, 1}:
+		pp.Findings = analyzeServices(pp.PhaseID, c.policy, st.services)
+		return nil
+
+	case PhaseID{SectionVCEM, 1}:
+		fs, err := vcem.AnalyzePhase1(ch.vcem, st.vcemLive, append([]vcem.AnalysisOption{vcem.Prevalidated()}, c.vcemOpts...)...)
+		if err != nil {
+			return err
+		}
+		pp.Findings = fromVCEM(pp.PhaseID, fs)
+		if err := vcem.ApplyAll(ch.vcem, vcem.ChangesOf(fs)...); err != nil {
+			return err
+		}
+		return pl.after(pp, InputVCEMRestored)
+
+	case PhaseID{SectionVCEM, 2}:
+		fs, err := vcem.AnalyzePhase2(ch.vcem)
+		if err != nil {
+			return err
+		}
+		pp.Findings = fromVCEM(pp.PhaseID, fs)
+		pred, err := vcem.PredictResync(ch.vcem, st.vcemLive, append([]vcem.AnalysisOption{vcem.Prevalidated()}, c.vcemOpts...)...)
+		if err != nil {
+			return err
+		}
+		pp.Predicted, pp.PredictedBy = toChanges(pred), "VCEM resync"
+		if err := vcem.ApplyAll(ch.vcem, pred...); err != nil {
+			return err
+		}
+		return pl.after(pp, InputVCEMRestored)
+
+	case PhaseID{SectionStorage, 1}:
+		if ch.spm == nil {
+			pp.Skipped = "no SPM ports"
+			return nil
+		}
+		rules := pl.rules()
+		rec, err := spm.PredictInternalRecovery(st.spm, st.spmLive, rules)
+		if err != nil {
+			return err
+		}
+		fs, err := spm.AnalyzeWith(st.spm, st.spmLive, rules)
+		if err != nil {
+			return err
+		}
+		pp.Findings = fromSPM(pp.PhaseID, fs)
+		pp.Predicted, pp.PredictedBy = toChanges(rec), "SPM Internal Recovery"
+		// SPM recovers first (the execute starts it in Internal Recovery),
+		// then the phase's own changes are applied on what it leaves.
+		if err := spm.ApplyAll(ch.spm, rec...); err != nil {
+			return err
+		}
+		if err := spm.ApplyAll(ch.spm, spm.ChangesOf(fs)...); err != nil {
+			return err
+		}
+		return pl.after(pp, InputSPMRestored)
+
+	case PhaseID{SectionStorage, 2}:
+		switch {
+		case ch.moe == nil:
+			pp.Skipped = "no Matrix OE ports"
+			return nil
+		case ch.vcem == nil:
+			pp.Skipped = "the logical-server refresh needs the VCEM database (no VCEM ports)"
+			return nil
+		}
+		fs, err := matrixoe.AnalyzeLSRefresh(ch.moe, ch.vcem, st.moeLive.VMPower, c.moeOpts...)
+		if err != nil {
+			return err
+		}
+		pp.Findings = fromMatrixOE(pp.PhaseID, fs)
+		if err := matrixoe.ApplyAll(ch.moe, matrixoe.ChangesOf(fs)...); err != nil {
+			return err
+		}
+		return pl.after(pp, InputMatrixOERestored)
+
+	case PhaseID{SectionStorage, 3}:
+		switch {
+		case ch.moe == nil:
+			pp.Skipped = "no Matrix OE ports"
+			return nil
+		case ch.spm == nil:
+			pp.Skipped = "lsmanalyzer needs the SPM catalog (no SPM ports)"
+			return nil
+		}
+		fs, err := matrixoe.AnalyzeLSMAnalyzer(ch.moe, st.spm, ch.spm, c.moeOpts...)
+		if err != nil {
+			return err
+		}
+		pp.Findings = fromMatrixOE(pp.PhaseID, fs)
+		mc := matrixoe.ChangesOf(fs)
+		if err := matrixoe.ApplyAll(ch.moe, mc...); err != nil {
+			return err
+		}
+		if err := spm.ApplyAll(ch.spm, matrixoe.SPMChangesOf(mc)...); err != nil {
+			return err
+		}
+		return pl.after(pp, InputMatrixOERestored, InputSPMRestored)
+
+	case PhaseID{SectionOrchestration, 1}:
+		fs, err := matrixoe.AnalyzeIORequests(ch.moe, c.moeOpts...)
+		return pl.moePhase(pp, fs, err)
+
+	case PhaseID{SectionOrchestration, 2}:
+		file, err := servicesFile(ch.moe, pl.deleted)
+		if err != nil {
+			return err
+		}
+		fs, err := matrixoe.AnalyzeIOServices(ch.moe, file, st.moeLive.VMPower, c.moeOpts...)
+		return pl.moePhase(pp, fs, err)
+
+	case PhaseID{SectionOrchestration, 3}:
+		fs, err := matrixoe.AnalyzeIOIPs(ch.moe, st.moeLive.IPs, c.moeOpts...)
+		return pl.moePhase(pp, fs, err)
+
+	case PhaseID{SectionRecovery, 1}:
+		fs, err := matrixoe.AnalyzeRM(ch.moe, st.moeLive.Export, c.moeOpts...)
+		return pl.moePhase(pp, fs, err)
+	}
+	return fmt.Errorf("unknown phase %s", pp.PhaseID)
+}
+
+func (pl *planner) moePhase(pp *PhasePlan, fs []matrixoe.Finding, err error) error {
+	if err != nil {
+		return err
+	}
+	pp.Findings = fromMatrixOE(pp.PhaseID, fs)
+	if err := matrixoe.ApplyAll(pl.ch.moe, matrixoe.ChangesOf(fs)...); err != nil {
+		return err
+	}
+	return pl.after(pp, InputMatrixOERestored)
+}
+
+// after records the predicted fingerprints of the stores a phase touched.
+func (pl *planner) after(pp *PhasePlan, stores ...string) error {
+	pp.After = map[string]string{}
+	for _, s := range stores {
+		fp, err := pl.ch.fingerprint(s)
+		if err != nil {
+			return err
+		}
+		pp.After[s] = fp
+	}
+	return nil
+}
+
+func (ch *chain) fingerprint(store string) (string, error) {
+	switch store {
+	case InputVCEMRestored:
+		return ch.vcem.Fingerprint()
+	case InputSPMRestored:
+		return ch.spm.Fingerprint()
+	case InputMatrixOERestored:
+		return ch.moe.Fingerprint()
+	}
+	return "", fmt.Errorf("unknown store %q", store)
+}
+
+func (pl *planner) rules() spm.SignatureRules {
+	if pl.env.Storage != nil && pl.env.Storage.Rules != nil {
+		return *pl.env.Storage.Rules
+	}
+	return spm.DefaultSignatureRules()
+}
+
+// servicesFile builds InfrastructureServices.txt as the operator would have
+// marked it, for the state s, through the real parser: services named
+// deleted that s no longer holds were already removed.
+func servicesFile(s *matrixoe.Snapshot, deleted []string) (*matrixoe.ServicesFile, error) {
+	text, err := matrixoe.FormatServicesFile(s)
+	if err != nil {
+		return nil, err
+	}
+	marked := map[string]bool{}
+	for _, d := range deleted {
+		marked[d] = true
+	}
+	var b bytes.Buffer
+	for _, line := range bytes.SplitAfter(text, []byte("\r\n")) {
+		name := string(bytes.TrimRight(line, "\r\n"))
+		if marked[name] {
+			b.WriteByte('*')
+		}
+		b.Write(line)
+	}
+	return matrixoe.ParseServicesFile(b.Bytes(), s)
+}
+
+// --- envelopes ----------------------------------------------------------------
+
+func toChanges[C Change](cs []C) Changes {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make(Changes, len(cs))
+	for i, c := range cs {
+		out[i] = c
+	}
+	return out
+}
+
+func detail(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "{}" {
+		return nil
+	}
+	return b
+}
+
+func fromVCEM(ph PhaseID, fs []vcem.Finding) []Finding {
+	out := make([]Finding, len(fs))
+	for i, f := range fs {
+		out[i] = Finding{Phase: ph, Code: string(f.Code), Severity: Severity(f.Severity), Blocking: f.Blocking(),
+			Subject: f.Subject.String(), Message: f.Message, Changes: toChanges(f.Changes), Manual: f.Manual, Detail: detail(f.Subject)}
+	}
+	return out
+}
+
+func fromSPM(ph PhaseID, fs []spm.Finding) []Finding {
+	out := make([]Finding, len(fs))
+	for i, f := range fs {
+		out[i] = Finding{Phase: ph, Code: string(f.Code), Severity: Severity(f.Severity), Blocking: f.Blocking(),
+			Subject: f.Subject.String(), Message: f.Message, Changes: toChanges(f.Changes), Manual: f.Manual, Detail: detail(f.Subject)}
+	}
+	return out
+}
+
+// fromMatrixOE wraps Matrix OE findings; a DeleteVolumeFromSPM is followed
+// by the SPM change it implies, so each change of the plan has one store.
+func fromMatrixOE(ph PhaseID, fs []matrixoe.Finding) []Finding {
+	out := make([]Finding, len(fs))
+	for i, f := range fs {
+		var cs Changes
+		for _, c := range f.Changes {
+			cs = append(cs, c)
+			if d, ok := c.(matrixoe.DeleteVolumeFromSPM); ok {
+				cs = append(cs, d.SPMChange())
+			}
+		}
+		out[i] = Finding{Phase: ph, Code: string(f.Code), Severity: Severity(f.Severity), Blocking: f.Blocking(),
+			Subject: f.Subject.String(), Message: f.Message, Changes: cs, Manual: f.Manual, Detail: detail(f.Subject)}
+	}
+	return out
+}
