@@ -512,8 +512,7 @@ func servicesFile(s *matrixoe.Snapshot, deleted []string) (*matrixoe.ServicesFil
 	}
 	var b bytes.Buffer
 	for _, line := range bytes.SplitAfter(text, []byte("\r\n")) {
-		name := string(bytes.TrimRight(line, "\r\n"))
-		if marked[name] {
+		if marked[string(bytes.TrimRight(line, "\r\n"))] {
 			b.WriteByte('*')
 		}
 		b.Write(line)
