@@ -2,6 +2,8 @@ package resync_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -147,4 +149,53 @@ func TestExecuteGatesOnManualSteps(t *testing.T) {
 	_, err = resync.Execute(ctx, newMiniEstate(t).env, plan, resync.WithPrompter(&resync.Answers{Services: &no}))
 	require.ErrorAs(t, err, &be)
 	assert.Equal(t, resync.AskServices, be.Question.Kind, "declining the service actions stops before anything runs")
+}
+
+// TestDryRunEqualsExecution: for seeded random post-backup histories, every
+// change the plan listed is what the execute applied, in order, and each
+// store ends as the plan predicted (Execute checks it after every phase and
+// would fail otherwise).
+func TestDryRunEqualsExecution(t *testing.T) {
+	ctx := context.Background()
+	for seed := range int64(40) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(seed), 7))
+			e := newMiniEstate(t)
+			names := []string{"web", "db", "app"}
+			var history []string
+			for i := range rng.IntN(6) {
+				name := names[rng.IntN(len(names))]
+				switch rng.IntN(4) {
+				case 0:
+					if e.vlive.DeleteProfile("d1", name) == nil {
+						history = append(history, "delete "+name)
+					}
+				case 1:
+					n := fmt.Sprintf("new%d", i)
+					if _, err := e.vlive.CreateProfile("d1", vcemtest.ProfileSpec{Name: n, Bay: fmt.Sprintf("enc1:%d", 5+i), Ethernet: 1, FC: rng.IntN(2)}); err == nil {
+						history = append(history, "create "+n)
+					}
+				case 2:
+					if e.vlive.UnassignProfile("d1", name) == nil {
+						history = append(history, "unassign "+name)
+					}
+				case 3:
+					if e.vlive.AssignProfile("d1", name, fmt.Sprintf("enc1:%d", 9+i)) == nil {
+						history = append(history, "assign "+name)
+					}
+				}
+			}
+			e.vlive.RestoreVCEM("d1")
+			plan, err := resync.Analyze(ctx, e.env)
+			require.NoError(t, err, "history %v", history)
+			res, err := resync.Execute(ctx, e.env, plan, resync.WithPrompter(resync.Yes()))
+			require.NoError(t, err, "history %v", history)
+			require.True(t, res.Complete)
+			var applied resync.Changes
+			for _, p := range res.Phases {
+				applied = append(applied, p.Applied...)
+			}
+			assert.Equal(t, plan.Changes(), applied, "history %v", history)
+		})
+	}
 }

@@ -149,7 +149,53 @@ func useManifest(p *Plan, st *state, m *Manifest) error {
 			Manual: "restore the backup this manifest was captured with, or analyse without the manifest if the database is right"}
 		ph.Findings = append([]Finding{f}, ph.Findings...)
 	}
+	sharpen(p, m)
 	return nil
+}
+
+// sharpen uses what the live estate held at backup time to tell apart an
+// address allocated after the backup from one that was already live then
+// (the restored database was behind the estate before the backup: a
+// different story for the operator, the same repair).
+func sharpen(p *Plan, m *Manifest) {
+	if m.State.VCEMLive == nil {
+		return
+	}
+	atBackup := map[vcem.AddressRef]bool{}
+	for _, ld := range m.State.VCEMLive {
+		for _, pr := range ld.Profiles {
+			for _, a := range pr.Addresses() {
+				atBackup[a.Address] = true
+			}
+		}
+	}
+	ph := p.Phase(PhaseID{SectionVCEM, 1})
+	if ph == nil {
+		return
+	}
+	for i, f := range ph.Findings {
+		if f.Code != string(vcem.CodeAddrAllocatedAfterBackup) {
+			continue
+		}
+		var s vcem.Subject
+		if json.Unmarshal(f.Detail, &s) != nil || len(s.Addresses) == 0 {
+			continue
+		}
+		before := 0
+		for _, a := range s.Addresses {
+			if atBackup[a] {
+				before++
+			}
+		}
+		switch before {
+		case 0:
+			ph.Findings[i].Message += " (manifest: not live when the backup was taken, so allocated after it)"
+		case len(s.Addresses):
+			ph.Findings[i].Message += " (manifest: already live when the backup was taken: the database was behind the estate before the backup)"
+		default:
+			ph.Findings[i].Message += fmt.Sprintf(" (manifest: %d of %d addresses already live when the backup was taken)", before, len(s.Addresses))
+		}
+	}
 }
 
 func diffStrings[D fmt.Stringer](ds []D) []string {
