@@ -437,6 +437,11 @@ func (r *runner) record(rec Record) error {
 	if r.crashed {
 		return ErrSimulatedCrash
 	}
+	if r.cfg.checkpoint != nil {
+		if err := r.cfg.checkpoint(rec); err != nil {
+			return fmt.Errorf("resync: checkpoint before %s: %w", rec.Type, err)
+		}
+	}
 	done, err := r.journal.Append(rec)
 	if err != nil {
 		return err

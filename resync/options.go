@@ -34,6 +34,7 @@ type config struct {
 	vcemOpts          []vcem.AnalysisOption
 	resyncOpts        []vcem.ResyncOption
 	journalHook       func(Record) error
+	checkpoint        func(Record) error
 }
 
 func newConfig(opts []Option) (*config, error) {
@@ -218,4 +219,14 @@ func WithResyncOptions(opts ...vcem.ResyncOption) Option {
 // turn and resume it.
 func WithJournalHook(fn func(Record) error) Option {
 	return func(c *config) error { c.journalHook = fn; return nil }
+}
+
+// WithCheckpoint is called before each journal record is written (Execute,
+// Resume), with the record about to be written. A caller whose stores are not
+// durable by themselves — an estate file the CLI loads into memory — saves
+// them there, so that the journal never says more than the stores hold: a
+// crash then leaves stores at or ahead of the journal, which Resume settles.
+// An error stops the execute before the record is written.
+func WithCheckpoint(fn func(Record) error) Option {
+	return func(c *config) error { c.checkpoint = fn; return nil }
 }

@@ -165,3 +165,27 @@ func TestResumeSettlesInFlightChange(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckpointRunsBeforeEveryRecord(t *testing.T) {
+	ctx := context.Background()
+	e := newMiniEstate(t)
+	reusedAddressHistory(t, e)
+	plan, err := resync.Analyze(ctx, e.env)
+	require.NoError(t, err)
+	var order []string
+	dir := t.TempDir()
+	_, err = resync.Execute(ctx, e.env, plan, resync.WithPrompter(resync.Yes()), resync.WithJournal(dir),
+		resync.WithCheckpoint(func(r resync.Record) error { order = append(order, "checkpoint "+string(r.Type)); return nil }),
+		resync.WithJournalHook(func(r resync.Record) error { order = append(order, "record "+string(r.Type)); return nil }))
+	require.NoError(t, err)
+	require.NotEmpty(t, order)
+	for i := 0; i < len(order); i += 2 {
+		require.Equal(t, "checkpoint"+order[i+1][len("record"):], order[i], "a checkpoint precedes record %d", i/2+1)
+	}
+	stop := errors.New("disk full")
+	e2 := newMiniEstate(t)
+	reusedAddressHistory(t, e2)
+	_, err = resync.Execute(ctx, e2.env, plan, resync.WithPrompter(resync.Yes()),
+		resync.WithCheckpoint(func(resync.Record) error { return stop }))
+	assert.ErrorIs(t, err, stop)
+}
