@@ -43,5 +43,5 @@ func ExampleClient() {
 	// Output:
 	// completed true false true completed
 	// true
-	// vcemcli: start maintenance of domain "d1": output says "already in maintenance" (exit 3): VC domain is already in maintenance; output: ERROR: VC Domain "rack1" is already in maintenance mode.
+	// vcemcli: start maintenance of domain "d1": output says "already in maintenance" (exit 3): VC domain is already in maintenance: conflict; output: ERROR: VC Domain "rack1" is already in maintenance mode.
 }
