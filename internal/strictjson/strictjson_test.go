@@ -231,8 +231,9 @@ func FuzzUnmarshal(f *testing.F) {
 				t.Fatalf("strict accepted what encoding/json refuses: %v", err)
 			}
 		}
-		var v any
-		if Validate(b) == nil && json.Unmarshal(b, &v) != nil {
+		// Validate checks syntax (a number too large for float64, like
+		// 1e700, is valid JSON that only some targets cannot hold).
+		if Validate(b) == nil && !json.Valid(b) {
 			t.Fatalf("Validate accepted invalid JSON %q", b)
 		}
 	})
