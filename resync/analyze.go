@@ -139,7 +139,7 @@ func deletedServices(ctx context.Context, env *Env, c *config, st *state, h has)
 		switch {
 		case err == nil:
 			return f.Deleted(), "InfrastructureServices.txt", nil
-		case !errors.Is(err, fs.ErrNotExist):
+		case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, matrixoe.ErrNotFound):
 			return nil, "", fmt.Errorf("resync: read InfrastructureServices.txt: %w", err)
 		}
 	}
@@ -154,6 +154,22 @@ func deletedServices(ctx context.Context, env *Env, c *config, st *state, h has)
 		return del, "prompter", nil
 	}
 	return nil, "none given (no services file, WithDeletedServices or Prompter)", nil
+}
+
+// WriteServicesFile writes InfrastructureServices.txt (Env.MatrixOE.ServicesFile)
+// from the restored Matrix OE databases, for the operator to mark with '*'
+// the IO services deleted after the backup before Analyze reads it (BR70
+// p42: mxsync writes the file, the operator edits it). It is the one write
+// outside Execute, and it writes only that file.
+func WriteServicesFile(ctx context.Context, env *Env) error {
+	if env == nil || env.MatrixOE == nil || env.MatrixOE.Store == nil || env.MatrixOE.ServicesFile == nil {
+		return fmt.Errorf("%w: WriteServicesFile needs the Matrix OE store and services-file ports", ErrInvalid)
+	}
+	s, err := env.MatrixOE.Store.Snapshot(ctx)
+	if err != nil {
+		return fmt.Errorf("resync: read the restored Matrix OE databases: %w", err)
+	}
+	return env.MatrixOE.ServicesFile.WriteServicesFile(ctx, s)
 }
 
 func serviceNames(s *matrixoe.Snapshot) []string {
