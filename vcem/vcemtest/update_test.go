@@ -79,3 +79,57 @@ func TestStoreUpdateWritesWhatVCEMWrites(t *testing.T) {
 	}
 	assert.Empty(t, st.Applied(), "VCEM's own writes are not the SDK's changes")
 }
+
+// SyncVCEM puts a database into the live VCEM: after it, CreateProfile
+// allocates from that database's pools (here: the backup's, in which the
+// address a live profile took after the backup is Free again) and VCEM
+// lists exactly its domains.
+func TestLiveSyncVCEMAllocatesFromTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	backup := estate(t)
+	live, err := vcemtest.NewLive(backup)
+	require.NoError(t, err)
+	after, err := live.CreateProfile("d1", vcemtest.ProfileSpec{Name: "after", Ethernet: 1})
+	require.NoError(t, err)
+	require.NoError(t, live.RemoveFromGroup("d2"))
+
+	tests := []struct {
+		name     string
+		db       *vcem.Snapshot
+		wantErr  bool
+		wantMAC  addrpool.MAC
+		wantDoms []string
+	}{
+		{name: "nil snapshot", db: nil, wantErr: true, wantMAC: after.Ethernet[0].MAC + 1, wantDoms: []string{"d1"}},
+		{name: "no pools", db: &vcem.Snapshot{}, wantErr: true, wantMAC: after.Ethernet[0].MAC + 1, wantDoms: []string{"d1"}},
+		{name: "the backup", db: backup, wantMAC: after.Ethernet[0].MAC, wantDoms: []string{"d1", "d2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			probe := vcem.ProfileKey{DomainID: "d1", Name: "probe"}
+			err := live.SyncVCEM(tt.db)
+			if tt.wantErr {
+				require.ErrorIs(t, err, vcem.ErrInvalid)
+			} else {
+				require.NoError(t, err)
+			}
+			refs, err := live.ListDomains(ctx)
+			require.NoError(t, err)
+			var ids []string
+			for _, r := range refs {
+				ids = append(ids, r.ID)
+			}
+			assert.Equal(t, tt.wantDoms, ids)
+			p, err := live.CreateProfile(probe.DomainID, vcemtest.ProfileSpec{Name: probe.Name, Ethernet: 1})
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantMAC, p.Ethernet[0].MAC)
+			require.NoError(t, live.DeleteProfile(probe.DomainID, probe.Name))
+		})
+	}
+	d := live.Data()
+	_, owner, _ := d.MACs.Lookup(backup.Profiles["d1:a"].Ethernet[0].MAC)
+	assert.Equal(t, "d1/a", owner, "owners are profile keys, as CreateProfile's")
+	ld, ok := live.Domain("d1")
+	require.True(t, ok)
+	assert.Len(t, ld.Profiles, 2, "the VC domain keeps its profiles: a and after")
+}
