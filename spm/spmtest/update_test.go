@@ -67,3 +67,29 @@ func TestCatalogUpdateWritesWhatSPMWrites(t *testing.T) {
 	_, err = cat.Snapshot(ctx)
 	assert.ErrorIs(t, err, spmtest.ErrInjected, "the port still consults the faults")
 }
+
+// Set is a write from outside the SDK (a CMS restore of the file): no fault
+// applies, and only a change of value counts as a write.
+func TestRecoveryModeSetIsAnOutsideWrite(t *testing.T) {
+	ctx := context.Background()
+	r := spmtest.NewRecoveryMode("Normal")
+	require.NoError(t, r.Faults().Add(spmtest.Fault{Op: spmtest.OpRecoveryMode, Err: spmtest.ErrInjected}))
+	tests := []struct {
+		value      string
+		wantWrites int
+	}{
+		{spm.RecoveryModeInternal, 1},
+		{spm.RecoveryModeInternal, 1},
+		{"Normal", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			r.Set(tt.value)
+			assert.Equal(t, tt.value, r.Data().Value)
+			assert.Equal(t, tt.wantWrites, r.Writes())
+		})
+	}
+	assert.Empty(t, r.Faults().Hits())
+	_, err := r.RecoveryMode(ctx)
+	assert.ErrorIs(t, err, spmtest.ErrInjected, "the port still consults the faults")
+}
