@@ -48,6 +48,46 @@ func (e *Estate) Fingerprints() (map[string]string, error) {
 	return b.Fingerprints()
 }
 
+// LiveFingerprints returns fingerprints of the hardware's state — every VC
+// domain (vcem.FingerprintLive, as the domains hold it, whatever VCEM can
+// reach), the arrays (spm.FingerprintLive), VMM, the live IO and the RM
+// export (matrixoe.FingerprintLive) — keyed by resync's input names
+// (resync.InputVCEMLive, resync.InputSPMLive, resync.InputMatrixOELive):
+// what a Restore must leave as it found.
+func (e *Estate) LiveFingerprints() (map[string]string, error) {
+	if e == nil {
+		return nil, errors.New("resynctest: nil estate")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ld := e.vcemLive.Data()
+	lds := make([]vcem.LiveDomain, 0, len(ld.Domains))
+	for _, d := range ld.Domains {
+		lds = append(lds, vcem.LiveDomain{Domain: d.Domain, Profiles: d.Profiles, Reachable: d.Reachable})
+	}
+	ml := e.moeLive.Data()
+	out := map[string]string{}
+	var errs []error
+	for _, x := range []struct {
+		name string
+		fp   func() (string, error)
+	}{
+		{resync.InputVCEMLive, func() (string, error) { return vcem.FingerprintLive(lds) }},
+		{resync.InputSPMLive, func() (string, error) { return spm.FingerprintLive(e.arrays.Data().Live) }},
+		{resync.InputMatrixOELive, func() (string, error) {
+			return matrixoe.FingerprintLive(&matrixoe.LiveState{VMPower: ml.VMs, IPs: ml.IPs, Export: ml.Export})
+		}},
+	} {
+		fp, err := x.fp()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", x.name, err))
+			continue
+		}
+		out[x.name] = fp
+	}
+	return out, errors.Join(errs...)
+}
+
 // recoveryModeKey is the Fingerprints key of the RecoveryMode value.
 const recoveryModeKey = "spm.recoveryMode"
 
