@@ -383,31 +383,10 @@ func (e *Estate) addToGroup(a Activity) error {
 	if ld.Domain.GroupID != "" {
 		return refused("VC domain %q is in VC Domain Group %q already", a.Domain, ld.Domain.GroupID)
 	}
-	// VCEM takes the domain and its profiles into its database; their
-	// VCEM-pool addresses become In use by them (External ones: a domain
-	// that left a group and comes back).
 	err = e.vcemStore.Update(func(s *vcem.Snapshot) error {
-		if _, ok := s.Groups[a.Group]; !ok {
-			return refused("VCEM's database has no VC Domain Group %q", a.Group)
-		}
-		next := s.Clone()
-		for _, p := range next.DomainProfiles(a.Domain) {
-			if err := vcem.Apply(next, vcem.DeleteProfile{ProfileID: p.ID}); err != nil {
-				return err
-			}
-		}
-		d := ld.Domain
-		d.GroupID = a.Group
-		next.Domains[a.Domain] = d
-		for _, lp := range ld.Profiles {
-			lp.ID, lp.DomainID = vcemtest.ProfileID(a.Domain, lp.Name), a.Domain
-			if err := takeOver(next, lp); err != nil {
-				return refused("profile %q of domain %q: %v", lp.Name, a.Domain, err)
-			}
-			next.Profiles[lp.ID] = lp
-		}
-		if err := next.Validate(); err != nil {
-			return refused("VCEM cannot take domain %q over: %v", a.Domain, err)
+		next, err := takenOver(s, ld, a.Group)
+		if err != nil {
+			return err
 		}
 		*s = *next
 		return nil
@@ -426,12 +405,50 @@ func (e *Estate) addToGroup(a Activity) error {
 	return e.syncVCEM()
 }
 
-// takeOver makes p's VCEM-pool addresses In use by p in s: Free and
-// External ones; anything else (In use by another, outside every range,
-// excluded) is an error.
+// takenOver returns s with VCEM taking domain ld into group: the domain
+// and its profiles in the database (replacing any it had of that domain),
+// their VCEM-pool addresses In use by them (Free or External ones: a
+// domain that left a group and comes back), and their other addresses
+// inside VCEM's ranges External (harvested, so VCEM never hands them out).
+// An address in use otherwise, or a database that would not validate, is a
+// refusal.
+func takenOver(s *vcem.Snapshot, ld vcem.LiveDomain, group string) (*vcem.Snapshot, error) {
+	if _, ok := s.Groups[group]; !ok {
+		return nil, refused("VCEM's database has no VC Domain Group %q", group)
+	}
+	id := ld.Domain.ID
+	next := s.Clone()
+	for _, p := range next.DomainProfiles(id) {
+		if err := vcem.Apply(next, vcem.DeleteProfile{ProfileID: p.ID}); err != nil {
+			return nil, err
+		}
+	}
+	d := ld.Domain
+	d.GroupID = group
+	next.Domains[id] = d
+	for _, lp := range ld.Profiles {
+		lp.ID, lp.DomainID = vcemtest.ProfileID(id, lp.Name), id
+		if err := takeOver(next, lp); err != nil {
+			return nil, refused("profile %q of domain %q: %v", lp.Name, id, err)
+		}
+		next.Profiles[lp.ID] = lp
+	}
+	if err := next.Validate(); err != nil {
+		return nil, refused("VCEM cannot take domain %q over: %v", id, err)
+	}
+	return next, nil
+}
+
+// takeOver gives p's addresses to VCEM's database s (see takenOver).
 func takeOver(s *vcem.Snapshot, p vcem.Profile) error {
 	var errs []error
-	take := func(st addrpool.State, owner string, ok bool, release, alloc func() error, what string) {
+	take := func(t vcem.AddressType, st addrpool.State, owner string, ok bool, release, alloc, external func() error, what string) {
+		if t != vcem.AddressVCEMPool {
+			if ok && st == addrpool.Free {
+				errs = append(errs, external())
+			}
+			return
+		}
 		switch {
 		case !ok:
 			errs = append(errs, fmt.Errorf("%s lies outside VCEM's ranges", what))
@@ -440,30 +457,22 @@ func takeOver(s *vcem.Snapshot, p vcem.Profile) error {
 				errs = append(errs, err)
 				return
 			}
-			if err := alloc(); err != nil {
-				errs = append(errs, err)
-			}
+			errs = append(errs, alloc())
 		case st == addrpool.Free:
-			if err := alloc(); err != nil {
-				errs = append(errs, err)
-			}
+			errs = append(errs, alloc())
 		case st == addrpool.InUse && owner == p.ID:
 		default:
 			errs = append(errs, fmt.Errorf("%s is %s (%s) in VCEM's database", what, st, owner))
 		}
 	}
 	eachAddr(p, func(m addrpool.MAC, t vcem.AddressType) {
-		if t != vcem.AddressVCEMPool {
-			return
-		}
 		st, owner, ok := s.MACs.Lookup(m)
-		take(st, owner, ok, func() error { return s.MACs.Release(m) }, func() error { return s.MACs.AllocateAddr(m, p.ID) }, "MAC "+m.String())
+		take(t, st, owner, ok, func() error { return s.MACs.Release(m) }, func() error { return s.MACs.AllocateAddr(m, p.ID) },
+			func() error { return s.MACs.MarkExternal(m) }, "MAC "+m.String())
 	}, func(w addrpool.WWN, t vcem.AddressType) {
-		if t != vcem.AddressVCEMPool {
-			return
-		}
 		st, owner, ok := s.WWNs.Lookup(w)
-		take(st, owner, ok, func() error { return s.WWNs.Release(w) }, func() error { return s.WWNs.AllocateAddr(w, p.ID) }, "WWN "+w.String())
+		take(t, st, owner, ok, func() error { return s.WWNs.Release(w) }, func() error { return s.WWNs.AllocateAddr(w, p.ID) },
+			func() error { return s.WWNs.MarkExternal(w) }, "WWN "+w.String())
 	})
 	return errors.Join(errs...)
 }
