@@ -1,7 +1,10 @@
 package resynctest
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -65,8 +68,8 @@ type Estate struct {
 	vcemStore *vcemtest.Store
 	vcemLive  *vcemtest.Live
 	manager   *vcemtest.Manager
-	logins    map[string]vcemtest.Login // VC Manager logins by domain ID
-	managers  map[string]string         // VC Manager addresses by domain ID
+	logins    map[string]Login  // VC Manager logins by domain ID
+	managers  map[string]string // VC Manager addresses by domain ID
 	// vcemSynced is how many SDK changes the VCEM store had applied when the
 	// live VCEM pools were last mirrored from it; -1 forces a mirror.
 	vcemSynced int
@@ -89,10 +92,11 @@ type Estate struct {
 // Login is a fake login kept in clear in a saved estate — a domain's VC
 // Manager login, the SPM UI's — so that an estate loaded from a file
 // accepts what the one saved accepted. It is test data: never put a real
-// password in an estate. No method of this package prints it.
+// password in an estate. Only the estate format writes the password; every
+// fmt verb, slog and json.Marshal of a Login redact it.
 type Login struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string
+	Password string
 }
 
 // String redacts the password.
@@ -100,6 +104,18 @@ func (l Login) String() string { return "user=" + l.Username + " password=[REDAC
 
 // GoString redacts the password in %#v output.
 func (l Login) GoString() string { return "resynctest.Login{" + l.String() + "}" }
+
+// Format prints String for every verb.
+func (l Login) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, l.String()) }
+
+// LogValue redacts the password in slog output.
+func (l Login) LogValue() slog.Value { return slog.StringValue(l.String()) }
+
+// MarshalJSON writes the user name and a redacted password (the estate
+// format writes logins itself).
+func (l Login) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"username": l.Username, "password": "[REDACTED]"})
+}
 
 // Option configures New and the presets.
 type Option func(*options)
@@ -144,7 +160,7 @@ func build(st *state, o options) (*Estate, error) {
 	if err := st.check(); err != nil {
 		return nil, err
 	}
-	e := &Estate{faults: o.faults, vcemSynced: -1, logins: map[string]vcemtest.Login{}, managers: map[string]string{}}
+	e := &Estate{faults: o.faults, vcemSynced: -1, logins: map[string]Login{}, managers: map[string]string{}}
 	vf, sf, mf := vcemtest.WithFaults(o.faults), spmtest.WithFaults(o.faults), matrixoetest.WithFaults(o.faults)
 	var err error
 	if e.vcemStore, err = vcemtest.StoreFromData(vcemtest.StoreData{Snapshot: st.vcemDB, Applied: st.vcemApplied}, vf); err != nil {
@@ -157,7 +173,7 @@ func build(st *state, o options) (*Estate, error) {
 	for _, d := range st.domains {
 		e.managers[d.Domain.ID] = d.Domain.Manager
 		if d.Login != nil {
-			e.logins[d.Domain.ID] = *d.Login
+			e.logins[d.Domain.ID] = Login{Username: d.Login.Username, Password: d.Login.Password}
 		}
 	}
 	if err := e.syncVCEM(); err != nil {
@@ -210,6 +226,27 @@ func build(st *state, o options) (*Estate, error) {
 	}
 	return e, nil
 }
+
+// String describes the estate by its size, without any login.
+func (e *Estate) String() string {
+	if e == nil {
+		return "resynctest.Estate(nil)"
+	}
+	e.mu.Lock()
+	domains := len(e.managers)
+	e.mu.Unlock()
+	return fmt.Sprintf("resynctest.Estate{%d VC domains, SPM UI %s}", domains, e.ui.URL())
+}
+
+// GoString is String: %#v prints no login either.
+func (e *Estate) GoString() string { return e.String() }
+
+// Format prints String for every verb, so that no fmt verb reaches the
+// fake logins the estate holds.
+func (e *Estate) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, e.String()) }
+
+// LogValue logs String.
+func (e *Estate) LogValue() slog.Value { return slog.StringValue(e.String()) }
 
 // Close stops the SPM UI's TLS server. It is safe to call more than once;
 // the estate's other parts need no closing.

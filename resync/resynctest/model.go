@@ -3,6 +3,8 @@ package resynctest
 import (
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 )
 
 // Model is a whole estate as counts, in the spirit of govmomi's
@@ -102,11 +104,12 @@ type Model struct {
 	// The fake logins: every domain's VC Manager ("" user: "Administrator";
 	// "" password: "vc-fake-password") and the SPM UI's ("" user:
 	// "spm-admin"; "" password: "spm-fake-password"). Tests that prove
-	// secrets never leak set recognisable ones.
+	// secrets never leak set recognisable ones. No fmt verb, slog handler
+	// or JSON encoding of a Model shows the passwords.
 	DomainUser     string `json:"domainUser,omitempty"`
-	DomainPassword string `json:"domainPassword,omitempty"`
+	DomainPassword string `json:"-"`
 	UIUser         string `json:"uiUser,omitempty"`
-	UIPassword     string `json:"uiPassword,omitempty"`
+	UIPassword     string `json:"-"`
 }
 
 // String describes the model without its passwords.
@@ -117,6 +120,12 @@ func (m Model) String() string {
 
 // GoString is String, so %#v does not print the passwords either.
 func (m Model) GoString() string { return m.String() }
+
+// Format prints String for every verb.
+func (m Model) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, m.String()) }
+
+// LogValue logs String.
+func (m Model) LogValue() slog.Value { return slog.StringValue(m.String()) }
 
 // SmallModel is the Small preset's model: 3 domains in 2 groups and 1
 // outside any group, 8 profiles each (Ethernet and FC, some FCoE and iSCSI,

@@ -40,10 +40,10 @@ type state struct {
 // uiState is the SPM UI's state; unlike spmtest.UIData it keeps the login in
 // clear, because the estate's spm.Readiness must send it.
 type uiState struct {
-	ReadyAfter int    `json:"readyAfter"`
-	Polls      int    `json:"polls"`
-	Manual     bool   `json:"manual"`
-	Login      *Login `json:"login,omitempty"`
+	ReadyAfter int
+	Polls      int
+	Manual     bool
+	Login      *Login
 }
 
 // check refuses data the fakes' constructors would take but that breaks what
