@@ -135,7 +135,6 @@ func analyze(t testing.TB, e *Estate, creds []string, restoredCatalog *spm.Snaps
 // on every finding: what the findings of an estate must hold.
 func checkSeverities(t testing.TB, a analysis) {
 	t.Helper()
-	type info struct{ severity string }
 	infos := map[string]string{}
 	for _, c := range vcem.Codes() {
 		infos[string(c.Code)] = string(c.Severity)

@@ -1,7 +1,6 @@
 package resynctest
 
 import (
-	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -567,22 +566,6 @@ func (d *decoder) addr() netip.Addr {
 		}
 	}
 	return a
-}
-
-// text reads a string into a value that parses itself (an address), and
-// reports its error at the value.
-func (d *decoder) text(u encoding.TextUnmarshaler) {
-	start, ok := d.scalar("a string", isQuote)
-	if !ok {
-		return
-	}
-	b, ok := d.strBytes()
-	if !ok {
-		return
-	}
-	if err := u.UnmarshalText(b); err != nil {
-		d.problemAt(start, "", err, "%s", boundedErr(err))
-	}
 }
 
 func boundedErr(err error) string {

@@ -227,18 +227,4 @@ func (v *view) liveServiceNames() map[string]bool {
 	return out
 }
 
-// deletedServices are the database's services the live IO no longer holds:
-// what an operator marks in InfrastructureServices.txt.
-func (v *view) deletedServices() []string {
-	live := v.liveServiceNames()
-	var out []string
-	for _, sv := range v.moe.Services {
-		if !live[sv.Name] {
-			out = append(out, sv.Name)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 func isAuto(vol spm.Volume) bool { return strings.HasPrefix(vol.Name, spm.OfflineVolumePrefix) }
