@@ -66,18 +66,25 @@ func (e *Estate) LiveFingerprints() (map[string]string, error) {
 		lds = append(lds, vcem.LiveDomain{Domain: d.Domain, Profiles: d.Profiles, Reachable: d.Reachable})
 	}
 	ml := e.moeLive.Data()
-	out := map[string]string{}
-	var errs []error
-	for _, x := range []struct {
-		name string
-		fp   func() (string, error)
-	}{
+	return fingerprintAll(map[string]string{}, []namedFingerprint{
 		{resync.InputVCEMLive, func() (string, error) { return vcem.FingerprintLive(lds) }},
 		{resync.InputSPMLive, func() (string, error) { return spm.FingerprintLive(e.arrays.Data().Live) }},
 		{resync.InputMatrixOELive, func() (string, error) {
 			return matrixoe.FingerprintLive(&matrixoe.LiveState{VMPower: ml.VMs, IPs: ml.IPs, Export: ml.Export})
 		}},
-	} {
+	})
+}
+
+// namedFingerprint is one fingerprint to take, by its key.
+type namedFingerprint struct {
+	name string
+	fp   func() (string, error)
+}
+
+// fingerprintAll adds every fingerprint to out, and joins the errors.
+func fingerprintAll(out map[string]string, fps []namedFingerprint) (map[string]string, error) {
+	var errs []error
+	for _, x := range fps {
 		fp, err := x.fp()
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", x.name, err))
@@ -92,24 +99,11 @@ func (e *Estate) LiveFingerprints() (map[string]string, error) {
 const recoveryModeKey = "spm.recoveryMode"
 
 func fingerprints(vs *vcem.Snapshot, cat *spm.Snapshot, ms *matrixoe.Snapshot, mode string) (map[string]string, error) {
-	out := map[string]string{recoveryModeKey: mode}
-	var errs []error
-	for _, x := range []struct {
-		name string
-		fp   func() (string, error)
-	}{
+	return fingerprintAll(map[string]string{recoveryModeKey: mode}, []namedFingerprint{
 		{resync.InputVCEMRestored, vs.Fingerprint},
 		{resync.InputSPMRestored, cat.Fingerprint},
 		{resync.InputMatrixOERestored, ms.Fingerprint},
-	} {
-		fp, err := x.fp()
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", x.name, err))
-			continue
-		}
-		out[x.name] = fp
-	}
-	return out, errors.Join(errs...)
+	})
 }
 
 // Backup returns a copy of the estate's databases as they are now.

@@ -63,10 +63,7 @@ func (d *decoder) vcemSnapshot() *vcem.Snapshot {
 	d.fields([]string{"groups", "domains", "profiles", "macs", "wwns"}, 0b11111, func(i int) {
 		switch i {
 		case 0:
-			d.object(func(key string, off int) {
-				if _, dup := s.Groups[key]; dup {
-					d.repeated(key, off)
-				}
+			readMap(d, &s.Groups, func() vcem.DomainGroup {
 				var g vcem.DomainGroup
 				d.fields([]string{"id", "name"}, 0b11, func(i int) {
 					if i == 0 {
@@ -75,21 +72,15 @@ func (d *decoder) vcemSnapshot() *vcem.Snapshot {
 						g.Name = d.str()
 					}
 				})
-				s.Groups[key] = g
+				return g
 			})
 		case 1:
-			d.object(func(key string, off int) {
-				if _, dup := s.Domains[key]; dup {
-					d.repeated(key, off)
-				}
-				s.Domains[key] = d.domain()
+			readMap(d, &s.Domains, func() vcem.Domain {
+				return d.domain()
 			})
 		case 2:
-			d.object(func(key string, off int) {
-				if _, dup := s.Profiles[key]; dup {
-					d.repeated(key, off)
-				}
-				s.Profiles[key] = d.profile(true)
+			readMap(d, &s.Profiles, func() vcem.Profile {
+				return d.profile(true)
 			})
 		case 3:
 			macs = readPool[addrpool.MAC](d)
@@ -198,39 +189,9 @@ func (d *decoder) profile(withID bool) vcem.Profile {
 		case 4:
 			p.SerialNumber = d.str()
 		case 5:
-			d.array(func(int) {
-				var c vcem.EthernetConnection
-				d.fields([]string{"port", "network", "mac", "addressType"}, 0b1101, func(i int) {
-					switch i {
-					case 0:
-						c.Port = d.integer()
-					case 1:
-						c.Network = d.enum()
-					case 2:
-						c.MAC = d.mac()
-					case 3:
-						c.AddressType = vcem.AddressType(d.enum())
-					}
-				})
-				p.Ethernet = append(p.Ethernet, c)
-			})
+			d.array(func(int) { p.Ethernet = append(p.Ethernet, d.macConnection()) })
 		case 6:
-			d.array(func(int) {
-				var c vcem.ISCSIConnection
-				d.fields([]string{"port", "network", "mac", "addressType"}, 0b1101, func(i int) {
-					switch i {
-					case 0:
-						c.Port = d.integer()
-					case 1:
-						c.Network = d.enum()
-					case 2:
-						c.MAC = d.mac()
-					case 3:
-						c.AddressType = vcem.AddressType(d.enum())
-					}
-				})
-				p.ISCSI = append(p.ISCSI, c)
-			})
+			d.array(func(int) { p.ISCSI = append(p.ISCSI, vcem.ISCSIConnection(d.macConnection())) })
 		case 7:
 			d.array(func(int) {
 				var c vcem.FCoEConnection
@@ -274,6 +235,24 @@ func (d *decoder) profile(withID bool) vcem.Profile {
 		}
 	})
 	return p
+}
+
+// macConnection reads an Ethernet or iSCSI connection (the same fields).
+func (d *decoder) macConnection() vcem.EthernetConnection {
+	var c vcem.EthernetConnection
+	d.fields([]string{"port", "network", "mac", "addressType"}, 0b1101, func(i int) {
+		switch i {
+		case 0:
+			c.Port = d.integer()
+		case 1:
+			c.Network = d.enum()
+		case 2:
+			c.MAC = d.mac()
+		case 3:
+			c.AddressType = vcem.AddressType(d.enum())
+		}
+	})
+	return c
 }
 
 // liveDomains reads the VC domains: an object by domain ID, each the
@@ -392,21 +371,11 @@ func readPool[A addrpool.Address](d *decoder) *poolData[A] {
 // readAddr reads a MAC or a WWN (the address type of a pool).
 func readAddr[A addrpool.Address](d *decoder) A {
 	var a A
-	b, start, ok := d.textBytes()
-	if !ok {
-		return a
-	}
-	var err error
 	switch p := any(&a).(type) {
 	case *addrpool.MAC:
-		err = p.UnmarshalText(b)
+		*p = d.mac()
 	case *addrpool.WWN:
-		err = p.UnmarshalText(b)
-	default:
-		err = fmt.Errorf("resynctest: no text form for %T", a)
-	}
-	if err != nil {
-		d.problemAt(start, "", err, "%s", boundedErr(err))
+		*p = d.wwn()
 	}
 	return a
 }
@@ -504,13 +473,7 @@ func (d *decoder) spmSnapshot() *spm.Snapshot {
 		case 0:
 			s.CatalogID = d.str()
 		case 1:
-			d.object(func(key string, off int) {
-				if s.Arrays == nil {
-					s.Arrays = map[string]spm.Array{}
-				}
-				if _, dup := s.Arrays[key]; dup {
-					d.repeated(key, off)
-				}
+			readMap(d, &s.Arrays, func() spm.Array {
 				var a spm.Array
 				d.fields([]string{"id", "name", "type", "quarantined"}, 0b111, func(i int) {
 					switch i {
@@ -524,17 +487,11 @@ func (d *decoder) spmSnapshot() *spm.Snapshot {
 						a.Quarantined = d.boolean()
 					}
 				})
-				s.Arrays[key] = a
+				return a
 			})
 		case 2:
-			d.object(func(key string, off int) {
-				if s.Volumes == nil {
-					s.Volumes = map[string]spm.Volume{}
-				}
-				if _, dup := s.Volumes[key]; dup {
-					d.repeated(key, off)
-				}
-				s.Volumes[key] = d.volume()
+			readMap(d, &s.Volumes, func() spm.Volume {
+				return d.volume()
 			})
 		case 3:
 			d.array(func(int) {
@@ -554,13 +511,7 @@ func (d *decoder) spmSnapshot() *spm.Snapshot {
 				s.Presentations = append(s.Presentations, p)
 			})
 		case 4:
-			d.object(func(key string, off int) {
-				if s.Services == nil {
-					s.Services = map[string]spm.Service{}
-				}
-				if _, dup := s.Services[key]; dup {
-					d.repeated(key, off)
-				}
+			readMap(d, &s.Services, func() spm.Service {
 				var v spm.Service
 				d.fields([]string{"id", "name", "templateId", "conformant"}, 0b1011, func(i int) {
 					switch i {
@@ -574,16 +525,10 @@ func (d *decoder) spmSnapshot() *spm.Snapshot {
 						v.Conformant = d.boolean()
 					}
 				})
-				s.Services[key] = v
+				return v
 			})
 		case 5:
-			d.object(func(key string, off int) {
-				if s.Templates == nil {
-					s.Templates = map[string]spm.Template{}
-				}
-				if _, dup := s.Templates[key]; dup {
-					d.repeated(key, off)
-				}
+			readMap(d, &s.Templates, func() spm.Template {
 				var t spm.Template
 				d.fields([]string{"id", "name", "parentId"}, 0b11, func(i int) {
 					switch i {
@@ -595,7 +540,7 @@ func (d *decoder) spmSnapshot() *spm.Snapshot {
 						t.ParentID = d.str()
 					}
 				})
-				s.Templates[key] = t
+				return t
 			})
 		}
 	})
@@ -645,13 +590,7 @@ func (d *decoder) spmLive() *spm.Live {
 	}
 	l := &spm.Live{}
 	d.fields([]string{"arrays"}, 1, func(int) {
-		d.object(func(key string, off int) {
-			if l.Arrays == nil {
-				l.Arrays = map[string]spm.LiveArray{}
-			}
-			if _, dup := l.Arrays[key]; dup {
-				d.repeated(key, off)
-			}
+		readMap(d, &l.Arrays, func() spm.LiveArray {
 			var a spm.LiveArray
 			d.fields([]string{"id", "type", "volumes", "presentations"}, 0b1111, func(i int) {
 				switch i {
@@ -680,7 +619,7 @@ func (d *decoder) spmLive() *spm.Live {
 					})
 				}
 			})
-			l.Arrays[key] = a
+			return a
 		})
 	})
 	return l
@@ -740,24 +679,15 @@ func (d *decoder) moeSnapshot() *matrixoe.Snapshot {
 	d.fields([]string{"logicalServers", "storagePoolEntries", "services", "requests", "ipAllocations", "recoveryGroups"}, 0b111111, func(i int) {
 		switch i {
 		case 0:
-			d.object(func(key string, off int) {
-				if _, dup := s.LogicalServers[key]; dup {
-					d.repeated(key, off)
-				}
-				s.LogicalServers[key] = d.logicalServer()
+			readMap(d, &s.LogicalServers, func() matrixoe.LogicalServer {
+				return d.logicalServer()
 			})
 		case 1:
-			d.object(func(key string, off int) {
-				if _, dup := s.SPEs[key]; dup {
-					d.repeated(key, off)
-				}
-				s.SPEs[key] = d.spe()
+			readMap(d, &s.SPEs, func() matrixoe.StoragePoolEntry {
+				return d.spe()
 			})
 		case 2:
-			d.object(func(key string, off int) {
-				if _, dup := s.Services[key]; dup {
-					d.repeated(key, off)
-				}
+			readMap(d, &s.Services, func() matrixoe.Service {
 				var v matrixoe.Service
 				d.fields([]string{"id", "name", "logicalServerIds"}, 0b11, func(i int) {
 					switch i {
@@ -769,13 +699,10 @@ func (d *decoder) moeSnapshot() *matrixoe.Snapshot {
 						v.LogicalServerIDs = d.strings()
 					}
 				})
-				s.Services[key] = v
+				return v
 			})
 		case 3:
-			d.object(func(key string, off int) {
-				if _, dup := s.Requests[key]; dup {
-					d.repeated(key, off)
-				}
+			readMap(d, &s.Requests, func() matrixoe.Request {
 				var r matrixoe.Request
 				d.fields([]string{"id", "name", "serviceId", "state"}, 0b1001, func(i int) {
 					switch i {
@@ -789,7 +716,7 @@ func (d *decoder) moeSnapshot() *matrixoe.Snapshot {
 						r.State = matrixoe.RequestState(d.enum())
 					}
 				})
-				s.Requests[key] = r
+				return r
 			})
 		case 4:
 			d.object(func(key string, off int) {
@@ -817,10 +744,7 @@ func (d *decoder) moeSnapshot() *matrixoe.Snapshot {
 				}
 			})
 		case 5:
-			d.object(func(key string, off int) {
-				if _, dup := s.RecoveryGroups[key]; dup {
-					d.repeated(key, off)
-				}
+			readMap(d, &s.RecoveryGroups, func() matrixoe.RecoveryGroup {
 				var rg matrixoe.RecoveryGroup
 				d.fields([]string{"name", "set", "protectedLogicalServers", "replicationGroups", "enabled"}, 0b10011, func(i int) {
 					switch i {
@@ -836,11 +760,25 @@ func (d *decoder) moeSnapshot() *matrixoe.Snapshot {
 						rg.Enabled = d.boolean()
 					}
 				})
-				s.RecoveryGroups[key] = rg
+				return rg
 			})
 		}
 	})
 	return s
+}
+
+// readMap reads an object into *m (made when it is nil and the object
+// has a member), by key, each value with read; a repeated key is a problem.
+func readMap[V any](d *decoder, m *map[string]V, read func() V) {
+	d.object(func(key string, off int) {
+		if *m == nil {
+			*m = map[string]V{}
+		}
+		if _, dup := (*m)[key]; dup {
+			d.repeated(key, off)
+		}
+		(*m)[key] = read()
+	})
 }
 
 // ipKey parses an object key holding an IP address, which must be in
@@ -921,14 +859,8 @@ func (d *decoder) moeLive() matrixoetest.LiveData {
 	d.fields([]string{"vms", "ips", "services", "deletedServices", "createdServices", "serviceVMs", "rmExport"}, 0b111, func(i int) {
 		switch i {
 		case 0:
-			d.object(func(key string, off int) {
-				if l.VMs == nil {
-					l.VMs = map[string]matrixoe.PowerState{}
-				}
-				if _, dup := l.VMs[key]; dup {
-					d.repeated(key, off)
-				}
-				l.VMs[key] = matrixoe.PowerState(d.enum())
+			readMap(d, &l.VMs, func() matrixoe.PowerState {
+				return matrixoe.PowerState(d.enum())
 			})
 		case 1:
 			l.IPs = matrixoe.IPOwners{}
@@ -949,14 +881,8 @@ func (d *decoder) moeLive() matrixoetest.LiveData {
 		case 4:
 			l.CreatedServices = d.strings()
 		case 5:
-			d.object(func(key string, off int) {
-				if l.ServiceVMs == nil {
-					l.ServiceVMs = map[string][]string{}
-				}
-				if _, dup := l.ServiceVMs[key]; dup {
-					d.repeated(key, off)
-				}
-				l.ServiceVMs[key] = d.strings()
+			readMap(d, &l.ServiceVMs, func() []string {
+				return d.strings()
 			})
 		case 6:
 			c, ok := d.next()

@@ -92,40 +92,76 @@ func (e *encoder) login(user, password string) {
 
 // --- VCEM ---------------------------------------------------------------------
 
+// writeMap writes m as an object by sorted key, each value an object of
+// the members fields writes (a nil map as null, as json.Marshal does).
+func writeMap[V any](e *encoder, m map[string]V, fields func(*encoder, V)) {
+	if m == nil {
+		e.null()
+		return
+	}
+	e.objStart()
+	for _, k := range sortedKeys(m) {
+		e.key(k)
+		e.objStart()
+		fields(e, m[k])
+		e.objEnd()
+	}
+	e.objEnd()
+}
+
+// writeList writes s as an array of objects of the members fields writes
+// (nil as null).
+func writeList[V any](e *encoder, s []V, fields func(*encoder, V)) {
+	if s == nil {
+		e.null()
+		return
+	}
+	e.arrStart()
+	for _, v := range s {
+		e.elem()
+		e.objStart()
+		fields(e, v)
+		e.objEnd()
+	}
+	e.arrEnd()
+}
+
+// optList writes s under k unless it is empty (omitempty).
+func optList[V any](e *encoder, k string, s []V, fields func(*encoder, V)) {
+	if len(s) > 0 {
+		e.field(k)
+		writeList(e, s, fields)
+	}
+}
+
+// macField and wwnField write an address member.
+func (e *encoder) macField(k string, a addrpool.MAC) {
+	e.field(k)
+	e.rawText(a.String())
+}
+
+func (e *encoder) wwnField(k string, a addrpool.WWN) {
+	e.field(k)
+	e.rawText(a.String())
+}
+
 // vcemSnapshot writes a VCEM database as json.Marshal does, but its pools
 // without inUse: a valid database's In use addresses are exactly its
 // profiles' VCEM-pool ones, which the decoder gives back to them.
 func (e *encoder) vcemSnapshot(s *vcem.Snapshot) {
 	e.objStart()
 	e.field("groups")
-	e.objStart()
-	for _, id := range sortedKeys(s.Groups) {
-		g := s.Groups[id]
-		e.key(id)
-		e.objStart()
+	writeMap(e, s.Groups, func(e *encoder, g vcem.DomainGroup) {
 		e.strField("id", g.ID)
 		e.strField("name", g.Name)
-		e.objEnd()
-	}
-	e.objEnd()
+	})
 	e.field("domains")
-	e.objStart()
-	for _, id := range sortedKeys(s.Domains) {
-		e.key(id)
-		d := s.Domains[id]
-		e.objStart()
+	writeMap(e, s.Domains, func(e *encoder, d vcem.Domain) {
 		e.strField("id", d.ID)
 		e.domainFields(d)
-		e.objEnd()
-	}
-	e.objEnd()
+	})
 	e.field("profiles")
-	e.objStart()
-	for _, id := range sortedKeys(s.Profiles) {
-		e.key(id)
-		e.profile(s.Profiles[id], true)
-	}
-	e.objEnd()
+	writeMap(e, s.Profiles, func(e *encoder, p vcem.Profile) { e.profileFields(p, true) })
 	e.field("macs")
 	writePool(e, s.MACs)
 	e.field("wwns")
@@ -139,24 +175,17 @@ func (e *encoder) domainFields(d vcem.Domain) {
 	e.strField("manager", d.Manager)
 	e.optStr("groupId", d.GroupID)
 	e.optStrList("enclosures", d.Enclosures)
-	if len(d.Modules) > 0 {
-		e.field("modules")
-		e.arrStart()
-		for _, m := range d.Modules {
-			e.elem()
-			e.objStart()
-			e.strField("enclosure", m.Enclosure)
-			e.intField("bay", m.Bay)
-			e.strField("type", m.Type)
-			e.optStr("serial", m.Serial)
-			e.objEnd()
-		}
-		e.arrEnd()
-	}
+	optList(e, "modules", d.Modules, func(e *encoder, m vcem.Module) {
+		e.strField("enclosure", m.Enclosure)
+		e.intField("bay", m.Bay)
+		e.strField("type", m.Type)
+		e.optStr("serial", m.Serial)
+	})
 }
 
-func (e *encoder) profile(p vcem.Profile, withID bool) {
-	e.objStart()
+// profileFields writes a profile's members; a VC domain's profile (withID
+// false) has no ID and no domain ID.
+func (e *encoder) profileFields(p vcem.Profile, withID bool) {
 	if withID {
 		e.strField("id", p.ID)
 	}
@@ -166,71 +195,31 @@ func (e *encoder) profile(p vcem.Profile, withID bool) {
 	}
 	e.optStr("bay", p.Bay)
 	e.optStr("serialNumber", p.SerialNumber)
-	if len(p.Ethernet) > 0 {
-		e.field("ethernet")
-		e.arrStart()
-		for _, c := range p.Ethernet {
-			e.elem()
-			e.macConnection(c.Port, c.Network, c.MAC, c.AddressType)
-		}
-		e.arrEnd()
-	}
-	if len(p.ISCSI) > 0 {
-		e.field("iscsi")
-		e.arrStart()
-		for _, c := range p.ISCSI {
-			e.elem()
-			e.macConnection(c.Port, c.Network, c.MAC, c.AddressType)
-		}
-		e.arrEnd()
-	}
-	if len(p.FCoE) > 0 {
-		e.field("fcoe")
-		e.arrStart()
-		for _, c := range p.FCoE {
-			e.elem()
-			e.objStart()
-			e.intField("port", c.Port)
-			e.optStr("fabric", c.Fabric)
-			e.field("mac")
-			e.rawText(c.MAC.String())
-			e.field("portWWN")
-			e.rawText(c.PortWWN.String())
-			e.field("nodeWWN")
-			e.rawText(c.NodeWWN.String())
-			e.strField("addressType", string(c.AddressType))
-			e.objEnd()
-		}
-		e.arrEnd()
-	}
-	if len(p.FC) > 0 {
-		e.field("fc")
-		e.arrStart()
-		for _, c := range p.FC {
-			e.elem()
-			e.objStart()
-			e.intField("port", c.Port)
-			e.optStr("fabric", c.Fabric)
-			e.field("portWWN")
-			e.rawText(c.PortWWN.String())
-			e.field("nodeWWN")
-			e.rawText(c.NodeWWN.String())
-			e.strField("addressType", string(c.AddressType))
-			e.objEnd()
-		}
-		e.arrEnd()
-	}
-	e.objEnd()
+	optList(e, "ethernet", p.Ethernet, (*encoder).macConnection)
+	optList(e, "iscsi", p.ISCSI, func(e *encoder, c vcem.ISCSIConnection) { e.macConnection(vcem.EthernetConnection(c)) })
+	optList(e, "fcoe", p.FCoE, func(e *encoder, c vcem.FCoEConnection) {
+		e.intField("port", c.Port)
+		e.optStr("fabric", c.Fabric)
+		e.macField("mac", c.MAC)
+		e.wwnField("portWWN", c.PortWWN)
+		e.wwnField("nodeWWN", c.NodeWWN)
+		e.strField("addressType", string(c.AddressType))
+	})
+	optList(e, "fc", p.FC, func(e *encoder, c vcem.FCConnection) {
+		e.intField("port", c.Port)
+		e.optStr("fabric", c.Fabric)
+		e.wwnField("portWWN", c.PortWWN)
+		e.wwnField("nodeWWN", c.NodeWWN)
+		e.strField("addressType", string(c.AddressType))
+	})
 }
 
-func (e *encoder) macConnection(port int, network string, mac addrpool.MAC, t vcem.AddressType) {
-	e.objStart()
-	e.intField("port", port)
-	e.optStr("network", network)
-	e.field("mac")
-	e.rawText(mac.String())
-	e.strField("addressType", string(t))
-	e.objEnd()
+// macConnection writes an Ethernet or iSCSI connection's members.
+func (e *encoder) macConnection(c vcem.EthernetConnection) {
+	e.intField("port", c.Port)
+	e.optStr("network", c.Network)
+	e.macField("mac", c.MAC)
+	e.strField("addressType", string(c.AddressType))
 }
 
 func writePool[A addrpool.Address](e *encoder, p *addrpool.Pool[A]) {
@@ -239,17 +228,12 @@ func writePool[A addrpool.Address](e *encoder, p *addrpool.Pool[A]) {
 		return
 	}
 	ranges := func(rs []addrpool.Range[A]) {
-		e.arrStart()
-		for _, r := range rs {
-			e.elem()
-			e.objStart()
+		writeList(e, rs, func(e *encoder, r addrpool.Range[A]) {
 			e.field("first")
 			e.rawText(r.First.String())
 			e.field("last")
 			e.rawText(r.Last.String())
-			e.objEnd()
-		}
-		e.arrEnd()
+		})
 	}
 	e.objStart()
 	e.field("ranges")
@@ -281,12 +265,10 @@ func (e *encoder) liveDomains(ds []vcemtest.LiveDomainData) {
 			e.login(d.Login.Username, d.Login.Password)
 		}
 		e.field("profiles")
-		e.arrStart()
-		for _, p := range d.Profiles {
-			e.elem()
-			e.profile(p, false)
+		if d.Profiles == nil {
+			d.Profiles = []vcem.Profile{}
 		}
-		e.arrEnd()
+		writeList(e, d.Profiles, func(e *encoder, p vcem.Profile) { e.profileFields(p, false) })
 		e.objEnd()
 	}
 	e.objEnd()
@@ -299,98 +281,47 @@ func (e *encoder) spmSnapshot(s *spm.Snapshot) {
 	e.objStart()
 	e.strField("catalogId", s.CatalogID)
 	e.field("arrays")
-	if s.Arrays == nil {
-		e.null()
-	} else {
-		e.objStart()
-		for _, id := range sortedKeys(s.Arrays) {
-			a := s.Arrays[id]
-			e.key(id)
-			e.objStart()
-			e.strField("id", a.ID)
-			e.strField("name", a.Name)
-			e.strField("type", string(a.Type))
-			e.optBool("quarantined", a.Quarantined)
-			e.objEnd()
-		}
-		e.objEnd()
-	}
+	writeMap(e, s.Arrays, func(e *encoder, a spm.Array) {
+		e.strField("id", a.ID)
+		e.strField("name", a.Name)
+		e.strField("type", string(a.Type))
+		e.optBool("quarantined", a.Quarantined)
+	})
 	e.field("volumes")
-	if s.Volumes == nil {
-		e.null()
-	} else {
-		e.objStart()
-		for _, id := range sortedKeys(s.Volumes) {
-			v := s.Volumes[id]
-			e.key(id)
-			e.objStart()
-			e.strField("id", v.ID)
-			e.strField("arrayId", v.ArrayID)
-			e.strField("name", v.Name)
-			e.field("wwn")
-			e.rawText(v.WWN.String())
-			e.field("sizeBytes")
-			e.unsigned(v.SizeBytes)
-			e.optBool("quarantined", v.Quarantined)
-			e.optStr("signature", string(v.Signature))
-			e.optStr("owningCatalog", v.OwningCatalog)
-			e.optStr("serviceId", v.ServiceID)
-			e.optBool("offline", v.Offline)
-			e.optStr("activation", v.Activation)
-			e.objEnd()
-		}
-		e.objEnd()
-	}
+	writeMap(e, s.Volumes, func(e *encoder, v spm.Volume) {
+		e.strField("id", v.ID)
+		e.strField("arrayId", v.ArrayID)
+		e.strField("name", v.Name)
+		e.wwnField("wwn", v.WWN)
+		e.field("sizeBytes")
+		e.unsigned(v.SizeBytes)
+		e.optBool("quarantined", v.Quarantined)
+		e.optStr("signature", string(v.Signature))
+		e.optStr("owningCatalog", v.OwningCatalog)
+		e.optStr("serviceId", v.ServiceID)
+		e.optBool("offline", v.Offline)
+		e.optStr("activation", v.Activation)
+	})
 	e.field("presentations")
-	if s.Presentations == nil {
-		e.null()
-	} else {
-		e.arrStart()
-		for _, p := range s.Presentations {
-			e.elem()
-			e.objStart()
-			e.strField("volumeId", p.VolumeID)
-			e.field("initiator")
-			e.rawText(p.Initiator.String())
-			e.strField("host", p.Host)
-			e.intField("lun", p.LUN)
-			e.objEnd()
-		}
-		e.arrEnd()
-	}
+	writeList(e, s.Presentations, func(e *encoder, p spm.Presentation) {
+		e.strField("volumeId", p.VolumeID)
+		e.wwnField("initiator", p.Initiator)
+		e.strField("host", p.Host)
+		e.intField("lun", p.LUN)
+	})
 	e.field("services")
-	if s.Services == nil {
-		e.null()
-	} else {
-		e.objStart()
-		for _, id := range sortedKeys(s.Services) {
-			v := s.Services[id]
-			e.key(id)
-			e.objStart()
-			e.strField("id", v.ID)
-			e.strField("name", v.Name)
-			e.optStr("templateId", v.TemplateID)
-			e.boolField("conformant", v.Conformant)
-			e.objEnd()
-		}
-		e.objEnd()
-	}
+	writeMap(e, s.Services, func(e *encoder, v spm.Service) {
+		e.strField("id", v.ID)
+		e.strField("name", v.Name)
+		e.optStr("templateId", v.TemplateID)
+		e.boolField("conformant", v.Conformant)
+	})
 	e.field("templates")
-	if s.Templates == nil {
-		e.null()
-	} else {
-		e.objStart()
-		for _, id := range sortedKeys(s.Templates) {
-			t := s.Templates[id]
-			e.key(id)
-			e.objStart()
-			e.strField("id", t.ID)
-			e.strField("name", t.Name)
-			e.optStr("parentId", t.ParentID)
-			e.objEnd()
-		}
-		e.objEnd()
-	}
+	writeMap(e, s.Templates, func(e *encoder, t spm.Template) {
+		e.strField("id", t.ID)
+		e.strField("name", t.Name)
+		e.optStr("parentId", t.ParentID)
+	})
 	e.objEnd()
 }
 
@@ -401,65 +332,34 @@ func (e *encoder) spmLive(l *spm.Live) {
 	}
 	e.objStart()
 	e.field("arrays")
-	if l.Arrays == nil {
-		e.null()
-	} else {
-		e.objStart()
-		for _, id := range sortedKeys(l.Arrays) {
-			a := l.Arrays[id]
-			e.key(id)
+	writeMap(e, l.Arrays, func(e *encoder, a spm.LiveArray) {
+		e.strField("id", a.ID)
+		e.strField("type", string(a.Type))
+		e.field("volumes")
+		writeList(e, a.Volumes, func(e *encoder, v spm.LiveVolume) {
+			e.wwnField("wwn", v.WWN)
+			e.strField("name", v.Name)
+			e.field("sizeBytes")
+			e.unsigned(v.SizeBytes)
+			e.field("signature")
 			e.objStart()
-			e.strField("id", a.ID)
-			e.strField("type", string(a.Type))
-			e.field("volumes")
-			if a.Volumes == nil {
-				e.null()
-			} else {
-				e.arrStart()
-				for _, v := range a.Volumes {
-					e.elem()
-					e.objStart()
-					e.field("wwn")
-					e.rawText(v.WWN.String())
-					e.strField("name", v.Name)
-					e.field("sizeBytes")
-					e.unsigned(v.SizeBytes)
-					e.field("signature")
-					e.objStart()
-					sig := v.Signature
-					e.boolField("present", sig.Present)
-					e.optBool("corrupt", sig.Corrupt)
-					e.optInt("version", sig.Version)
-					e.optStr("owningCatalog", sig.OwningCatalog)
-					e.optStr("serviceId", sig.ServiceID)
-					e.optStr("activation", sig.Activation)
-					e.objEnd()
-					e.objEnd()
-				}
-				e.arrEnd()
-			}
-			e.field("presentations")
-			if a.Presentations == nil {
-				e.null()
-			} else {
-				e.arrStart()
-				for _, p := range a.Presentations {
-					e.elem()
-					e.objStart()
-					e.field("volumeWwn")
-					e.rawText(p.VolumeWWN.String())
-					e.field("initiator")
-					e.rawText(p.Initiator.String())
-					e.strField("host", p.Host)
-					e.intField("lun", p.LUN)
-					e.objEnd()
-				}
-				e.arrEnd()
-			}
+			sig := v.Signature
+			e.boolField("present", sig.Present)
+			e.optBool("corrupt", sig.Corrupt)
+			e.optInt("version", sig.Version)
+			e.optStr("owningCatalog", sig.OwningCatalog)
+			e.optStr("serviceId", sig.ServiceID)
+			e.optStr("activation", sig.Activation)
 			e.objEnd()
-		}
-		e.objEnd()
-	}
+		})
+		e.field("presentations")
+		writeList(e, a.Presentations, func(e *encoder, p spm.LivePresentation) {
+			e.wwnField("volumeWwn", p.VolumeWWN)
+			e.wwnField("initiator", p.Initiator)
+			e.strField("host", p.Host)
+			e.intField("lun", p.LUN)
+		})
+	})
 	e.objEnd()
 }
 
@@ -491,11 +391,7 @@ func ipKeys[V any](m map[netip.Addr]V) ([]netip.Addr, []string) {
 func (e *encoder) moeSnapshot(s *matrixoe.Snapshot) {
 	e.objStart()
 	e.field("logicalServers")
-	e.objStart()
-	for _, id := range sortedKeys(s.LogicalServers) {
-		ls := s.LogicalServers[id]
-		e.key(id)
-		e.objStart()
+	writeMap(e, s.LogicalServers, func(e *encoder, ls matrixoe.LogicalServer) {
 		e.strField("id", ls.ID)
 		e.strField("name", ls.Name)
 		e.strField("kind", string(ls.Kind))
@@ -506,15 +402,9 @@ func (e *encoder) moeSnapshot(s *matrixoe.Snapshot) {
 		e.optStrList("speIds", ls.SPEIDs)
 		e.optBool("inoperable", ls.Inoperable)
 		e.boolField("managed", ls.Managed)
-		e.objEnd()
-	}
-	e.objEnd()
+	})
 	e.field("storagePoolEntries")
-	e.objStart()
-	for _, id := range sortedKeys(s.SPEs) {
-		spe := s.SPEs[id]
-		e.key(id)
-		e.objStart()
+	writeMap(e, s.SPEs, func(e *encoder, spe matrixoe.StoragePoolEntry) {
 		e.strField("id", spe.ID)
 		e.optStr("name", spe.Name)
 		e.strField("kind", string(spe.Kind))
@@ -531,34 +421,20 @@ func (e *encoder) moeSnapshot(s *matrixoe.Snapshot) {
 		e.optStr("logicalServerId", spe.LogicalServerID)
 		e.optStr("serviceId", spe.ServiceID)
 		e.optBool("inoperable", spe.Inoperable)
-		e.objEnd()
-	}
-	e.objEnd()
+	})
 	e.field("services")
-	e.objStart()
-	for _, id := range sortedKeys(s.Services) {
-		sv := s.Services[id]
-		e.key(id)
-		e.objStart()
+	writeMap(e, s.Services, func(e *encoder, sv matrixoe.Service) {
 		e.strField("id", sv.ID)
 		e.strField("name", sv.Name)
 		e.optStrList("logicalServerIds", sv.LogicalServerIDs)
-		e.objEnd()
-	}
-	e.objEnd()
+	})
 	e.field("requests")
-	e.objStart()
-	for _, id := range sortedKeys(s.Requests) {
-		r := s.Requests[id]
-		e.key(id)
-		e.objStart()
+	writeMap(e, s.Requests, func(e *encoder, r matrixoe.Request) {
 		e.strField("id", r.ID)
 		e.optStr("name", r.Name)
 		e.optStr("serviceId", r.ServiceID)
 		e.strField("state", string(r.State))
-		e.objEnd()
-	}
-	e.objEnd()
+	})
 	e.field("ipAllocations")
 	e.objStart()
 	addrs, texts := ipKeys(s.IPs)
@@ -576,19 +452,13 @@ func (e *encoder) moeSnapshot(s *matrixoe.Snapshot) {
 	}
 	e.objEnd()
 	e.field("recoveryGroups")
-	e.objStart()
-	for _, name := range sortedKeys(s.RecoveryGroups) {
-		rg := s.RecoveryGroups[name]
-		e.key(name)
-		e.objStart()
+	writeMap(e, s.RecoveryGroups, func(e *encoder, rg matrixoe.RecoveryGroup) {
 		e.strField("name", rg.Name)
 		e.strField("set", rg.Set)
 		e.optStrList("protectedLogicalServers", rg.ProtectedLS)
 		e.optStrList("replicationGroups", rg.ReplicationGroups)
 		e.boolField("enabled", rg.Enabled)
-		e.objEnd()
-	}
-	e.objEnd()
+	})
 	e.objEnd()
 }
 

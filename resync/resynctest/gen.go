@@ -280,27 +280,25 @@ func (g *gen) profiles(d vcem.Domain, managed bool) []vcem.Profile {
 	return out
 }
 
-func (g *gen) poolMAC() addrpool.MAC {
-	a := macBase + addrpool.MAC(g.macNext)
-	g.macNext++
+// take returns base+*next and moves next on by n: the next n addresses of
+// a block handed out in order.
+func take[A ~uint64](base A, next *uint64, n uint64) A {
+	a := base + A(*next)
+	*next += n
 	return a
 }
 
+func (g *gen) poolMAC() addrpool.MAC        { return take(macBase, &g.macNext, 1) }
+func (g *gen) factoryMACAddr() addrpool.MAC { return take(factoryMACBase, &g.factoryMAC, 1) }
+
+// poolPair and factoryPair return a port WWN and its node WWN (port + 1).
 func (g *gen) poolPair() (addrpool.WWN, addrpool.WWN) {
-	a := wwnBase + addrpool.WWN(g.wwnNext)
-	g.wwnNext += 2
+	a := take(wwnBase, &g.wwnNext, 2)
 	return a, a + 1
 }
 
-func (g *gen) factoryMACAddr() addrpool.MAC {
-	a := factoryMACBase + addrpool.MAC(g.factoryMAC)
-	g.factoryMAC++
-	return a
-}
-
 func (g *gen) factoryPair() (addrpool.WWN, addrpool.WWN) {
-	a := factoryWWNBase + addrpool.WWN(g.factoryWWN)
-	g.factoryWWN += 2
+	a := take(factoryWWNBase, &g.factoryWWN, 2)
 	return a, a + 1
 }
 
@@ -462,7 +460,11 @@ func (g *gen) matrixoe() error {
 		return err
 	}
 	g.rm(ms)
-	g.st.moeDB, g.st.moeLive = ms, liveOf(ms)
+	live, err := matrixoetest.LiveFromSnapshot(ms)
+	if err != nil {
+		return fmt.Errorf("resynctest: model: Matrix OE: %w", err)
+	}
+	g.st.moeDB, g.st.moeLive = ms, live.Data()
 	arrays, err := spmtest.LiveFromSnapshot(cat)
 	if err != nil {
 		return err
@@ -477,53 +479,6 @@ func (g *gen) matrixoe() error {
 	}
 	g.st.arrays = arrays
 	return nil
-}
-
-// liveOf is the Matrix OE live side that agrees with ms, as
-// matrixoetest.LiveFromSnapshot makes it (without validating ms again: the
-// store does): every VM in its recorded power state, every allocated IP in
-// use by its service, every service with the VMs of its VM-based servers,
-// and an RM export listing ms's recovery groups.
-func liveOf(ms *matrixoe.Snapshot) matrixoetest.LiveData {
-	d := matrixoetest.LiveData{VMs: map[string]matrixoe.PowerState{}, IPs: matrixoe.IPOwners{}, Services: []string{}, ServiceVMs: map[string][]string{}}
-	for _, ls := range ms.LogicalServers {
-		if ls.Kind == matrixoe.LSVirtual {
-			d.VMs[ls.VMID] = ls.Power
-		}
-	}
-	for a, ip := range ms.IPs {
-		if ip.Allocated {
-			owner := ip.Owner
-			if sv, ok := ms.Services[ip.ServiceID]; ok {
-				owner = sv.Name
-			}
-			d.IPs[a] = owner
-		}
-	}
-	for _, id := range sortedKeys(ms.Services) {
-		sv := ms.Services[id]
-		d.Services = append(d.Services, sv.Name)
-		for _, lsID := range sv.LogicalServerIDs {
-			if ls := ms.LogicalServers[lsID]; ls.Kind == matrixoe.LSVirtual {
-				d.ServiceVMs[sv.Name] = append(d.ServiceVMs[sv.Name], ls.VMID)
-			}
-		}
-	}
-	slices.Sort(d.Services)
-	d.Export = exportOf(ms)
-	return d
-}
-
-// exportOf is the RM export listing ms's recovery groups.
-func exportOf(ms *matrixoe.Snapshot) *matrixoe.RMExport {
-	exp := &matrixoe.RMExport{Format: matrixoe.RMExportFormat, Version: matrixoe.RMExportVersion, RecoveryGroups: []matrixoe.RecoveryGroup{}}
-	for _, name := range sortedKeys(ms.RecoveryGroups) {
-		rg := ms.RecoveryGroups[name]
-		rg.ProtectedLS = slices.Clone(rg.ProtectedLS)
-		rg.ReplicationGroups = slices.Clone(rg.ReplicationGroups)
-		exp.RecoveryGroups = append(exp.RecoveryGroups, rg)
-	}
-	return exp
 }
 
 func (g *gen) io(ms *matrixoe.Snapshot) error {

@@ -272,25 +272,33 @@ func (d *decoder) members(fn func(key []byte, off int)) {
 		}
 		d.pos++
 		fn(key, off)
-		if d.fatal {
-			return
-		}
-		d.ws()
-		if d.pos >= len(d.data) {
-			d.syntax("unexpected end of input in an object")
-			return
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
-			return
-		default:
-			d.syntax("invalid character %s after an object value", quoteChar(d.data[d.pos]))
+		if !d.another('}', "an object", "an object value") {
 			return
 		}
 	}
+}
+
+// another reads what follows a member or element: a comma (true: another
+// follows) or the container's end (false, as on a syntax error).
+func (d *decoder) another(end byte, in, after string) bool {
+	if d.fatal {
+		return false
+	}
+	d.ws()
+	if d.pos >= len(d.data) {
+		d.syntax("unexpected end of input in %s", in)
+		return false
+	}
+	switch d.data[d.pos] {
+	case ',':
+		d.pos++
+		return true
+	case end:
+		d.pos++
+		return false
+	}
+	d.syntax("invalid character %s after %s", quoteChar(d.data[d.pos]), after)
+	return false
 }
 
 // fields decodes an object into a struct whose JSON field names are names:
@@ -397,22 +405,7 @@ func (d *decoder) array(fn func(i int)) {
 		d.pushIndex(i)
 		fn(i)
 		d.pop()
-		if d.fatal {
-			return
-		}
-		d.ws()
-		if d.pos >= len(d.data) {
-			d.syntax("unexpected end of input in an array")
-			return
-		}
-		switch d.data[d.pos] {
-		case ',':
-			d.pos++
-		case ']':
-			d.pos++
-			return
-		default:
-			d.syntax("invalid character %s after an array element", quoteChar(d.data[d.pos]))
+		if !d.another(']', "an array", "an array element") {
 			return
 		}
 	}
@@ -536,36 +529,34 @@ func (d *decoder) textBytes() ([]byte, int, bool) {
 	return b, start, ok
 }
 
-// mac, wwn and addr read addresses (concrete types, so that the values stay
-// on the stack).
-func (d *decoder) mac() addrpool.MAC {
-	var m addrpool.MAC
+// mac, wwn and addr read addresses; concrete types keep the values on
+// the stack.
+func (d *decoder) mac() (m addrpool.MAC) {
 	if b, start, ok := d.textBytes(); ok {
-		if err := m.UnmarshalText(b); err != nil {
-			d.problemAt(start, "", err, "%s", boundedErr(err))
-		}
+		d.textErr(start, m.UnmarshalText(b))
 	}
 	return m
 }
 
-func (d *decoder) wwn() addrpool.WWN {
-	var w addrpool.WWN
+func (d *decoder) wwn() (w addrpool.WWN) {
 	if b, start, ok := d.textBytes(); ok {
-		if err := w.UnmarshalText(b); err != nil {
-			d.problemAt(start, "", err, "%s", boundedErr(err))
-		}
+		d.textErr(start, w.UnmarshalText(b))
 	}
 	return w
 }
 
-func (d *decoder) addr() netip.Addr {
-	var a netip.Addr
+func (d *decoder) addr() (a netip.Addr) {
 	if b, start, ok := d.textBytes(); ok {
-		if err := a.UnmarshalText(b); err != nil {
-			d.problemAt(start, "", err, "%s", boundedErr(err))
-		}
+		d.textErr(start, a.UnmarshalText(b))
 	}
 	return a
+}
+
+// textErr reports a value's own parse error at the value.
+func (d *decoder) textErr(start int, err error) {
+	if err != nil {
+		d.problemAt(start, "", err, "%s", boundedErr(err))
+	}
 }
 
 func boundedErr(err error) string {

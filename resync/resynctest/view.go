@@ -119,8 +119,8 @@ func (v *view) inGroups() map[string]bool {
 	return out
 }
 
-// volumes returns the catalog volumes that pass keep, by ID, with their
-// array's family and their live copy (held false: the array lacks it).
+// volumeInfo is a catalog volume with its array's family, its live copy
+// (held false: the array lacks it) and the catalog-based entry listing it.
 type volumeInfo struct {
 	v     spm.Volume
 	t     spm.ArrayType
@@ -129,6 +129,7 @@ type volumeInfo struct {
 	inSPE string // the catalog-based entry listing it
 }
 
+// volumes returns the catalog volumes that pass keep, by ID.
 func (v *view) volumes(keep func(volumeInfo) bool) []volumeInfo {
 	spe := map[string]string{}
 	for _, e := range v.moe.SPEs {
