@@ -103,6 +103,27 @@ func (st *Store) Apply(ctx context.Context, c matrixoe.Change) error {
 	return nil
 }
 
+// Update runs fn on the store's snapshot itself, under the store's lock:
+// for what Matrix OE writes to its databases besides the changes the SDK
+// applies (a logical server created, a request scheduled, an IP allocated,
+// a recovery group edited, the databases put back by a CMS restore), which a
+// composed estate scripts.
+//
+// fn must leave the snapshot valid, and unchanged when it returns an
+// error: check before changing, or use [matrixoe.ApplyAll], which is all or
+// nothing. Update neither copies nor validates the snapshot, so that a write
+// to a large estate costs what fn does. No fault applies, nothing is added
+// to [Store.Applied], and fn must not call the store. A nil fn is an error
+// wrapping matrixoe.ErrInvalid.
+func (st *Store) Update(fn func(s *matrixoe.Snapshot) error) error {
+	if fn == nil {
+		return fmt.Errorf("matrixoetest: store: update: nil func: %w", matrixoe.ErrInvalid)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return fn(st.snap)
+}
+
 // isNilChange reports a nil change, including a typed nil pointer such as
 // (*matrixoe.DropLS)(nil), whose Kind would panic; matrixoe.Apply rejects
 // both with an error.

@@ -112,6 +112,27 @@ func (c *Catalog) Apply(ctx context.Context, ch spm.Change) error {
 	return nil
 }
 
+// Update runs fn on the catalog's snapshot itself, under the catalog's
+// lock: for what SPM writes to its catalog besides the changes the SDK
+// applies (a volume imported, presented or bound by an administrator,
+// an array evicted, the catalog put back by a CMS restore), which a composed
+// estate scripts.
+//
+// fn must leave the snapshot valid, and unchanged when it returns an
+// error: check before changing, or use [spm.ApplyAll], which is all or
+// nothing. Update neither copies nor validates the snapshot, so that a write
+// to a large catalog costs what fn does. No fault applies, nothing is added
+// to [Catalog.Applied], and fn must not call the catalog. A nil fn is an
+// error wrapping spm.ErrInvalid.
+func (c *Catalog) Update(fn func(s *spm.Snapshot) error) error {
+	if fn == nil {
+		return fmt.Errorf("spmtest: catalog: update: nil func: %w", spm.ErrInvalid)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fn(c.snap)
+}
+
 // Applied returns the changes applied so far, in order.
 func (c *Catalog) Applied() []spm.Change {
 	c.mu.Lock()

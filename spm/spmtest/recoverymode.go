@@ -87,6 +87,19 @@ func (r *RecoveryMode) SetRecoveryMode(ctx context.Context, value string) (*spm.
 	return mc, nil
 }
 
+// Set puts value in the store as something outside the SDK writes
+// ApplicationConfig.xml — a CMS restore putting the backup's file back,
+// an administrator's editor — for a composed estate that scripts it. It is
+// not a port call: no fault applies. A change of value counts as a write.
+func (r *RecoveryMode) Set(value string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.value != value {
+		r.value = value
+		r.writes++
+	}
+}
+
 // Writes returns how many times the value changed.
 func (r *RecoveryMode) Writes() int {
 	r.mu.Lock()

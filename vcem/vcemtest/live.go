@@ -449,6 +449,39 @@ func (l *Live) RestoreVCEM(domainIDs ...string) {
 	}
 }
 
+// SyncVCEM makes s the live VCEM's database: VCEM knows exactly s's
+// domains, and its pools become copies of s's, each In use address owned by
+// its profile's key ("domain/name") as [Live.CreateProfile] owns them. A
+// composed estate whose restored [Store] stands for the CMS's one VCEM
+// database calls it whenever that database changed outside this fake — a
+// CMS restore, the SDK's changes, VCEM's resync — so that CreateProfile
+// allocates what VCEM would allocate from it (after a restore: possibly an
+// address a domain still uses, as on a real CMS before the resync).
+//
+// s must be valid (a Store's snapshot is); it is not validated again, to
+// keep the call proportional to the addresses In use. The VC domains
+// themselves are not touched. A nil s, or one without both pools, is an
+// error wrapping vcem.ErrInvalid, and nothing changes.
+func (l *Live) SyncVCEM(s *vcem.Snapshot) error {
+	if s == nil || s.MACs == nil || s.WWNs == nil {
+		return fmt.Errorf("vcemtest: live: sync VCEM: a snapshot with both pools is required: %w", vcem.ErrInvalid)
+	}
+	next := &Live{macs: s.MACs.Clone(), wwns: s.WWNs.Clone()}
+	for _, p := range s.Profiles {
+		if err := next.reown(p); err != nil {
+			return err
+		}
+	}
+	knows := make(map[string]bool, len(s.Domains))
+	for id := range s.Domains {
+		knows[id] = true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.vcemKnows, l.macs, l.wwns = knows, next.macs, next.wwns
+	return nil
+}
+
 // Domain returns a domain's current state for inspection (no faults apply);
 // Reachable says whether its VC Manager answers now ([Live.SetReachable]).
 func (l *Live) Domain(domainID string) (vcem.LiveDomain, bool) {

@@ -99,6 +99,26 @@ func (st *Store) Apply(ctx context.Context, c vcem.Change) error {
 	return nil
 }
 
+// Update runs fn on the store's snapshot itself, under the store's lock:
+// for what VCEM writes to its database besides the changes the SDK applies
+// (a profile created or deleted, a domain added to a group, a resync, the
+// database put back by a CMS restore), which a composed estate scripts.
+//
+// fn must leave the snapshot valid, and unchanged when it returns an error:
+// check before changing, or use [vcem.ApplyAll], which is all or nothing.
+// Update neither copies nor validates the snapshot, so that a write to a
+// large estate costs what fn does, not the estate's size. No fault applies,
+// nothing is added to [Store.Applied] (the SDK's changes), and fn must not
+// call the store. A nil fn is an error wrapping vcem.ErrInvalid.
+func (st *Store) Update(fn func(s *vcem.Snapshot) error) error {
+	if fn == nil {
+		return fmt.Errorf("vcemtest: store: update: nil func: %w", vcem.ErrInvalid)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return fn(st.snap)
+}
+
 // changeTargets returns the fault targets of a change: its Kind and its
 // Target; none for a nil change (a nil pointer included, whose methods
 // would panic).
