@@ -246,6 +246,10 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 		ch.moe = st.moe.Clone()
 	}
 	pl := planner{st: st, c: c, env: env, ch: &ch, deleted: deleted}
+	if m := c.manifest; m != nil && m.State.SPM != nil && st.spm != nil && reentered(m.State.SPM, st.spm) {
+		p.Prior.SPMAsRestored = m.State.SPM
+		pl.asRestored = m.State.SPM
+	}
 	for _, id := range Phases() {
 		pp := PhasePlan{PhaseID: id, Title: id.Title(), Findings: []Finding{}}
 		if why, ok := skip[id.Section]; ok {
@@ -344,6 +348,8 @@ type planner struct {
 	env     *Env
 	ch      *chain
 	deleted []string
+	// asRestored is the SPM catalog as restored (Prior.SPMAsRestored), or nil.
+	asRestored *spm.Snapshot
 }
 
 func (pl *planner) phase(pp *PhasePlan) error {
@@ -434,7 +440,7 @@ func (pl *planner) phase(pp *PhasePlan) error {
 			pp.Skipped = "lsmanalyzer needs the SPM catalog (no SPM ports)"
 			return nil
 		}
-		fs, err := matrixoe.AnalyzeLSMAnalyzer(ch.moe, st.spm, ch.spm, c.moeOpts...)
+		fs, err := matrixoe.AnalyzeLSMAnalyzer(ch.moe, pl.restoredSPM(), ch.spm, c.moeOpts...)
 		if err != nil {
 			return err
 		}
@@ -469,6 +475,15 @@ func (pl *planner) phase(pp *PhasePlan) error {
 		return pl.moePhase(pp, fs, err)
 	}
 	return fmt.Errorf("unknown phase %s", pp.PhaseID)
+}
+
+// restoredSPM is the catalog as restored from the backup: the manifest's
+// when a person re-entered changes since (see Prior.SPMAsRestored).
+func (pl *planner) restoredSPM() *spm.Snapshot {
+	if pl.asRestored != nil {
+		return pl.asRestored
+	}
+	return pl.st.spm
 }
 
 func (pl *planner) moePhase(pp *PhasePlan, fs []matrixoe.Finding, err error) error {

@@ -260,7 +260,12 @@ func progressOf(recs []Record) *progress {
 		case RecRecoveryModeRestored:
 			p.modeRestore = true
 		case RecAcknowledged:
-			p.acked[r.Question] = true
+			if r.Question != "" {
+				p.acked[r.Question] = true
+			}
+			for _, q := range r.Questions {
+				p.acked[q] = true
+			}
 		case RecPhaseVerified:
 			p.verified[id] = true
 		case RecExecuteFinished:
@@ -620,6 +625,22 @@ func (r *runner) phase(ctx context.Context, pp *PhasePlan) error {
 	pr.Verified = true
 	r.res.Phases = append(r.res.Phases, pr)
 	r.emit(Event{Type: EventPhaseVerified, Phase: id})
+	if id == (PhaseID{SectionOrchestration, 2}) {
+		return r.rewriteServicesFile(ctx)
+	}
+	return nil
+}
+
+// rewriteServicesFile writes InfrastructureServices.txt again once the
+// services marked in it are removed: its marks are done, and a later
+// analysis reads a file that matches the database.
+func (r *runner) rewriteServicesFile(ctx context.Context) error {
+	if r.env.MatrixOE == nil || r.env.MatrixOE.ServicesFile == nil || len(r.plan.DeletedServices) == 0 {
+		return nil
+	}
+	if err := WriteServicesFile(ctx, r.env); err != nil {
+		return fmt.Errorf("resync: rewrite InfrastructureServices.txt after orchestration phase 2: %w", err)
+	}
 	return nil
 }
 
@@ -745,6 +766,52 @@ func (r *runner) confirm(ctx context.Context, q Question, fs []Finding) error {
 	}
 	r.prog.acked[q.ID] = true
 	return nil
+}
+
+// ackBatch is the most acknowledgements one journal record holds.
+const ackBatch = 500
+
+// acknowledgeAll asks for every manual step of a phase and journals the
+// answers in batches (a storage phase can have one per volume: tens of
+// thousands of fsyncs would be the slowest part of a large execute).
+func (r *runner) acknowledgeAll(ctx context.Context, fs []Finding) error {
+	var done []string
+	pending := map[string]bool{}
+	flush := func() error {
+		if len(done) == 0 {
+			return nil
+		}
+		ph := fs[0].Phase
+		err := r.record(Record{Type: RecAcknowledged, Section: ph.Section, Phase: ph.Phase, Questions: done})
+		if err == nil {
+			for _, id := range done {
+				r.prog.acked[id] = true
+			}
+		}
+		done = nil
+		return err
+	}
+	for _, f := range fs {
+		q := f.Question()
+		if r.prog.acked[q.ID] || pending[q.ID] {
+			continue
+		}
+		ok, err := r.cfg.prompter.Confirm(ctx, q)
+		if err != nil || !ok {
+			if ferr := flush(); ferr != nil {
+				return ferr
+			}
+			return &BlockedError{Phase: q.Phase, Question: q, Findings: []Finding{f}, Err: err}
+		}
+		done = append(done, q.ID)
+		pending[q.ID] = true
+		if len(done) == ackBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 // resyncDomains is VCEM phase 2's execution: every domain of its findings,
@@ -1047,11 +1114,31 @@ func (r *runner) verify(ctx context.Context, pp *PhasePlan) (map[string]string, 
 			manual = append(manual, f)
 		}
 	}
+	asked := false
 	for _, f := range manual {
-		if err := r.confirm(ctx, f.Question(), []Finding{f}); err != nil {
+		asked = asked || !r.prog.acked[f.Question().ID]
+	}
+	if err := r.acknowledgeAll(ctx, manual); err != nil {
+		return fps, fs, err
+	}
+	r.res.Outstanding = append(r.res.Outstanding, manual...)
+	if asked {
+		// A person may have done the manual steps just now: if that changed
+		// a database, the rest of the plan was computed on a state that is
+		// gone.
+		after, err := r.readStores(ctx, stores)
+		if err != nil {
 			return fps, fs, err
 		}
-		r.res.Outstanding = append(r.res.Outstanding, f)
+		for s := range stores {
+			was, _ := cur.fingerprint(s)
+			now, _ := after.fingerprint(s)
+			if was != now {
+				return fps, fs, fmt.Errorf("%w: %s: the %s store changed while its manual steps were being done (%s): the rest of the plan is stale; "+
+					"analyse again (with the backup manifest, so lsmanalyzer keeps the catalog as restored) and execute the new plan",
+					ErrStalePlan, id, s, summarize(diffStore(s, cur, after), 5))
+			}
+		}
 	}
 	return fps, fs, nil
 }
@@ -1124,7 +1211,11 @@ func (r *runner) reanalyze(ctx context.Context, pp *PhasePlan, cur *chain) ([]Fi
 	case PhaseID{SectionStorage, 2}:
 		fs, err = matrixoe.AnalyzeLSRefresh(cur.moe, cur.vcem, ml.VMPower, c.moeOpts...)
 	case PhaseID{SectionStorage, 3}:
-		fs, err = matrixoe.AnalyzeLSMAnalyzer(cur.moe, r.plan.Prior.SPM, cur.spm, c.moeOpts...)
+		restored := r.plan.Prior.SPM
+		if r.plan.Prior.SPMAsRestored != nil {
+			restored = r.plan.Prior.SPMAsRestored
+		}
+		fs, err = matrixoe.AnalyzeLSMAnalyzer(cur.moe, restored, cur.spm, c.moeOpts...)
 	case PhaseID{SectionOrchestration, 1}:
 		fs, err = matrixoe.AnalyzeIORequests(cur.moe, c.moeOpts...)
 	case PhaseID{SectionOrchestration, 2}:

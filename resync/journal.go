@@ -50,7 +50,7 @@ const (
 	RecDomainResynced       RecordType = "domain-resynced"        // Domain, Outcome: the domain's resync is over
 	RecRecoveryModeSet      RecordType = "recovery-mode-set"      // Mode: the value RecoveryMode replaced
 	RecRecoveryModeRestored RecordType = "recovery-mode-restored" // Mode
-	RecAcknowledged         RecordType = "acknowledged"           // Question: a manual step a person acknowledged
+	RecAcknowledged         RecordType = "acknowledged"           // Question or Questions: what a person confirmed or acknowledged
 	RecPhaseVerified        RecordType = "phase-verified"         // Fingerprints: re-analysis found the phase clean
 	RecExecuteFinished      RecordType = "execute-finished"       // Message: the outcome
 )
@@ -70,6 +70,7 @@ type Record struct {
 	Outcome      string            `json:"outcome,omitempty"`
 	Mode         *spm.ModeChange   `json:"mode,omitempty"`
 	Question     string            `json:"question,omitempty"`
+	Questions    []string          `json:"questions,omitempty"` // several acknowledged at once
 	Fingerprints map[string]string `json:"fingerprints,omitempty"`
 	Message      string            `json:"message,omitempty"`
 }

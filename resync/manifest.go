@@ -137,6 +137,9 @@ func useManifest(p *Plan, st *state, m *Manifest) error {
 		if !ok || !inManifest || got == want {
 			continue
 		}
+		if c.input == InputSPMRestored && p.Prior.SPMAsRestored != nil {
+			continue // records added by the manual re-entry, not another backup
+		}
 		ph := p.Phase(c.phase)
 		if ph == nil || ph.Skipped != "" {
 			continue
@@ -196,6 +199,22 @@ func sharpen(p *Plan, m *Manifest) {
 			ph.Findings[i].Message += fmt.Sprintf(" (manifest: %d of %d addresses already live when the backup was taken)", before, len(s.Addresses))
 		}
 	}
+}
+
+// reentered reports whether the current catalog is the restored one plus
+// records a person added by hand (storage phase 1's manual re-entry):
+// every difference is an addition.
+func reentered(restored, current *spm.Snapshot) bool {
+	ds := spm.Diff(restored, current)
+	if len(ds) == 0 {
+		return false
+	}
+	for _, d := range ds {
+		if d.Op != spm.DiffAdded {
+			return false
+		}
+	}
+	return true
 }
 
 func diffStrings[D fmt.Stringer](ds []D) []string {

@@ -109,6 +109,12 @@ type Prior struct {
 	SPMLive      *spm.Live           `json:"spmLive,omitempty"`
 	MatrixOE     *matrixoe.Snapshot  `json:"matrixoe,omitempty"`
 	MatrixOELive *matrixoe.LiveState `json:"matrixoeLive,omitempty"`
+	// SPMAsRestored is the SPM catalog as restored from the backup (the
+	// manifest's), when the analysis ran after a person had re-entered SPM
+	// changes by hand (storage phase 1's manual re-entry): lsmanalyzer
+	// compares the current catalog with it (a volume re-imported after the
+	// backup is "not in the restored catalog", table 15's Volume2).
+	SPMAsRestored *spm.Snapshot `json:"spmAsRestored,omitempty"`
 	Services     []ServiceStatus     `json:"services,omitempty"`
 }
 
