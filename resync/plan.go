@@ -114,8 +114,8 @@ type Prior struct {
 	// changes by hand (storage phase 1's manual re-entry): lsmanalyzer
 	// compares the current catalog with it (a volume re-imported after the
 	// backup is "not in the restored catalog", table 15's Volume2).
-	SPMAsRestored *spm.Snapshot `json:"spmAsRestored,omitempty"`
-	Services     []ServiceStatus     `json:"services,omitempty"`
+	SPMAsRestored *spm.Snapshot   `json:"spmAsRestored,omitempty"`
+	Services      []ServiceStatus `json:"services,omitempty"`
 }
 
 // Phase returns the plan's phase p, or nil.
