@@ -488,6 +488,9 @@ func (r *runner) emit(e Event) {
 func (r *runner) run(ctx context.Context) (*Result, error) {
 	res := r.res
 	if r.prog.finished {
+		for i := range r.plan.Phases {
+			res.Outstanding = append(res.Outstanding, r.acknowledgedOf(&r.plan.Phases[i])...)
+		}
 		res.Complete = true
 		return res, nil
 	}
@@ -561,6 +564,7 @@ func (r *runner) phase(ctx context.Context, pp *PhasePlan) error {
 	changes := phaseChanges(pp)
 	if r.prog.verified[id] {
 		pr.Verified, pr.Applied = true, changes
+		r.res.Outstanding = append(r.res.Outstanding, r.acknowledgedOf(pp)...)
 		r.res.Phases = append(r.res.Phases, pr)
 		r.advance(pp)
 		if id == (PhaseID{SectionStorage, 1}) {
@@ -642,6 +646,19 @@ func (r *runner) rewriteServicesFile(ctx context.Context) error {
 		return fmt.Errorf("resync: rewrite InfrastructureServices.txt after orchestration phase 2: %w", err)
 	}
 	return nil
+}
+
+// acknowledgedOf is, for a phase a resumed execute finds verified in the
+// journal, its manual steps that were acknowledged: the plan's blocking
+// findings whose question the journal holds.
+func (r *runner) acknowledgedOf(pp *PhasePlan) []Finding {
+	var out []Finding
+	for _, f := range pp.Findings {
+		if f.Blocking && r.prog.acked[f.Question().ID] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // applyStep journals, applies and journals one change.

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -60,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "seed of the estate")
 	asJSON := fs.Bool("json", false, "print the summary as JSON (and the plan report to stderr)")
 	journal := fs.String("journal", "", "keep the execute's journal in `dir` (default: a temporary directory, removed)")
+	estateOut := fs.String("estate-out", "", "also write the restored estate (before the resync) to `file`, to try mxsync analyze/execute on it")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -70,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		report = stderr
 	}
-	s, err := drill(ctx, *preset, *seed, *journal, report)
+	s, err := drill(ctx, *preset, *seed, *journal, *estateOut, report)
 	if err != nil {
 		fmt.Fprintln(stderr, "restore-drill: "+strings.ReplaceAll(err.Error(), "\n", "; "))
 		return 1
@@ -88,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func drill(ctx context.Context, preset string, seed uint64, journal string, out io.Writer) (*summary, error) {
+func drill(ctx context.Context, preset string, seed uint64, journal, estateOut string, out io.Writer) (*summary, error) {
 	start := time.Now()
 	var e *resynctest.Estate
 	var err error
@@ -137,6 +139,12 @@ func drill(ctx context.Context, preset string, seed uint64, journal string, out 
 	}
 	step(out, "4. CMS restored from the backup; the hardware kept its state")
 
+	if estateOut != "" {
+		if err := saveEstate(e, estateOut); err != nil {
+			return nil, err
+		}
+		step(out, "   restored estate written to %s (try: go run ./examples/mxsync analyze -estate %s)", estateOut, estateOut)
+	}
 	env := e.Env()
 	if err := resync.WriteServicesFile(ctx, env); err != nil {
 		return nil, err
@@ -273,4 +281,22 @@ func short(id string) string {
 		return id[:19]
 	}
 	return id
+}
+
+// saveEstate writes the estate file atomically.
+func saveEstate(e *resynctest.Estate, path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	if err := e.Save(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
