@@ -3,13 +3,15 @@
 //
 //  1. at backup time, capture the manifest (resync.Capture) and write it
 //     beside the backup;
+//
 //  2. every night after, run the pre-restore what-if (resync.WhatIf): if the
 //     backup had to be restored now, how many changes and manual steps would
 //     the resync cost? Alert (exit 2) above a threshold: time for a new backup;
+//
 //  3. on the restore side, give the manifest to Analyze (resync.WithManifest):
 //     it proves the restored databases are that backup before anything else.
 //
-//	go run ./examples/backup-hook [-dir DIR] [-nights N] [-max-manual N] [-seed N]
+//     go run ./examples/backup-hook [-dir DIR] [-nights N] [-max-manual N] [-seed N]
 package main
 
 import (
