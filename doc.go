@@ -33,7 +33,15 @@
 //     storage Windows services, SPM readiness, presentation analysis.
 //   - [github.com/mxsync-go/mxsync/matrixoe]: logical servers, storage pool
 //     entries, orchestration and recovery management, and their analyses.
-//   - resync (coming): the engine that runs every section in order.
+//   - [github.com/mxsync-go/mxsync/resync]: the engine — Analyze (one dry run
+//     predicting every phase), Plan as data, Execute (gated, journaled),
+//     Resume, Prompter/Answers, the backup-time manifest (Capture, WhatIf).
+//   - [github.com/mxsync-go/mxsync/resync/resynctest]: a whole CMS and its
+//     estate in memory, for drills and for testing tools built on the SDK.
+//   - vcem/vcm and vcem/vcemcli: real adapters (VC Manager CLI over SSH,
+//     VCEM CLI).
+//   - examples/restore-drill (the main job), examples/mxsync (the CLI),
+//     examples/backup-hook, examples/scale.
 //
 // Each domain package has a test sub-package (vcemtest, spmtest,
 // matrixoetest) with in-memory fakes of its ports, so callers can test their
