@@ -13,6 +13,7 @@ import (
 
 	"github.com/mxsync-go/mxsync/resync"
 	"github.com/mxsync-go/mxsync/vcem"
+	"github.com/mxsync-go/mxsync/vcem/vcemcli"
 	"github.com/mxsync-go/mxsync/vcem/vcm"
 )
 
@@ -22,6 +23,7 @@ var errHelp = errors.New("help shown")
 type opts struct {
 	estate          string
 	vcm             string
+	vcemcli         string
 	knownHosts      string
 	insecureHostKey bool
 	credentials     string
@@ -47,6 +49,7 @@ func flags(a *app, name, summary string, o *opts, add func(fs *flag.FlagSet)) *f
 	}
 	fs.StringVar(&o.estate, "estate", "", "estate `file` (resynctest JSON): the restored databases and the live side")
 	fs.StringVar(&o.vcm, "vcm", "", "read the live VC domains from real VC Managers: `id=host,...` (credentials from MXSYNC_VCM_USER/MXSYNC_VCM_PASSWORD or -credentials)")
+	fs.StringVar(&o.vcemcli, "vcemcli", "", "drive VCEM maintenance and resync (VCEM phase 2) through the real VCEM CLI at `path` (vcemcli.exe on the CMS; credentials from MXSYNC_VCEM_USER/MXSYNC_VCEM_PASSWORD)")
 	fs.StringVar(&o.knownHosts, "known-hosts", "", "known_hosts `file` for the VC Managers' SSH host keys (default ~/.ssh/known_hosts)")
 	fs.BoolVar(&o.insecureHostKey, "insecure-accept-any-host-key", false, "accept any SSH host key (never on a production network)")
 	fs.StringVar(&o.credentials, "credentials", "", "credentials `file`: {\"d1\": {\"manager\": \"10.0.0.9\", \"username\": \"…\", \"password\": \"…\"}} (keep it private)")
@@ -202,7 +205,21 @@ func (a *app) env(o *opts) (*estateFile, *resync.Env, func(), error) {
 			return nil, nil, nil, err
 		}
 		env.VCEM.Live = c
-		closeAll = func() { c.Close(); ef.close() }
+		prev := closeAll
+		closeAll = func() { c.Close(); prev() }
+	}
+	if o.vcemcli != "" {
+		creds := vcem.NewCredentials(os.Getenv("MXSYNC_VCEM_USER"), os.Getenv("MXSYNC_VCEM_PASSWORD"))
+		if creds.IsZero() {
+			closeAll()
+			return nil, nil, nil, errors.New("-vcemcli: set MXSYNC_VCEM_USER and MXSYNC_VCEM_PASSWORD (the SIM user VCEM CLI logs in as)")
+		}
+		m, err := vcemcli.New(creds, vcemcli.WithPath(o.vcemcli))
+		if err != nil {
+			closeAll()
+			return nil, nil, nil, err
+		}
+		env.VCEM.Manager = m
 	}
 	return ef, env, closeAll, nil
 }

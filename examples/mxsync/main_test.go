@@ -149,6 +149,9 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 1, "", `unknown command "frobnicate"`},
 		{"help", []string{"execute", "-h"}, 0, "", "usage: mxsync execute"},
 		{"top help", []string{"-h"}, 0, "", "usage: mxsync <command>"},
+		{"vcemcli without credentials", []string{"analyze", "-estate", estate, "-vcemcli", "/nonexistent/vcemcli"}, 1, "", "set MXSYNC_VCEM_USER and MXSYNC_VCEM_PASSWORD"},
+		{"vcm malformed", []string{"analyze", "-estate", estate, "-vcm", "d1"}, 1, "", `-vcm: "d1": want id=host`},
+		{"vcm without credentials", []string{"analyze", "-estate", estate, "-vcm", "d1=10.0.0.1"}, 1, "", `no credentials for domain "d1"`},
 		{"bad sections", []string{"analyze", "-estate", estate, "-sections", "vcem,nope"}, 1, "", `unknown section "nope"`},
 	}
 	for _, tt := range tests {
