@@ -613,6 +613,7 @@ func (r *runner) phase(ctx context.Context, pp *PhasePlan) error {
 			return err
 		}
 		pr.Applied = append(pr.Applied, c)
+		r.cfg.logger.Debug("resync: change applied", "phase", id.String(), "step", step, "kind", c.Kind(), "target", c.Target())
 		r.emit(Event{Type: EventChangeApplied, Phase: id, Change: c, Done: step, Total: len(changes)})
 	}
 	r.advance(pp)
@@ -628,6 +629,7 @@ func (r *runner) phase(ctx context.Context, pp *PhasePlan) error {
 	}
 	pr.Verified = true
 	r.res.Phases = append(r.res.Phases, pr)
+	r.cfg.logger.Info("resync: phase verified", "phase", id.String(), "applied", len(pr.Applied), "manual", len(rean))
 	r.emit(Event{Type: EventPhaseVerified, Phase: id})
 	if id == (PhaseID{SectionOrchestration, 2}) {
 		return r.rewriteServicesFile(ctx)
