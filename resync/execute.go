@@ -629,7 +629,7 @@ func (r *runner) phase(ctx context.Context, pp *PhasePlan) error {
 	}
 	pr.Verified = true
 	r.res.Phases = append(r.res.Phases, pr)
-	r.cfg.logger.Info("resync: phase verified", "phase", id.String(), "applied", len(pr.Applied), "manual", len(rean))
+	r.cfg.logger.Info("resync: phase verified", "phase", id.String(), "applied", len(pr.Applied), "reanalysis findings", len(rean))
 	r.emit(Event{Type: EventPhaseVerified, Phase: id})
 	if id == (PhaseID{SectionOrchestration, 2}) {
 		return r.rewriteServicesFile(ctx)
