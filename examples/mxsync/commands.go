@@ -224,12 +224,22 @@ func (a *app) env(o *opts) (*estateFile, *resync.Env, func(), error) {
 	return ef, env, closeAll, nil
 }
 
-func writePlan(w io.Writer, p *resync.Plan, asJSON bool) error {
+// report prints the plan (text or JSON) and gives the exit status: 0 when
+// nothing is to be done, 2 when findings are present.
+func (a *app) report(p *resync.Plan, asJSON bool) (int, error) {
+	var err error
 	if asJSON {
-		enc := json.NewEncoder(w)
-		return enc.Encode(p)
+		err = json.NewEncoder(a.stdout).Encode(p)
+	} else {
+		err = p.WriteReport(a.stdout, resync.ReportOptions{})
 	}
-	return p.WriteReport(w, resync.ReportOptions{})
+	switch {
+	case err != nil:
+		return exitError, err
+	case p.Clean():
+		return exitClean, nil
+	}
+	return exitFindings, nil
 }
 
 func cmdAnalyze(ctx context.Context, a *app, args []string) (int, error) {
@@ -267,13 +277,7 @@ func cmdAnalyze(ctx context.Context, a *app, args []string) (int, error) {
 			return exitError, err
 		}
 	}
-	if err := writePlan(a.stdout, plan, o.json); err != nil {
-		return exitError, err
-	}
-	if plan.Clean() {
-		return exitClean, nil
-	}
-	return exitFindings, nil
+	return a.report(plan, o.json)
 }
 
 func executeFlags(fs *flag.FlagSet, o *opts) {
@@ -500,11 +504,5 @@ func cmdWhatIf(ctx context.Context, a *app, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
-	if err := writePlan(a.stdout, plan, o.json); err != nil {
-		return exitError, err
-	}
-	if plan.Clean() {
-		return exitClean, nil
-	}
-	return exitFindings, nil
+	return a.report(plan, o.json)
 }
