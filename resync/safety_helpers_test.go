@@ -224,7 +224,11 @@ func violations(ctx context.Context, t testing.TB, e *resynctest.Estate, backup 
 	// of SPM's management on purpose and said so: lsmanalyzer deletes from
 	// SPM a volume imported and used after the backup (table 15, Volume2
 	// and Volume4, FOUND), and SPM-VOLUME-NOT-IN-CATALOG asks for the
-	// re-import of one the restored catalog never knew.
+	// re-import of one the restored catalog never knew that carries this
+	// catalog's signature. A volume without it (XP arrays hold none) cannot
+	// be told from one SPM never managed: the re-entry checklist every plan
+	// holds (SPM-MANUAL-REENTRY) asks for the re-import of the volumes
+	// imported after the backup.
 	cat, err := fk.Catalog.Snapshot(ctx)
 	require.NoError(t, err)
 	live, err := fk.Arrays.Live(ctx)
@@ -260,7 +264,7 @@ func violations(ctx context.Context, t testing.TB, e *resynctest.Estate, backup 
 		for _, lp := range live.Arrays[aid].Presentations {
 			v, ok := vols[key{aid, lp.VolumeWWN}]
 			switch {
-			case !ok && !told[key{aid, lp.VolumeWWN}]:
+			case !ok && !told[key{aid, lp.VolumeWWN}] && signedHere(live.Arrays[aid], lp.VolumeWWN, cat.CatalogID):
 				bad("array %s presents volume %s (%s), which the catalog does not know", aid, lp.VolumeWWN, lp)
 			case ok && !v.Quarantined && !presented[v.ID+" "+lp.Initiator.String()]:
 				bad("array %s presents volume %s to %s, which the catalog neither records nor quarantines", aid, v.ID, lp.Initiator)
@@ -279,6 +283,17 @@ func violations(ctx context.Context, t testing.TB, e *resynctest.Estate, backup 
 		}
 	}
 	return out
+}
+
+// signedHere reports whether array a holds volume wwn with catalog's
+// signature.
+func signedHere(a spm.LiveArray, wwn addrpool.WWN, catalog string) bool {
+	for _, v := range a.Volumes {
+		if v.WWN == wwn {
+			return v.Signature.Present && v.Signature.OwningCatalog == catalog
+		}
+	}
+	return false
 }
 
 func profileMACs(p vcem.Profile) []addrpool.MAC {

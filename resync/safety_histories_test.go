@@ -3,6 +3,7 @@ package resync_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mxsync-go/mxsync/resync"
 	"github.com/mxsync-go/mxsync/resync/resynctest"
+	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/vcem"
 )
 
@@ -128,6 +130,8 @@ func historyRun(ctx context.Context, t *testing.T, seed uint64) bool {
 	ok = assert.Equal(t, s.backup.RecoveryMode, modeOf(ctx, t, e), "seed %d: RecoveryMode put back", seed) && ok
 	ok = assert.Empty(t, e.Fakes().VCEMManager.InMaintenance(), "seed %d: no domain left in maintenance", seed) && ok
 	ok = assert.Empty(t, violations(ctx, t, e, s.backup, plan), "seed %d: invariants", seed) && ok
+	ok = assert.True(t, slices.ContainsFunc(plan.Findings(), func(f resync.Finding) bool { return f.Code == string(spm.CodeManualReentry) }),
+		"seed %d: the plan asks for the manual re-entry", seed) && ok
 
 	again, err := resync.Analyze(ctx, env, resync.WithCredentials(s.creds))
 	if err != nil {
