@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -188,7 +189,7 @@ func violations(ctx context.Context, t testing.TB, e *resynctest.Estate, backup 
 
 	// No address belongs to two profiles of the database.
 	owners := map[string]string{}
-	for _, id := range sortedKeys(db.Profiles) {
+	for _, id := range slices.Sorted(maps.Keys(db.Profiles)) {
 		p := db.Profiles[id]
 		var addrs []string
 		for _, m := range profileMACs(p) {
@@ -209,7 +210,7 @@ func violations(ctx context.Context, t testing.TB, e *resynctest.Estate, backup 
 	// deactivated (dropped ones are gone).
 	ms, err := fk.MatrixOE.Snapshot(ctx)
 	require.NoError(t, err)
-	for _, id := range sortedKeys(ms.LogicalServers) {
+	for _, id := range slices.Sorted(maps.Keys(ms.LogicalServers)) {
 		ls := ms.LogicalServers[id]
 		if ls.Kind != matrixoe.LSPhysicalVC || ls.ProfileID == "" || !ls.Activated {
 			continue
@@ -260,7 +261,7 @@ func violations(ctx context.Context, t testing.TB, e *resynctest.Estate, backup 
 	for _, p := range cat.Presentations {
 		presented[p.VolumeID+" "+p.Initiator.String()] = true
 	}
-	for _, aid := range sortedKeys(live.Arrays) {
+	for _, aid := range slices.Sorted(maps.Keys(live.Arrays)) {
 		for _, lp := range live.Arrays[aid].Presentations {
 			v, ok := vols[key{aid, lp.VolumeWWN}]
 			switch {
@@ -274,7 +275,7 @@ func violations(ctx context.Context, t testing.TB, e *resynctest.Estate, backup 
 
 	// No request in flight at backup is left runnable.
 	rs := matrixoe.DefaultRequestStates()
-	for _, id := range sortedKeys(backup.MatrixOE.Requests) {
+	for _, id := range slices.Sorted(maps.Keys(backup.MatrixOE.Requests)) {
 		if !rs.IsUnfinished(backup.MatrixOE.Requests[id].State) {
 			continue
 		}
@@ -321,15 +322,6 @@ func profileWWNs(p vcem.Profile) []addrpool.WWN {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // endState is what an execute leaves that matters, as one comparable
 // string: the databases' and the hardware's fingerprints, the RecoveryMode
 // value and the domains in maintenance.
@@ -343,7 +335,7 @@ func endState(ctx context.Context, t testing.TB, e *resynctest.Estate) string {
 	require.NoError(t, err)
 	var b strings.Builder
 	for _, m := range []map[string]string{fp, live} {
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			fmt.Fprintf(&b, "%s %s\n", k, m[k])
 		}
 	}
