@@ -76,6 +76,13 @@ func GatherLive(ctx context.Context, live Live, restored *Snapshot, creds map[st
 	out := make([]LiveDomain, len(reads))
 	errs := make([]error, len(reads))
 	one := func(i int) {
+		// A panicking port is this domain's error: on a worker goroutine
+		// it would end the program beyond any recover of the caller's.
+		defer func() {
+			if r := recover(); r != nil {
+				errs[i] = fmt.Errorf("vcem: gather live: read domain %q: panic: %v", reads[i].id, r)
+			}
+		}()
 		if err := ctx.Err(); err != nil {
 			errs[i] = err
 			return

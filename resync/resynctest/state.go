@@ -129,6 +129,13 @@ func (e *Estate) resyncHook(_ context.Context, domainID string) error {
 	if !ld.Reachable {
 		return fmt.Errorf("resynctest: resync of VC domain %q: its VC Manager does not answer: %w", domainID, vcem.ErrDomainInaccessible)
 	}
+	if ld.Domain.GroupID == "" {
+		// The domain left its VC Domain Group after the backup: VCEM no
+		// longer controls it and its resync reads nothing from it, as
+		// vcem's resync model (DefaultResyncModel) predicts for a domain
+		// VCEM cannot read.
+		return nil
+	}
 	return e.vcemStore.Update(func(s *vcem.Snapshot) error {
 		cs, err := vcem.PredictResync(s, []vcem.LiveDomain{ld}, vcem.Prevalidated())
 		if err != nil {

@@ -308,6 +308,17 @@ func (s *Services) Start(ctx context.Context, name string) error {
 	s.setLocked(f, spm.ServiceStartPending)
 	s.mu.Unlock()
 
+	defer func() {
+		// A panic in the recovery (a port it reads) is SPM's process
+		// dying while it starts: the service stops, and the panic goes on.
+		if r := recover(); r != nil {
+			s.mu.Lock()
+			f.recovering = false
+			s.stoppedWhileStartingLocked(name, f, fmt.Errorf("spmtest: internal recovery panicked: %v", r))
+			s.mu.Unlock()
+			panic(r)
+		}
+	}()
 	ran, rerr := s.recovery.run(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -275,6 +275,11 @@ func (m *Manager) CancelMaintenance(ctx context.Context, domainID string) error 
 		if !d.inMaintenance {
 			return fmt.Errorf("vcemtest: cancel maintenance of %q: %w", domainID, vcem.ErrNotInMaintenance)
 		}
+		if d.resynced {
+			// The resync's writes are discarded with the maintenance (the
+			// hook runs only on complete): the domain is out of sync again.
+			d.inSync = false
+		}
 		d.inMaintenance, d.resynced = false, false
 		for _, j := range m.jobs {
 			if j.DomainID == domainID && !j.State.Terminal() {
