@@ -264,7 +264,7 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 
 // seal sets the plan's ID from its content.
 func (p *Plan) seal() error {
-	id, _, err := p.identify()
+	id, err := p.identify()
 	if err != nil {
 		return err
 	}

@@ -328,14 +328,14 @@ func (r *runner) checkPlan() error {
 	if err := p.check(); err != nil {
 		return err
 	}
-	id, _, err := p.identify()
+	id, err := p.identify()
 	if err != nil {
 		return err
 	}
 	if id != p.ID {
 		return fmt.Errorf("%w: plan id %s does not match its content: it was changed after Analyze", ErrInvalid, short(p.ID))
 	}
-	return nil
+	return p.checkPrior()
 }
 
 // readCredentials gathers the credentials of the domains the plan read with

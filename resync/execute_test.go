@@ -99,6 +99,19 @@ func TestExecuteRefusals(t *testing.T) {
 	_, err = resync.Execute(ctx, e.env, &edited, resync.WithPrompter(resync.Yes()))
 	assert.ErrorContains(t, err, "changed after Analyze")
 
+	// The ID does not cover the prior snapshots' JSON; their fingerprints
+	// in Inputs do.
+	require.NotNil(t, plan.Prior.VCEM)
+	priorEdited := *plan
+	priorEdited.Prior.VCEM = plan.Prior.VCEM.Clone()
+	priorEdited.Prior.VCEM.Domains = nil
+	_, err = resync.Execute(ctx, e.env, &priorEdited, resync.WithPrompter(resync.Yes()))
+	assert.ErrorContains(t, err, "prior state of vcem.restored")
+	assert.ErrorIs(t, err, resync.ErrInvalid)
+	priorEdited.Prior.VCEM = nil
+	_, err = resync.Execute(ctx, e.env, &priorEdited, resync.WithPrompter(resync.Yes()))
+	assert.ErrorContains(t, err, "no prior state for input vcem.")
+
 	whatIf := *plan
 	whatIf.WhatIf = true
 	_, err = resync.Execute(ctx, e.env, &whatIf, resync.WithPrompter(resync.Yes()))

@@ -1,7 +1,6 @@
 package resync
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -213,34 +212,66 @@ type planJSON Plan
 
 // MarshalJSON writes the plan; ID is (re)computed from the content.
 func (p *Plan) MarshalJSON() ([]byte, error) {
-	id, body, err := p.identify()
+	id, err := p.identify()
 	if err != nil {
 		return nil, err
 	}
-	// ID is the last field: splice it into the body instead of encoding
-	// a large plan twice.
-	const empty = `,"id":""}`
-	if !bytes.HasSuffix(body, []byte(empty)) {
-		return nil, fmt.Errorf("resync: encode plan: unexpected form")
+	cp := *p
+	cp.ID = id
+	out, err := json.Marshal((*planJSON)(&cp))
+	if err != nil {
+		return nil, fmt.Errorf("resync: encode plan: %w", err)
 	}
-	out := make([]byte, 0, len(body)+len(id))
-	out = append(out, body[:len(body)-len(empty)]...)
-	out = append(out, `,"id":"`...)
-	out = append(out, id...)
-	out = append(out, `"}`...)
 	return out, nil
 }
 
-// identify returns the plan's ID and its JSON without the ID.
-func (p *Plan) identify() (string, []byte, error) {
+// identify returns the plan's ID: the SHA-256 of its JSON form without the
+// ID and without the prior snapshots. The snapshots are bound to the ID
+// through their fingerprints in Inputs, which Execute checks them against
+// (checkPrior); hashing their fingerprints instead of their JSON keeps
+// Analyze from encoding the whole estate a second time. The SPM catalog as
+// restored (Prior.SPMAsRestored), which has no input of its own, is bound
+// by its fingerprint.
+func (p *Plan) identify() (string, error) {
 	cp := *p
 	cp.ID = ""
-	body, err := json.Marshal((*planJSON)(&cp))
-	if err != nil {
-		return "", nil, fmt.Errorf("resync: encode plan: %w", err)
+	cp.Prior = Prior{Services: p.Prior.Services}
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode((*planJSON)(&cp)); err != nil {
+		return "", fmt.Errorf("resync: encode plan: %w", err)
 	}
-	sum := sha256.Sum256(body)
-	return "sha256:" + hex.EncodeToString(sum[:]), body, nil
+	if p.Prior.SPMAsRestored != nil {
+		fp, err := p.Prior.SPMAsRestored.Fingerprint()
+		if err != nil {
+			return "", fmt.Errorf("resync: plan: prior.spmAsRestored: %w", err)
+		}
+		fmt.Fprintf(h, "spmAsRestored %s\n", fp)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// checkPrior verifies that the plan's prior snapshots are the ones its
+// Inputs fingerprint: the ID does not cover their JSON (see identify).
+func (p *Plan) checkPrior() error {
+	st := &state{services: p.Prior.Services, vcem: p.Prior.VCEM, vcemLive: p.Prior.VCEMLive,
+		spm: p.Prior.SPM, spmLive: p.Prior.SPMLive, moe: p.Prior.MatrixOE, moeLive: p.Prior.MatrixOELive}
+	if _, ok := p.Inputs[InputServices]; ok && st.services == nil {
+		st.services = []ServiceStatus{} // an empty list is omitted from JSON
+	}
+	got := map[string]string{}
+	if err := fingerprintInputs(got, st); err != nil {
+		return fmt.Errorf("%w: plan: prior: %w", ErrInvalid, err)
+	}
+	for _, in := range sortedKeys(p.Inputs) {
+		fp, ok := got[in]
+		switch {
+		case !ok:
+			return fmt.Errorf("%w: plan: prior: no prior state for input %s", ErrInvalid, in)
+		case fp != p.Inputs[in]:
+			return fmt.Errorf("%w: plan: prior: the prior state of %s (%s) is not the one the plan was computed from (%s): it was changed after Analyze", ErrInvalid, in, short(fp), short(p.Inputs[in]))
+		}
+	}
+	return nil
 }
 
 // JSONShape lets strict decoding walk the plan's wire form.
@@ -260,7 +291,9 @@ func (p *Plan) UnmarshalJSON(b []byte) error {
 // unknown field, a repeated key, a bad value or a change of unknown kind is
 // an error naming the JSON path (`phases[3].findings[0].changes[2].mac`).
 // A plan of another schema, or whose ID does not match its content (edited
-// by hand after it was saved), is refused.
+// by hand after it was saved), is refused. The prior snapshots are checked
+// against the plan's input fingerprints by Execute, not here: decoding a
+// large plan stays one pass.
 func DecodePlan(b []byte) (*Plan, error) {
 	var p Plan
 	if err := strictjson.Unmarshal(b, &p); err != nil {
@@ -272,7 +305,7 @@ func DecodePlan(b []byte) (*Plan, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	id, _, err := p.identify()
+	id, err := p.identify()
 	if err != nil {
 		return nil, err
 	}
