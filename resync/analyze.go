@@ -187,6 +187,32 @@ type chain struct {
 	vcem *vcem.Snapshot
 	spm  *spm.Snapshot
 	moe  *matrixoe.Snapshot
+	// fps caches each store's fingerprint while no change is applied to
+	// it: most phases touch one store or none, and a Large estate's
+	// fingerprint costs a tenth of a second. Nil: no caching (the
+	// execute's chains, which change under it).
+	fps map[string]string
+}
+
+func (ch *chain) applyVCEM(cs ...vcem.Change) error {
+	if len(cs) > 0 {
+		delete(ch.fps, InputVCEMRestored)
+	}
+	return vcem.ApplyAll(ch.vcem, cs...)
+}
+
+func (ch *chain) applySPM(cs ...spm.Change) error {
+	if len(cs) > 0 {
+		delete(ch.fps, InputSPMRestored)
+	}
+	return spm.ApplyAll(ch.spm, cs...)
+}
+
+func (ch *chain) applyMOE(cs ...matrixoe.Change) error {
+	if len(cs) > 0 {
+		delete(ch.fps, InputMatrixOERestored)
+	}
+	return matrixoe.ApplyAll(ch.moe, cs...)
 }
 
 // compute plans every phase on st. It is pure: it reads st and writes only
@@ -235,7 +261,14 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 		}
 	}
 
-	ch := chain{}
+	// The chain starts as clones of the restored stores: their fingerprints
+	// are the inputs'.
+	ch := chain{fps: map[string]string{}}
+	for _, in := range []string{InputVCEMRestored, InputSPMRestored, InputMatrixOERestored} {
+		if fp, ok := p.Inputs[in]; ok {
+			ch.fps[in] = fp
+		}
+	}
 	if st.vcem != nil {
 		ch.vcem = st.vcem.Clone()
 	}
@@ -365,7 +398,7 @@ func (pl *planner) phase(pp *PhasePlan) error {
 			return err
 		}
 		pp.Findings = fromVCEM(pp.PhaseID, fs)
-		if err := vcem.ApplyAll(ch.vcem, vcem.ChangesOf(fs)...); err != nil {
+		if err := ch.applyVCEM(vcem.ChangesOf(fs)...); err != nil {
 			return err
 		}
 		return pl.after(pp, InputVCEMRestored)
@@ -381,7 +414,7 @@ func (pl *planner) phase(pp *PhasePlan) error {
 			return err
 		}
 		pp.Predicted, pp.PredictedBy = toChanges(pred), "VCEM resync"
-		if err := vcem.ApplyAll(ch.vcem, pred...); err != nil {
+		if err := ch.applyVCEM(pred...); err != nil {
 			return err
 		}
 		return pl.after(pp, InputVCEMRestored)
@@ -404,10 +437,10 @@ func (pl *planner) phase(pp *PhasePlan) error {
 		pp.Predicted, pp.PredictedBy = toChanges(rec), "SPM Internal Recovery"
 		// SPM recovers first (the execute starts it in Internal Recovery),
 		// then the phase's own changes are applied on what it leaves.
-		if err := spm.ApplyAll(ch.spm, rec...); err != nil {
+		if err := ch.applySPM(rec...); err != nil {
 			return err
 		}
-		if err := spm.ApplyAll(ch.spm, spm.ChangesOf(fs)...); err != nil {
+		if err := ch.applySPM(spm.ChangesOf(fs)...); err != nil {
 			return err
 		}
 		return pl.after(pp, InputSPMRestored)
@@ -426,7 +459,7 @@ func (pl *planner) phase(pp *PhasePlan) error {
 			return err
 		}
 		pp.Findings = fromMatrixOE(pp.PhaseID, fs)
-		if err := matrixoe.ApplyAll(ch.moe, matrixoe.ChangesOf(fs)...); err != nil {
+		if err := ch.applyMOE(matrixoe.ChangesOf(fs)...); err != nil {
 			return err
 		}
 		return pl.after(pp, InputMatrixOERestored)
@@ -446,10 +479,10 @@ func (pl *planner) phase(pp *PhasePlan) error {
 		}
 		pp.Findings = fromMatrixOE(pp.PhaseID, fs)
 		mc := matrixoe.ChangesOf(fs)
-		if err := matrixoe.ApplyAll(ch.moe, mc...); err != nil {
+		if err := ch.applyMOE(mc...); err != nil {
 			return err
 		}
-		if err := spm.ApplyAll(ch.spm, matrixoe.SPMChangesOf(mc)...); err != nil {
+		if err := ch.applySPM(matrixoe.SPMChangesOf(mc)...); err != nil {
 			return err
 		}
 		return pl.after(pp, InputMatrixOERestored, InputSPMRestored)
@@ -491,7 +524,7 @@ func (pl *planner) moePhase(pp *PhasePlan, fs []matrixoe.Finding, err error) err
 		return err
 	}
 	pp.Findings = fromMatrixOE(pp.PhaseID, fs)
-	if err := matrixoe.ApplyAll(pl.ch.moe, matrixoe.ChangesOf(fs)...); err != nil {
+	if err := pl.ch.applyMOE(matrixoe.ChangesOf(fs)...); err != nil {
 		return err
 	}
 	return pl.after(pp, InputMatrixOERestored)
@@ -511,15 +544,25 @@ func (pl *planner) after(pp *PhasePlan, stores ...string) error {
 }
 
 func (ch *chain) fingerprint(store string) (string, error) {
+	if fp, ok := ch.fps[store]; ok {
+		return fp, nil
+	}
+	var fp string
+	var err error
 	switch store {
 	case InputVCEMRestored:
-		return ch.vcem.Fingerprint()
+		fp, err = ch.vcem.Fingerprint()
 	case InputSPMRestored:
-		return ch.spm.Fingerprint()
+		fp, err = ch.spm.Fingerprint()
 	case InputMatrixOERestored:
-		return ch.moe.Fingerprint()
+		fp, err = ch.moe.Fingerprint()
+	default:
+		return "", fmt.Errorf("unknown store %q", store)
 	}
-	return "", fmt.Errorf("unknown store %q", store)
+	if err == nil && ch.fps != nil {
+		ch.fps[store] = fp
+	}
+	return fp, err
 }
 
 func (pl *planner) rules() spm.SignatureRules {

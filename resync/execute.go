@@ -742,14 +742,17 @@ func applyTo(ch *chain, c Change) error {
 	switch c := c.(type) {
 	case vcem.Change:
 		if ch.vcem != nil {
+			delete(ch.fps, InputVCEMRestored)
 			return vcem.Apply(ch.vcem, c)
 		}
 	case spm.Change:
 		if ch.spm != nil {
+			delete(ch.fps, InputSPMRestored)
 			return spm.Apply(ch.spm, c)
 		}
 	case matrixoe.Change:
 		if ch.moe != nil {
+			delete(ch.fps, InputMatrixOERestored)
 			return matrixoe.Apply(ch.moe, c)
 		}
 	}
