@@ -187,30 +187,41 @@ type chain struct {
 	vcem *vcem.Snapshot
 	spm  *spm.Snapshot
 	moe  *matrixoe.Snapshot
-	// fps caches each store's fingerprint while no change is applied to
-	// it: most phases touch one store or none, and a Large estate's
-	// fingerprint costs a tenth of a second. Nil: no caching (the
-	// execute's chains, which change under it).
-	fps map[string]string
+	// prints are the fingerprints of the stores as they are now, computed
+	// on other goroutines while the next phases are analysed (analysis
+	// only reads a store; a change waits for its store's fingerprint
+	// first), and reused while no change is applied: most phases touch
+	// one store or none, and a Large estate's fingerprint costs a tenth of
+	// a second. Nil for the execute's chains, which fingerprint at once.
+	prints map[string]*fingerprint
+}
+
+// settle waits for the fingerprint being taken of a store, which is then
+// about to change, and forgets it.
+func (ch *chain) settle(store string) {
+	if f, ok := ch.prints[store]; ok {
+		<-f.done
+		delete(ch.prints, store)
+	}
 }
 
 func (ch *chain) applyVCEM(cs ...vcem.Change) error {
 	if len(cs) > 0 {
-		delete(ch.fps, InputVCEMRestored)
+		ch.settle(InputVCEMRestored)
 	}
 	return vcem.ApplyAll(ch.vcem, cs...)
 }
 
 func (ch *chain) applySPM(cs ...spm.Change) error {
 	if len(cs) > 0 {
-		delete(ch.fps, InputSPMRestored)
+		ch.settle(InputSPMRestored)
 	}
 	return spm.ApplyAll(ch.spm, cs...)
 }
 
 func (ch *chain) applyMOE(cs ...matrixoe.Change) error {
 	if len(cs) > 0 {
-		delete(ch.fps, InputMatrixOERestored)
+		ch.settle(InputMatrixOERestored)
 	}
 	return matrixoe.ApplyAll(ch.moe, cs...)
 }
@@ -229,9 +240,7 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 		Prior: Prior{VCEM: st.vcem, VCEMLive: st.vcemLive, SPM: st.spm, SPMLive: st.spmLive,
 			MatrixOE: st.moe, MatrixOELive: st.moeLive, Services: st.services},
 	}
-	if err := fingerprintInputs(p.Inputs, st); err != nil {
-		return nil, err
-	}
+	inputs := startInputFingerprints(st)
 	for id, cd := range c.creds {
 		t := cd.Target
 		t.ID = id
@@ -263,10 +272,10 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 
 	// The chain starts as clones of the restored stores: their fingerprints
 	// are the inputs'.
-	ch := chain{fps: map[string]string{}}
+	ch := chain{prints: map[string]*fingerprint{}}
 	for _, in := range []string{InputVCEMRestored, InputSPMRestored, InputMatrixOERestored} {
-		if fp, ok := p.Inputs[in]; ok {
-			ch.fps[in] = fp
+		if f, ok := inputs[in]; ok {
+			ch.prints[in] = f
 		}
 	}
 	if st.vcem != nil {
@@ -292,6 +301,12 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 		}
 		p.Phases = append(p.Phases, pp)
 	}
+	if err := joinFingerprints(p.Inputs, inputs); err != nil {
+		return nil, err
+	}
+	if err := pl.finish(); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -315,56 +330,6 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-// fingerprintInputs records the fingerprint of everything read.
-func fingerprintInputs(m map[string]string, st *state) error {
-	add := func(name string, fp string, err error) error {
-		if err != nil {
-			return fmt.Errorf("resync: fingerprint %s: %w", name, err)
-		}
-		m[name] = fp
-		return nil
-	}
-	if st.services != nil {
-		fp, err := fingerprintJSON(st.services)
-		if err := add(InputServices, fp, err); err != nil {
-			return err
-		}
-	}
-	if st.vcem != nil {
-		fp, err := st.vcem.Fingerprint()
-		if err := add(InputVCEMRestored, fp, err); err != nil {
-			return err
-		}
-		if st.vcemLive != nil {
-			fp, err := vcem.FingerprintLive(st.vcemLive)
-			if err := add(InputVCEMLive, fp, err); err != nil {
-				return err
-			}
-		}
-	}
-	if st.spm != nil {
-		fp, err := st.spm.Fingerprint()
-		if err := add(InputSPMRestored, fp, err); err != nil {
-			return err
-		}
-		fp, err = spm.FingerprintLive(st.spmLive)
-		if err := add(InputSPMLive, fp, err); err != nil {
-			return err
-		}
-	}
-	if st.moe != nil {
-		fp, err := st.moe.Fingerprint()
-		if err := add(InputMatrixOERestored, fp, err); err != nil {
-			return err
-		}
-		fp, err = matrixoe.FingerprintLive(st.moeLive)
-		if err := add(InputMatrixOELive, fp, err); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func fingerprintJSON(v any) (string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -383,6 +348,8 @@ type planner struct {
 	deleted []string
 	// asRestored is the SPM catalog as restored (Prior.SPMAsRestored), or nil.
 	asRestored *spm.Snapshot
+	// pending are the phases' After fingerprints being computed.
+	pending []pendingPrint
 }
 
 func (pl *planner) phase(pp *PhasePlan) error {
@@ -530,39 +497,63 @@ func (pl *planner) moePhase(pp *PhasePlan, fs []matrixoe.Finding, err error) err
 	return pl.after(pp, InputMatrixOERestored)
 }
 
-// after records the predicted fingerprints of the stores a phase touched.
+// after records the predicted fingerprints of the stores a phase touched;
+// they are filled in when the plan is done (planner.finish).
 func (pl *planner) after(pp *PhasePlan, stores ...string) error {
 	pp.After = map[string]string{}
 	for _, s := range stores {
-		fp, err := pl.ch.fingerprint(s)
-		if err != nil {
-			return err
+		f, ok := pl.ch.prints[s]
+		if !ok {
+			var fn func() (string, error)
+			switch s {
+			case InputVCEMRestored:
+				fn = pl.ch.vcem.Fingerprint
+			case InputSPMRestored:
+				fn = pl.ch.spm.Fingerprint
+			case InputMatrixOERestored:
+				fn = pl.ch.moe.Fingerprint
+			default:
+				return fmt.Errorf("unknown store %q", s)
+			}
+			f = startFingerprint(fn)
+			pl.ch.prints[s] = f
 		}
-		pp.After[s] = fp
+		pl.pending = append(pl.pending, pendingPrint{pp.After, s, f})
 	}
 	return nil
 }
 
-func (ch *chain) fingerprint(store string) (string, error) {
-	if fp, ok := ch.fps[store]; ok {
-		return fp, nil
+// pendingPrint is a phase's After entry still being computed.
+type pendingPrint struct {
+	after map[string]string
+	store string
+	f     *fingerprint
+}
+
+// finish waits for every fingerprint the phases asked for.
+func (pl *planner) finish() error {
+	for _, p := range pl.pending {
+		fp, err := p.f.wait()
+		if err != nil {
+			return fmt.Errorf("resync: fingerprint %s: %w", p.store, err)
+		}
+		p.after[p.store] = fp
 	}
-	var fp string
-	var err error
+	pl.pending = nil
+	return nil
+}
+
+// fingerprint is the synchronous form the execute uses.
+func (ch *chain) fingerprint(store string) (string, error) {
 	switch store {
 	case InputVCEMRestored:
-		fp, err = ch.vcem.Fingerprint()
+		return ch.vcem.Fingerprint()
 	case InputSPMRestored:
-		fp, err = ch.spm.Fingerprint()
+		return ch.spm.Fingerprint()
 	case InputMatrixOERestored:
-		fp, err = ch.moe.Fingerprint()
-	default:
-		return "", fmt.Errorf("unknown store %q", store)
+		return ch.moe.Fingerprint()
 	}
-	if err == nil && ch.fps != nil {
-		ch.fps[store] = fp
-	}
-	return fp, err
+	return "", fmt.Errorf("unknown store %q", store)
 }
 
 func (pl *planner) rules() spm.SignatureRules {

@@ -425,7 +425,7 @@ func diffServices(a, b []ServiceStatus) []string {
 	return out
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {
 		ks = append(ks, k)
@@ -742,17 +742,14 @@ func applyTo(ch *chain, c Change) error {
 	switch c := c.(type) {
 	case vcem.Change:
 		if ch.vcem != nil {
-			delete(ch.fps, InputVCEMRestored)
 			return vcem.Apply(ch.vcem, c)
 		}
 	case spm.Change:
 		if ch.spm != nil {
-			delete(ch.fps, InputSPMRestored)
 			return spm.Apply(ch.spm, c)
 		}
 	case matrixoe.Change:
 		if ch.moe != nil {
-			delete(ch.fps, InputMatrixOERestored)
 			return matrixoe.Apply(ch.moe, c)
 		}
 	}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/mxsync-go/mxsync/resync"
+	"github.com/mxsync-go/mxsync/resync/resynctest"
+)
+
+// codecFigures are the -codecs figures: the JSON forms of the restored
+// estate (resynctest's format) and of the analysis's plan.
+type codecFigures struct {
+	EstateBytes         int     `json:"estate_bytes"`
+	EstateEncodeSeconds float64 `json:"estate_encode_seconds"`
+	EstateDecodeSeconds float64 `json:"estate_decode_seconds"`
+	// EstateDecodeAllocBytes is the heap allocated by the decode, against
+	// EstateInMemoryBytes, the live heap the decoded estate keeps.
+	EstateDecodeAllocBytes uint64  `json:"estate_decode_alloc_bytes"`
+	EstateInMemoryBytes    uint64  `json:"estate_in_memory_bytes"`
+	PlanBytes              int     `json:"plan_bytes"`
+	PlanEncodeSeconds      float64 `json:"plan_encode_seconds"`
+	PlanDecodeSeconds      float64 `json:"plan_decode_seconds"`
+	PlanDecodeAllocBytes   uint64  `json:"plan_decode_alloc_bytes"`
+	PlanInMemoryBytes      uint64  `json:"plan_in_memory_bytes"`
+}
+
+func measureCodecs(e *resynctest.Estate, plan *resync.Plan, log io.Writer) (*codecFigures, error) {
+	f := &codecFigures{}
+	var buf bytes.Buffer
+	t := time.Now()
+	if err := e.Save(&buf); err != nil {
+		return nil, fmt.Errorf("save estate: %w", err)
+	}
+	f.EstateEncodeSeconds = time.Since(t).Seconds()
+	f.EstateBytes = buf.Len()
+	var err error
+	var decoded *resynctest.Estate
+	f.EstateDecodeSeconds, f.EstateDecodeAllocBytes, f.EstateInMemoryBytes, err = timeDecode(func() (any, error) {
+		d, err := resynctest.Decode(buf.Bytes())
+		decoded = d
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load estate: %w", err)
+	}
+	decoded.Close()
+	fmt.Fprintf(log, "estate JSON: %d MiB; encode %.2fs, decode %.2fs\n", f.EstateBytes>>20, f.EstateEncodeSeconds, f.EstateDecodeSeconds)
+	buf = bytes.Buffer{}
+
+	t = time.Now()
+	raw, err := json.Marshal(plan)
+	if err != nil {
+		return nil, fmt.Errorf("encode plan: %w", err)
+	}
+	f.PlanEncodeSeconds = time.Since(t).Seconds()
+	f.PlanBytes = len(raw)
+	f.PlanDecodeSeconds, f.PlanDecodeAllocBytes, f.PlanInMemoryBytes, err = timeDecode(func() (any, error) {
+		return resync.DecodePlan(raw)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("decode plan: %w", err)
+	}
+	fmt.Fprintf(log, "plan JSON: %d MiB; encode %.2fs, decode %.2fs\n", f.PlanBytes>>20, f.PlanEncodeSeconds, f.PlanDecodeSeconds)
+	return f, nil
+}
+
+// timeDecode times decode and measures what it allocated and what of that
+// the result keeps (the live heap it adds, after a collection).
+func timeDecode(decode func() (any, error)) (secs float64, alloc, kept uint64, err error) {
+	runtime.GC()
+	var before, after, settled runtime.MemStats
+	runtime.ReadMemStats(&before)
+	t := time.Now()
+	v, err := decode()
+	secs = time.Since(t).Seconds()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	runtime.ReadMemStats(&after)
+	runtime.GC()
+	runtime.ReadMemStats(&settled)
+	runtime.KeepAlive(v)
+	if settled.HeapAlloc > before.HeapAlloc {
+		kept = settled.HeapAlloc - before.HeapAlloc
+	}
+	return secs, after.TotalAlloc - before.TotalAlloc, kept, nil
+}
