@@ -1,6 +1,7 @@
 package resync
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -71,7 +72,9 @@ type Plan struct {
 	Phases []PhasePlan `json:"phases"`
 	// Prior is the state the plan was computed from.
 	Prior Prior `json:"prior"`
-	// ID identifies the plan: the SHA-256 of its JSON form without the ID.
+	// ID identifies the plan: the SHA-256 of its content in JSON form,
+	// without the ID and without the prior snapshots, which it binds
+	// through their fingerprints in Inputs.
 	ID string `json:"id"`
 }
 
@@ -225,8 +228,8 @@ func (p *Plan) MarshalJSON() ([]byte, error) {
 	return out, nil
 }
 
-// identify returns the plan's ID: the SHA-256 of its JSON form without the
-// ID and without the prior snapshots. The snapshots are bound to the ID
+// identify returns the plan's ID: the SHA-256 of its JSON form (in pieces)
+// without the ID and without the prior snapshots. The snapshots are bound to the ID
 // through their fingerprints in Inputs, which Execute checks them against
 // (checkPrior); hashing their fingerprints instead of their JSON keeps
 // Analyze from encoding the whole estate a second time. The SPM catalog as
@@ -236,16 +239,39 @@ func (p *Plan) identify() (string, error) {
 	cp := *p
 	cp.ID = ""
 	cp.Prior = Prior{Services: p.Prior.Services}
+	cp.Phases = nil
 	h := sha256.New()
-	if err := json.NewEncoder(h).Encode((*planJSON)(&cp)); err != nil {
-		return "", fmt.Errorf("resync: encode plan: %w", err)
+	// Encoded piece by piece (the plan without its phases, then each phase
+	// without its findings, then each finding) through one buffer: a Large
+	// plan's findings would otherwise be built as one JSON document only
+	// to be hashed.
+	bw := bufio.NewWriterSize(h, 64<<10)
+	enc := json.NewEncoder(bw)
+	fail := func(err error) (string, error) { return "", fmt.Errorf("resync: encode plan: %w", err) }
+	if err := enc.Encode((*planJSON)(&cp)); err != nil {
+		return fail(err)
+	}
+	for i := range p.Phases {
+		ph := p.Phases[i]
+		ph.Findings = nil
+		if err := enc.Encode(ph); err != nil {
+			return fail(err)
+		}
+		for _, f := range p.Phases[i].Findings {
+			if err := enc.Encode(f); err != nil {
+				return fail(err)
+			}
+		}
 	}
 	if p.Prior.SPMAsRestored != nil {
 		fp, err := p.Prior.SPMAsRestored.Fingerprint()
 		if err != nil {
 			return "", fmt.Errorf("resync: plan: prior.spmAsRestored: %w", err)
 		}
-		fmt.Fprintf(h, "spmAsRestored %s\n", fp)
+		fmt.Fprintf(bw, "spmAsRestored %s\n", fp)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }

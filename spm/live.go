@@ -106,7 +106,7 @@ func (l *Live) Validate() error {
 		if !a.Type.Valid() {
 			p.addf("live array %q: unknown type %q", id, a.Type)
 		}
-		seen := map[addrpool.WWN]bool{}
+		seen := make(map[addrpool.WWN]bool, len(a.Volumes))
 		for i, v := range a.Volumes {
 			if seen[v.WWN] {
 				p.addf("live array %q: volume %s listed twice (index %d)", id, v.WWN, i)
@@ -114,7 +114,7 @@ func (l *Live) Validate() error {
 			seen[v.WWN] = true
 		}
 		type pair struct{ v, i addrpool.WWN }
-		pres := map[pair]bool{}
+		pres := make(map[pair]bool, len(a.Presentations))
 		for i, pr := range a.Presentations {
 			if !seen[pr.VolumeWWN] {
 				p.addf("live array %q: presentation %d is of volume %s the array does not hold", id, i, pr.VolumeWWN)

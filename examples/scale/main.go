@@ -248,6 +248,7 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 }
 
 func writeHeapProfile(path string) error {
+	runtime.GC() // the allocs profile is as of the last collection
 	f, err := os.Create(path)
 	if err != nil {
 		return err
