@@ -49,6 +49,7 @@ func measureCodecs(e *resynctest.Estate, plan *resync.Plan, log io.Writer) (*cod
 		return nil, fmt.Errorf("load estate: %w", err)
 	}
 	decoded.Close()
+	decoded = nil
 	fmt.Fprintf(log, "estate JSON: %d MiB; encode %.2fs, decode %.2fs\n", f.EstateBytes>>20, f.EstateEncodeSeconds, f.EstateDecodeSeconds)
 	buf = bytes.Buffer{}
 
