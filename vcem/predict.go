@@ -45,11 +45,13 @@ func PredictResync(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 		n += len(live[i].Profiles)
 	}
 	liveProfiles := make(map[ProfileKey]*Profile, n)
+	var domains []string // the domains resynced
 	for i := range live {
 		ld := &live[i]
 		if !cfg.model.Resynced(restored, *ld) {
 			continue
 		}
+		domains = append(domains, ld.Domain.ID)
 		for j := range ld.Profiles {
 			liveProfiles[ProfileKey{ld.Domain.ID, ld.Profiles[j].Name}] = &ld.Profiles[j]
 		}
@@ -61,7 +63,17 @@ func PredictResync(restored *Snapshot, live []LiveDomain, opts ...AnalysisOption
 		changes Changes
 	}
 	var found []predicted
+	if len(liveProfiles) == 0 {
+		return nil, nil
+	}
+	// A resync of a few domains (VCEM phase 2 resyncs one at a time)
+	// skips the other domains' profiles on a string compare instead of
+	// hashing each profile's key.
+	few := len(domains) <= 8
 	for id, p := range restored.Profiles {
+		if few && !slices.Contains(domains, p.DomainID) {
+			continue
+		}
 		lp, ok := liveProfiles[p.Key()]
 		if !ok {
 			continue // domain not resynced, or the profile is not on it: not predicted

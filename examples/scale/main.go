@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.codecs, "codecs", false, "also time the estate's and the plan's JSON encode and decode")
 	fs.DurationVar(&c.latency, "latency", 10*time.Millisecond, "simulated latency of each VCEM manager call (-execute)")
 	fs.IntVar(&c.concurrent, "concurrency", 16, "VCEM phase 2 concurrency compared with 1 (-execute)")
-	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the analyses to `file` (go tool pprof -top)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the analyses (and with -execute, of the executes too) to `file` (go tool pprof -top)")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (allocations of the analyses) to `file`")
 	fs.IntVar(&c.model.Domains, "domains", c.model.Domains, "VC domains (the Large preset's by default)")
 	fs.IntVar(&c.model.Profiles, "profiles", c.model.Profiles, "profiles per domain")
@@ -207,7 +207,7 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 		fig.AnalyzeAllocBytes = after.TotalAlloc - before.TotalAlloc
 		fmt.Fprintf(log, "analysis %d: %.3fs, %d MiB allocated\n", i+1, s, fig.AnalyzeAllocBytes>>20)
 	}
-	if c.cpuProfile != "" {
+	if c.cpuProfile != "" && !c.execute {
 		pprof.StopCPUProfile()
 	}
 	if c.memProfile != "" {
@@ -243,6 +243,9 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 			return nil, err
 		}
 		fig.executeFigures = ef
+		if c.cpuProfile != "" {
+			pprof.StopCPUProfile()
+		}
 	}
 	return fig, nil
 }
