@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"runtime"
 	"syscall"
 )
@@ -18,3 +19,8 @@ func peakRSS() (uint64, error) {
 	}
 	return uint64(ru.Maxrss) << 10, nil
 }
+
+// resetPeakRSS is not possible on this platform.
+func resetPeakRSS() error { return errNoReset }
+
+var errNoReset = errors.New("the peak RSS cannot be reset on this platform")

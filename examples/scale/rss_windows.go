@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"unsafe"
 
@@ -35,3 +36,8 @@ func peakRSS() (uint64, error) {
 	}
 	return uint64(c.peakWorkingSetSize), nil
 }
+
+// resetPeakRSS is not possible on this platform.
+func resetPeakRSS() error { return errNoReset }
+
+var errNoReset = errors.New("the peak RSS cannot be reset on this platform")
