@@ -392,11 +392,7 @@ func (pl *planner) phase(pp *PhasePlan) error {
 			return nil
 		}
 		rules := pl.rules()
-		rec, err := spm.PredictInternalRecovery(st.spm, st.spmLive, rules)
-		if err != nil {
-			return err
-		}
-		fs, err := spm.AnalyzeWith(st.spm, st.spmLive, rules)
+		fs, rec, err := spm.AnalyzeRecovery(st.spm, st.spmLive, rules)
 		if err != nil {
 			return err
 		}

@@ -365,10 +365,25 @@ func sortedWWNs[V any](m map[addrpool.WWN]V) []addrpool.WWN {
 // Applying the result and predicting again on that state yields no change:
 // Internal Recovery is a fixed point.
 func PredictInternalRecovery(restored *Snapshot, live *Live, rules SignatureRules) (Changes, error) {
+	_, pred, err := AnalyzeRecovery(restored, live, rules)
+	return pred, err
+}
+
+// AnalyzeRecovery returns both storage phase 1's findings ([AnalyzeWith])
+// and what SPM's Internal Recovery will do ([PredictInternalRecovery]) from
+// one analysis: on a large catalog each costs a validation and a pass over
+// every volume, which a caller needing both should not pay twice.
+func AnalyzeRecovery(restored *Snapshot, live *Live, rules SignatureRules) ([]Finding, Changes, error) {
 	fs, err := AnalyzeWith(restored, live, rules)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return fs, predictRecovery(restored, live, rules, fs), nil
+}
+
+// predictRecovery is PredictInternalRecovery on the findings of
+// AnalyzeWith(restored, live, rules).
+func predictRecovery(restored *Snapshot, live *Live, rules SignatureRules, fs []Finding) Changes {
 	var out Changes
 	seenSvc := map[string]bool{}
 	for _, f := range fs {
@@ -406,5 +421,5 @@ func PredictInternalRecovery(restored *Snapshot, live *Live, rules SignatureRule
 			out = append(out, SetPresentations{VolumeID: id, Presentations: arrayView})
 		}
 	}
-	return out, nil
+	return out
 }

@@ -412,6 +412,11 @@ func TestFixedPointsOnRandomHistories(t *testing.T) {
 
 			pred, err := spm.PredictInternalRecovery(restored, live, spm.DefaultSignatureRules())
 			require.NoError(t, err)
+			// One analysis for both: the same findings and prediction.
+			both, bothPred, err := spm.AnalyzeRecovery(restored, live, spm.DefaultSignatureRules())
+			require.NoError(t, err)
+			assert.Equal(t, fs, both)
+			assert.Equal(t, pred, bothPred)
 			recovered := applied(t, restored, pred...)
 			require.NoError(t, recovered.Validate())
 			more, err := spm.PredictInternalRecovery(recovered, live, spm.DefaultSignatureRules())
@@ -437,6 +442,8 @@ func TestAnalyzeNilInputs(t *testing.T) {
 				_, err := spm.Analyze(tc.restored, tc.live)
 				assert.ErrorIs(t, err, spm.ErrInvalid)
 				_, err = spm.PredictInternalRecovery(tc.restored, tc.live, spm.DefaultSignatureRules())
+				assert.ErrorIs(t, err, spm.ErrInvalid)
+				_, _, err = spm.AnalyzeRecovery(tc.restored, tc.live, spm.DefaultSignatureRules())
 				assert.ErrorIs(t, err, spm.ErrInvalid)
 			})
 		})
