@@ -85,6 +85,14 @@ func Analyze(ctx context.Context, env *Env, opts ...Option) (*Plan, error) {
 
 // read reads every section's restored and live side once.
 func read(ctx context.Context, env *Env, c *config, h has) (*state, error) {
+	return readFrom(ctx, env, c, h, nil)
+}
+
+// readFrom is read with the restored databases taken from backup (a
+// manifest's state, for WhatIf) instead of the stores, when backup is not
+// nil: only the live side is read, and a section the backup does not hold
+// is not read at all.
+func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior) (*state, error) {
 	st := &state{}
 	var err error
 	if h.services && c.runs(SectionServices) {
@@ -93,32 +101,45 @@ func read(ctx context.Context, env *Env, c *config, h has) (*state, error) {
 		}
 	}
 	if h.vcem {
-		if st.vcem, err = env.VCEM.Store.Snapshot(ctx); err != nil {
-			return nil, fmt.Errorf("resync: read the restored VCEM database: %w", err)
+		if backup != nil {
+			st.vcem = backup.VCEM
+		} else {
+			if st.vcem, err = env.VCEM.Store.Snapshot(ctx); err != nil {
+				return nil, fmt.Errorf("resync: read the restored VCEM database: %w", err)
+			}
+			if err := st.vcem.Validate(); err != nil {
+				return nil, fmt.Errorf("resync: the restored VCEM database: %w", err)
+			}
 		}
-		if err := st.vcem.Validate(); err != nil {
-			return nil, fmt.Errorf("resync: the restored VCEM database: %w", err)
-		}
-		if c.runs(SectionVCEM) || c.runs(SectionStorage) {
+		// The live domains are read against the restored domain list.
+		if st.vcem != nil && (c.runs(SectionVCEM) || c.runs(SectionStorage)) {
 			if st.vcemLive, err = vcem.GatherLive(ctx, env.VCEM.Live, st.vcem, c.creds, vcem.WithReadConcurrency(c.readConcurrency)); err != nil {
 				return nil, fmt.Errorf("resync: read the VC domains: %w", err)
 			}
 		}
 	}
 	if h.spm {
-		if st.spm, err = env.Storage.Catalog.Snapshot(ctx); err != nil {
+		if backup != nil {
+			st.spm = backup.SPM
+		} else if st.spm, err = env.Storage.Catalog.Snapshot(ctx); err != nil {
 			return nil, fmt.Errorf("resync: read the restored SPM catalog: %w", err)
 		}
-		if st.spmLive, err = env.Storage.Arrays.Live(ctx); err != nil {
-			return nil, fmt.Errorf("resync: read the arrays: %w", err)
+		if st.spm != nil {
+			if st.spmLive, err = env.Storage.Arrays.Live(ctx); err != nil {
+				return nil, fmt.Errorf("resync: read the arrays: %w", err)
+			}
 		}
 	}
 	if h.moe {
-		if st.moe, err = env.MatrixOE.Store.Snapshot(ctx); err != nil {
+		if backup != nil {
+			st.moe = backup.MatrixOE
+		} else if st.moe, err = env.MatrixOE.Store.Snapshot(ctx); err != nil {
 			return nil, fmt.Errorf("resync: read the restored Matrix OE databases: %w", err)
 		}
-		if st.moeLive, err = matrixoe.ReadLive(ctx, env.MatrixOE.Live, env.MatrixOE.Export); err != nil {
-			return nil, fmt.Errorf("resync: read the live Matrix OE side: %w", err)
+		if st.moe != nil {
+			if st.moeLive, err = matrixoe.ReadLive(ctx, env.MatrixOE.Live, env.MatrixOE.Export); err != nil {
+				return nil, fmt.Errorf("resync: read the live Matrix OE side: %w", err)
+			}
 		}
 	}
 	return st, nil

@@ -82,27 +82,14 @@ func WhatIf(ctx context.Context, env *Env, m *Manifest, opts ...Option) (*Plan, 
 		return nil, err
 	}
 	h := available(env, cfg)
-	live, err := read(ctx, env, cfg, h)
+	st, err := readFrom(ctx, env, cfg, h, &m.State)
 	if err != nil {
 		return nil, err
 	}
-	st := &state{services: live.services, vcemLive: live.vcemLive, spmLive: live.spmLive, moeLive: live.moeLive,
-		vcem: m.State.VCEM, spm: m.State.SPM, moe: m.State.MatrixOE}
 	// A section the manifest does not hold cannot be predicted.
-	if st.vcem == nil {
-		h.vcem = false
-	} else if cfg.runs(SectionVCEM) || cfg.runs(SectionStorage) {
-		// The live domains are read against the backup's domain list.
-		if st.vcemLive, err = vcem.GatherLive(ctx, env.VCEM.Live, st.vcem, cfg.creds, vcem.WithReadConcurrency(cfg.readConcurrency)); err != nil {
-			return nil, fmt.Errorf("resync: read the VC domains: %w", err)
-		}
-	}
-	if st.spm == nil {
-		h.spm = false
-	}
-	if st.moe == nil {
-		h.moe = false
-	}
+	h.vcem = h.vcem && st.vcem != nil
+	h.spm = h.spm && st.spm != nil
+	h.moe = h.moe && st.moe != nil
 	del, src, err := deletedServices(ctx, env, cfg, st, h)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package resync_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mxsync-go/mxsync/matrixoe"
 	"github.com/mxsync-go/mxsync/resync"
+	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/vcem"
 	"github.com/mxsync-go/mxsync/vcem/vcemtest"
 )
@@ -67,7 +70,34 @@ func TestWhatIf(t *testing.T) {
 	assert.Contains(t, p.Report(), "what-if")
 	_, err = resync.Execute(ctx, e.env, p, resync.WithPrompter(resync.Yes()))
 	assert.ErrorContains(t, err, "what-if plan")
+
+	// The what-if reads the live side only: the manifest stands in for
+	// the restored databases, which need not be readable (nor present).
+	env := *e.env
+	vp, sp, mp := *env.VCEM, *env.Storage, *env.MatrixOE
+	vp.Store, sp.Catalog, mp.Store = unreadableVCEM{}, unreadableSPM{}, unreadableMOE{}
+	env.VCEM, env.Storage, env.MatrixOE = &vp, &sp, &mp
+	again, err := resync.WhatIf(ctx, &env, m)
+	require.NoError(t, err)
+	assert.Equal(t, p.Findings(), again.Findings())
 }
+
+var errUnreadable = errors.New("the restored store must not be read")
+
+type unreadableVCEM struct{}
+
+func (unreadableVCEM) Snapshot(context.Context) (*vcem.Snapshot, error) { return nil, errUnreadable }
+func (unreadableVCEM) Apply(context.Context, vcem.Change) error         { return errUnreadable }
+
+type unreadableSPM struct{}
+
+func (unreadableSPM) Snapshot(context.Context) (*spm.Snapshot, error) { return nil, errUnreadable }
+func (unreadableSPM) Apply(context.Context, spm.Change) error         { return errUnreadable }
+
+type unreadableMOE struct{}
+
+func (unreadableMOE) Snapshot(context.Context) (*matrixoe.Snapshot, error) { return nil, errUnreadable }
+func (unreadableMOE) Apply(context.Context, matrixoe.Change) error         { return errUnreadable }
 
 func TestDecodeManifestRefuses(t *testing.T) {
 	e := newMiniEstate(t)
