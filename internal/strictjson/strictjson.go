@@ -165,9 +165,14 @@ func Unmarshal(data []byte, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return nonPointer(v)
 	}
-	w := walker{data: data, types: map[reflect.Type]*typeInfo{}}
+	w := walker{types: map[reflect.Type]*typeInfo{}}
+	return decode(data, rv, w.info(rv.Type().Elem()))
+}
+
+// decode decodes data into *rv, of the type ti describes.
+func decode(data []byte, rv reflect.Value, ti *typeInfo) error {
+	w := walker{data: data}
 	tmp := reflect.New(rv.Type().Elem())
-	ti := w.info(tmp.Type().Elem())
 	if ti.self {
 		// The whole document decodes itself: no need to find its end.
 		w.nested(0, tmp.Interface().(json.Unmarshaler).UnmarshalJSON(data))
@@ -179,6 +184,69 @@ func Unmarshal(data []byte, v any) error {
 	}
 	rv.Elem().Set(tmp.Elem())
 	return nil
+}
+
+// Decoder is Unmarshal for one type whose description is built once, for
+// the many small values of one type a package decodes (its changes). It
+// is immutable and safe for concurrent use.
+type Decoder struct {
+	t  reflect.Type
+	ti *typeInfo
+}
+
+// NewDecoder returns the Decoder of values of type t.
+func NewDecoder(t reflect.Type) *Decoder {
+	w := walker{types: map[reflect.Type]*typeInfo{}}
+	return &Decoder{t: t, ti: w.info(t)}
+}
+
+// Unmarshal is [Unmarshal] for v, a non-nil pointer to a value of the
+// Decoder's type.
+func (d *Decoder) Unmarshal(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != d.t {
+		return &Error{Problems: []*Problem{{Msg: fmt.Sprintf("strictjson: decode into %T, want *%s", v, d.t)}}}
+	}
+	return decode(data, rv, d.ti)
+}
+
+// StringMember returns the value of the member name of the JSON object
+// data, when data is an object that has it as a string without escapes:
+// a quick look (at a tagged change's kind) that checks no more than it
+// needs to find the member; false in every other case.
+func StringMember(data []byte, name string) (string, bool) {
+	p := skipWS(data, 0)
+	if p >= len(data) || data[p] != '{' {
+		return "", false
+	}
+	p++
+	for {
+		p = skipWS(data, p)
+		keyStart := p
+		var ok bool
+		if p, ok = skipKey(data, p); !ok {
+			return "", false
+		}
+		key := data[keyStart:p]
+		p = skipWS(data, p)
+		valStart := p
+		end, ok := skipSyntax(data, p)
+		if !ok {
+			return "", false
+		}
+		if k := bytes.TrimRight(key[:len(key)-1], " \t\r\n"); len(k) == len(name)+2 && string(k[1:len(k)-1]) == name {
+			v := data[valStart:end]
+			if len(v) < 2 || v[0] != '"' || bytes.IndexByte(v, '\\') >= 0 {
+				return "", false
+			}
+			return string(v[1 : len(v)-1]), true
+		}
+		p = skipWS(data, end)
+		if p >= len(data) || data[p] != ',' {
+			return "", false
+		}
+		p++
+	}
 }
 
 // Check reports every problem of data as JSON for v's type without decoding

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -358,4 +359,40 @@ func TestSkipSyntaxAgreesWithValidate(t *testing.T) {
 	}
 	_, ok := skipSyntax([]byte(strings.Repeat("[", MaxDepth+1)+strings.Repeat("]", MaxDepth+1)), 0)
 	assert.False(t, ok, "deeper than MaxDepth")
+}
+
+func TestStringMember(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{`{"kind":"a.B","x":1}`, "a.B", true},
+		{` { "x" : [1,{"kind":"no"}] , "kind" : "a.C" } `, "a.C", true},
+		{`{"x":1}`, "", false},
+		{`{"kind":1}`, "", false},
+		{`{"kind":"a\"b"}`, "", false},
+		{`{"\u006bind":"a.B"}`, "", false},
+		{`["kind","a"]`, "", false},
+		{`{"x":[1,}`, "", false},
+		{``, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := StringMember([]byte(tt.in), "kind")
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestDecoderIsUnmarshal(t *testing.T) {
+	dec := NewDecoder(reflect.TypeFor[doc]())
+	in := []byte(`{"version":1,"profiles":{"p":{"name":"a","ethernet":[{"port":1,"mac":"0a"}]}}}`)
+	var a, b doc
+	require.NoError(t, dec.Unmarshal(in, &a))
+	require.NoError(t, Unmarshal(in, &b))
+	assert.Equal(t, b, a)
+	bad := []byte(`{"version":1,"profiles":{"p":{"name":"a","bogus":1}}}`)
+	assert.Equal(t, Unmarshal(bad, &b).Error(), dec.Unmarshal(bad, &a).Error())
+	assert.Error(t, dec.Unmarshal(in, &withSelf{}), "another type is refused")
 }
