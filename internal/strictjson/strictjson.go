@@ -32,7 +32,11 @@
 // Errors and work are bounded: at most MaxProblems problems are reported (all
 // of them found in one pass), values are quoted by a short prefix only, and
 // the work is a linear scan of the input (plus one syntax-only scan of each
-// value that decodes itself).
+// value that decodes itself). A large value that decodes itself (from
+// 1 MiB: a plan's sections) is decoded on a goroutine of its own while the
+// walk goes on, at most GOMAXPROCS at a time; its problems are reported at
+// their place in document order all the same, and a panic of its decoder
+// reaches the caller.
 package strictjson
 
 import (
@@ -42,6 +46,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -177,7 +183,9 @@ func decode(data []byte, rv reflect.Value, ti *typeInfo) error {
 		// The whole document decodes itself: no need to find its end.
 		w.nested(0, tmp.Interface().(json.Unmarshaler).UnmarshalJSON(data))
 	} else {
+		w.slots = runtime.GOMAXPROCS(0) - 1
 		w.document(ti, tmp.Elem())
+		w.join()
 	}
 	if err := w.result(); err != nil {
 		return err
@@ -537,6 +545,8 @@ type walker struct {
 	more  int
 	fatal bool // syntax error: the walk cannot continue
 	lines []int
+	jobs  []*job // values decoding themselves on goroutines of their own
+	slots int    // how many more jobs may run at once
 }
 
 func (w *walker) result() error {
@@ -806,6 +816,10 @@ func (w *walker) selfDecode(rv reflect.Value, start int) {
 	u := rv.Addr().Interface().(json.Unmarshaler)
 	if ok {
 		w.pos = end
+		if end-start >= parallelMin && w.slot() {
+			w.spawn(u, start, end)
+			return
+		}
 		w.nested(start, u.UnmarshalJSON(w.data[start:end]))
 		return
 	}
@@ -835,6 +849,94 @@ func (w *walker) nested(start int, err error) {
 		return
 	}
 	w.problemAt(start, "", err, "%s", boundedErr(err))
+}
+
+// parallelMin is the size from which a value that decodes itself is
+// decoded on a goroutine of its own while the walk goes on (a plan's
+// sections): below it, a goroutine costs more than it saves.
+const parallelMin = 1 << 20
+
+// job is a value decoding itself on a goroutine of its own.
+type job struct {
+	at      int        // len(walker.probs) when it started: where its problems go
+	start   int        // its offset
+	path    []pathElem // its path
+	done    chan struct{}
+	counted bool // its slot was given back
+	err     error
+	panic   any // what its decoder panicked with, re-raised by join
+}
+
+// slot reports whether a goroutine may start: at most GOMAXPROCS-1 of one
+// walk's jobs run at a time.
+func (w *walker) slot() bool {
+	if w.slots > 0 {
+		return true
+	}
+	for _, j := range w.jobs {
+		select {
+		case <-j.done:
+			if !j.counted {
+				j.counted = true
+				w.slots++
+			}
+		default:
+		}
+	}
+	return w.slots > 0
+}
+
+// spawn decodes data[start:end] by u on a goroutine of its own; join
+// waits for it and reports its problems at their place.
+func (w *walker) spawn(u json.Unmarshaler, start, end int) {
+	w.slots--
+	j := &job{at: len(w.probs), start: start, path: slices.Clone(w.path), done: make(chan struct{})}
+	w.jobs = append(w.jobs, j)
+	raw := w.data[start:end]
+	go func() {
+		defer close(j.done)
+		defer func() {
+			if r := recover(); r != nil {
+				j.panic = r
+			}
+		}()
+		j.err = u.UnmarshalJSON(raw)
+	}()
+}
+
+// join waits for the jobs and merges their problems into the walk's, in
+// document order, keeping the first MaxProblems and counting the rest.
+func (w *walker) join() {
+	if len(w.jobs) == 0 {
+		return
+	}
+	for _, j := range w.jobs {
+		<-j.done
+	}
+	for _, j := range w.jobs {
+		if j.panic != nil {
+			panic(j.panic)
+		}
+	}
+	own, more := w.probs, w.more
+	var merged []*Problem
+	k := 0
+	saved := w.path
+	for _, j := range w.jobs {
+		merged = append(merged, own[k:j.at]...)
+		k = j.at
+		w.probs, w.more, w.path = nil, 0, j.path
+		w.nested(j.start, j.err)
+		merged = append(merged, w.probs...)
+		more += w.more
+	}
+	w.path = saved
+	merged = append(merged, own[k:]...)
+	if len(merged) > MaxProblems {
+		more += len(merged) - MaxProblems
+		merged = merged[:MaxProblems]
+	}
+	w.probs, w.more, w.jobs = merged, more, nil
 }
 
 // text decodes a string into rv's own UnmarshalText.

@@ -396,3 +396,77 @@ func TestDecoderIsUnmarshal(t *testing.T) {
 	assert.Equal(t, Unmarshal(bad, &b).Error(), dec.Unmarshal(bad, &a).Error())
 	assert.Error(t, dec.Unmarshal(in, &withSelf{}), "another type is refused")
 }
+
+// bigShaped is a Shaper whose values can be large enough to decode on a
+// goroutine of their own.
+type bigShaped struct{ pad string }
+
+type bigShapedJSON struct {
+	Pad string `json:"pad"`
+	N   int    `json:"n,omitempty"`
+}
+
+func (*bigShaped) JSONShape() any { return (*bigShapedJSON)(nil) }
+
+func (s *bigShaped) UnmarshalJSON(b []byte) error {
+	var v bigShapedJSON
+	if err := Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if v.N < 0 {
+		panic("negative n")
+	}
+	s.pad = v.Pad
+	return nil
+}
+
+func TestLargeValuesDecodeInParallelInOrder(t *testing.T) {
+	type outer struct {
+		A   bigShaped   `json:"a"`
+		B   []bigShaped `json:"b"`
+		Own int         `json:"own"`
+	}
+	pad := strings.Repeat("p", parallelMin)
+	big := func(extra string) string { return `{"pad":"` + pad + `"` + extra + `}` }
+	var bad strings.Builder
+	for i := range 15 {
+		fmt.Fprintf(&bad, `,"x%d":1`, i)
+	}
+
+	t.Run("clean", func(t *testing.T) {
+		var o outer
+		require.NoError(t, Unmarshal([]byte(`{"a":`+big("")+`,"b":[`+big("")+`,{"pad":"s"}],"own":1}`), &o))
+		assert.Len(t, o.A.pad, parallelMin)
+		assert.Len(t, o.B[0].pad, parallelMin)
+		assert.Equal(t, "s", o.B[1].pad)
+	})
+	t.Run("problems in document order", func(t *testing.T) {
+		in := `{"zz":1,"a":` + big(`,"q":1`) + `,"b":[{"pad":"s","r":1},` + big(bad.String()) + `],"own":"x","yy":2,"ww":3}`
+		var o outer
+		err := Unmarshal([]byte(in), &o)
+		var se *Error
+		require.ErrorAs(t, err, &se)
+		require.Len(t, se.Problems, MaxProblems)
+		assert.Equal(t, 1+1+1+15+3-MaxProblems, se.More)
+		paths := make([]string, 0, len(se.Problems))
+		for _, p := range se.Problems {
+			paths = append(paths, p.Path)
+		}
+		want := []string{"zz", "a.q", "b[0].r"}
+		for i := range 15 {
+			want = append(want, fmt.Sprintf("b[1].x%d", i))
+		}
+		want = append(want, "own", "yy") // and "ww", counted
+		assert.Equal(t, want, paths)
+		for i := 1; i < len(se.Problems); i++ {
+			assert.Less(t, se.Problems[i-1].Offset, se.Problems[i].Offset, "document order")
+		}
+		assert.Equal(t, 0, o.Own, "target untouched")
+	})
+	t.Run("panic reaches the caller", func(t *testing.T) {
+		var o outer
+		assert.PanicsWithValue(t, "negative n", func() {
+			_ = Unmarshal([]byte(`{"a":`+big(`,"n":-1`)+`,"b":[],"own":1}`), &o)
+		})
+	})
+}
