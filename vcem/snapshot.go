@@ -1,7 +1,6 @@
 package vcem
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -189,7 +188,5 @@ func (s *Snapshot) fillMaps() {
 // address order), for people and files; [Snapshot.Fingerprint] hashes a
 // binary form instead.
 func (s Snapshot) MarshalJSON() ([]byte, error) {
-	type plain Snapshot
-	s.fillMaps() // s is a copy: the caller's maps are untouched
-	return json.Marshal(plain(s))
+	return s.AppendJSON(make([]byte, 0, 1024+len(s.Profiles)*768))
 }
