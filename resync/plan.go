@@ -1,7 +1,6 @@
 package resync
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -211,25 +210,9 @@ func (p *Plan) Summary() Summary {
 // planJSON is the plan's wire form: the plan without methods.
 type planJSON Plan
 
-// MarshalJSON writes the plan; ID is (re)computed from the content.
-func (p *Plan) MarshalJSON() ([]byte, error) {
-	id, body, err := p.identify()
-	if err != nil {
-		return nil, err
-	}
-	// ID is the last field: splice it into the body instead of encoding
-	// a large plan twice.
-	const empty = `,"id":""}`
-	if !bytes.HasSuffix(body, []byte(empty)) {
-		return nil, fmt.Errorf("resync: encode plan: unexpected form")
-	}
-	out := make([]byte, 0, len(body)+len(id))
-	out = append(out, body[:len(body)-len(empty)]...)
-	out = append(out, `,"id":"`...)
-	out = append(out, id...)
-	out = append(out, `"}`...)
-	return out, nil
-}
+// MarshalJSON writes the plan; ID is (re)computed from the content. It
+// writes what [Plan.AppendJSON] appends.
+func (p *Plan) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
 
 // identify returns the plan's ID and its JSON without the ID.
 func (p *Plan) identify() (string, []byte, error) {
