@@ -12,6 +12,7 @@ import (
 type Address interface {
 	MAC | WWN
 	String() string
+	AppendText(b []byte) ([]byte, error)
 }
 
 // MAC is a 48-bit IEEE 802 MAC address stored in the low 48 bits of a uint64.
@@ -346,7 +347,10 @@ func explainWWN[T text](s, t T, off int) error {
 const upperHex = "0123456789ABCDEF"
 
 func format(v uint64, octets int, sep byte) string {
-	buf := make([]byte, 0, octets*3)
+	return string(appendFormat(make([]byte, 0, octets*3), v, octets, sep))
+}
+
+func appendFormat(buf []byte, v uint64, octets int, sep byte) []byte {
 	for i := octets - 1; i >= 0; i-- {
 		b := byte(v >> (8 * uint(i)))
 		buf = append(buf, upperHex[b>>4], upperHex[b&0xF])
@@ -354,7 +358,7 @@ func format(v uint64, octets int, sep byte) string {
 			buf = append(buf, sep)
 		}
 	}
-	return string(buf)
+	return buf
 }
 
 // String returns the Virtual Connect form, upper case with dashes:
@@ -385,8 +389,21 @@ func (m *MAC) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// AppendText implements encoding.TextAppender: MarshalText's form
+// appended to b, without an allocation of its own.
+func (m MAC) AppendText(b []byte) ([]byte, error) {
+	if m > MaxMAC {
+		return b, fmt.Errorf("addrpool: MAC value %#x exceeds 48 bits", uint64(m))
+	}
+	return appendFormat(b, uint64(m), 6, '-'), nil
+}
+
 // MarshalText implements encoding.TextMarshaler with the canonical form.
 func (w WWN) MarshalText() ([]byte, error) { return []byte(w.String()), nil }
+
+// AppendText implements encoding.TextAppender: MarshalText's form
+// appended to b.
+func (w WWN) AppendText(b []byte) ([]byte, error) { return appendFormat(b, uint64(w), 8, ':'), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler with [ParseWWN], like
 // [MAC.UnmarshalText].

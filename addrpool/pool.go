@@ -1,7 +1,6 @@
 package addrpool
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -9,6 +8,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/mxsync-go/mxsync/internal/jsonappend"
 	"github.com/mxsync-go/mxsync/internal/strictjson"
 )
 
@@ -706,32 +706,80 @@ type poolJSON[A Address] struct {
 	External   []rawRange[A]   `json:"external,omitempty"`
 }
 
-func raws[A Address](rs []Range[A]) []rawRange[A] {
-	if rs == nil {
-		return nil
-	}
-	out := make([]rawRange[A], len(rs))
-	for i, r := range rs {
-		out[i] = rawRange[A](r)
-	}
-	return out
+// MarshalJSON writes ranges, exclusions, in-use assignments and External
+// addresses (as maximal ranges); Free and Excluded follow from them. It
+// writes the bytes json.Marshal writes for the pool's JSON shape, by
+// hand: a VCEM pool holds hundreds of thousands of assignments.
+func (p *Pool[A]) MarshalJSON() ([]byte, error) {
+	return p.AppendJSON(make([]byte, 0, 64+int(p.counts.InUse)*(len(`{"address":"00:00:00:00:00:00:00:00","owner":""},`)+16)))
 }
 
-// MarshalJSON writes ranges, exclusions, in-use assignments and External
-// addresses (as maximal ranges); Free and Excluded follow from them.
-func (p *Pool[A]) MarshalJSON() ([]byte, error) {
-	j := poolJSON[A]{Ranges: raws(p.ranges), Exclusions: raws(p.exclList)}
-	if j.Ranges == nil {
-		j.Ranges = []rawRange[A]{}
+// AppendJSON appends MarshalJSON's form to b.
+func (p *Pool[A]) AppendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"ranges":`...)
+	if b, err = appendRanges(b, p.ranges, true); err != nil {
+		return b, err
 	}
-	if p.counts.InUse > 0 {
-		j.InUse = make([]Assignment[A], 0, p.counts.InUse)
-		for a, o := range p.InUse() {
-			j.InUse = append(j.InUse, Assignment[A]{a, o})
+	if len(p.exclList) > 0 {
+		b = append(b, `,"exclusions":`...)
+		if b, err = appendRanges(b, p.exclList, false); err != nil {
+			return b, err
 		}
 	}
-	j.External = raws(slices.Collect(p.ExternalRanges()))
-	return json.Marshal(j)
+	if p.counts.InUse > 0 {
+		b = append(b, `,"inUse":[`...)
+		n := 0
+		for a, o := range p.InUse() {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			b = append(b, `{"address":"`...)
+			if b, err = a.AppendText(b); err != nil {
+				return b, err
+			}
+			b = append(b, `","owner":`...)
+			b = jsonappend.String(b, o)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if p.counts.External > 0 {
+		ext := slices.Collect(p.ExternalRanges())
+		if len(ext) > 0 {
+			b = append(b, `,"external":`...)
+			if b, err = appendRanges(b, ext, false); err != nil {
+				return b, err
+			}
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendRanges appends ranges as JSON objects {"first","last"}; nil as
+// null unless empty is set ([] then).
+func appendRanges[A Address](b []byte, rs []Range[A], empty bool) ([]byte, error) {
+	if rs == nil && !empty {
+		return append(b, "null"...), nil
+	}
+	b = append(b, '[')
+	var err error
+	for i, r := range rs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"first":"`...)
+		if b, err = r.First.AppendText(b); err != nil {
+			return b, err
+		}
+		b = append(b, `","last":"`...)
+		if b, err = r.Last.AppendText(b); err != nil {
+			return b, err
+		}
+		b = append(b, `"}`...)
+	}
+	return append(b, ']'), nil
 }
 
 // JSONShape tells internal/strictjson the shape UnmarshalJSON reads, so a

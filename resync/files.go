@@ -1,7 +1,6 @@
 package resync
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,7 +38,7 @@ func writeFileAtomic(path string, b []byte) (err error) {
 
 // Save writes the plan to path atomically.
 func (p *Plan) Save(path string) error {
-	b, err := json.Marshal(p)
+	b, err := p.AppendJSON(nil)
 	if err != nil {
 		return err
 	}

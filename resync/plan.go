@@ -213,20 +213,9 @@ func (p *Plan) Summary() Summary {
 // planJSON is the plan's wire form: the plan without methods.
 type planJSON Plan
 
-// MarshalJSON writes the plan; ID is (re)computed from the content.
-func (p *Plan) MarshalJSON() ([]byte, error) {
-	id, err := p.identify()
-	if err != nil {
-		return nil, err
-	}
-	cp := *p
-	cp.ID = id
-	out, err := json.Marshal((*planJSON)(&cp))
-	if err != nil {
-		return nil, fmt.Errorf("resync: encode plan: %w", err)
-	}
-	return out, nil
-}
+// MarshalJSON writes the plan; ID is (re)computed from the content. It
+// writes what [Plan.AppendJSON] appends.
+func (p *Plan) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
 
 // identify returns the plan's ID: the SHA-256 of its JSON form (in pieces)
 // without the ID and without the prior snapshots. The snapshots are bound to the ID

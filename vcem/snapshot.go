@@ -1,7 +1,6 @@
 package vcem
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -91,17 +90,6 @@ type snapshotJSON struct {
 	WWNs     *addrpool.Pool[addrpool.WWN] `json:"wwns"`
 }
 
-// snapshotDecode is what UnmarshalJSON decodes after the check: the pools
-// raw, so that a pool's own error (ranges that overlap, an External range
-// over an In use address) is reported with the field that holds it.
-type snapshotDecode struct {
-	Groups   map[string]DomainGroup `json:"groups"`
-	Domains  map[string]Domain      `json:"domains"`
-	Profiles map[string]Profile     `json:"profiles"`
-	MACs     json.RawMessage        `json:"macs"`
-	WWNs     json.RawMessage        `json:"wwns"`
-}
-
 // JSONShape tells internal/strictjson the shape UnmarshalJSON reads, so a
 // snapshot nested in a larger document is checked at every level without
 // being decoded twice.
@@ -119,25 +107,22 @@ func (*Snapshot) JSONShape() any { return (*snapshotJSON)(nil) }
 // rest of the consistency checking is [Snapshot.Validate]'s job. Nil maps
 // decode as empty ones. On error s is unchanged.
 func (s *Snapshot) UnmarshalJSON(b []byte) error {
-	if err := strictjson.Check(b, new(snapshotJSON)); err != nil {
-		return fmt.Errorf("vcem: snapshot JSON: %w", err)
-	}
-	var raw snapshotDecode // the check above found nothing wrong: plain decoding is enough
-	if err := json.Unmarshal(b, &raw); err != nil {
+	var raw snapshotDecode
+	if err := strictjson.Unmarshal(b, &raw); err != nil {
 		return fmt.Errorf("vcem: snapshot JSON: %w", err)
 	}
 	out := Snapshot{Groups: raw.Groups, Domains: raw.Domains, Profiles: raw.Profiles}
 	var errs []error
-	if string(raw.MACs) != "null" {
-		out.MACs = new(addrpool.Pool[addrpool.MAC])
-		if err := out.MACs.UnmarshalJSON(raw.MACs); err != nil {
-			errs = append(errs, fmt.Errorf("vcem: snapshot JSON: macs: %w", err))
+	if raw.MACs != nil {
+		out.MACs = raw.MACs.pool
+		if raw.MACs.err != nil {
+			errs = append(errs, fmt.Errorf("vcem: snapshot JSON: macs: %w", raw.MACs.err))
 		}
 	}
-	if string(raw.WWNs) != "null" {
-		out.WWNs = new(addrpool.Pool[addrpool.WWN])
-		if err := out.WWNs.UnmarshalJSON(raw.WWNs); err != nil {
-			errs = append(errs, fmt.Errorf("vcem: snapshot JSON: wwns: %w", err))
+	if raw.WWNs != nil {
+		out.WWNs = raw.WWNs.pool
+		if raw.WWNs.err != nil {
+			errs = append(errs, fmt.Errorf("vcem: snapshot JSON: wwns: %w", raw.WWNs.err))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -145,6 +130,40 @@ func (s *Snapshot) UnmarshalJSON(b []byte) error {
 	}
 	out.fillMaps()
 	*s = out
+	return nil
+}
+
+// snapshotDecode is what UnmarshalJSON decodes: the snapshot with pools
+// that keep their own error (ranges that overlap, an External range over
+// an In use address) aside, so that it is reported with the field that
+// holds it once the document is known to be clean.
+type snapshotDecode struct {
+	Groups   map[string]DomainGroup    `json:"groups"`
+	Domains  map[string]Domain         `json:"domains"`
+	Profiles map[string]Profile        `json:"profiles"`
+	MACs     *poolDecode[addrpool.MAC] `json:"macs"`
+	WWNs     *poolDecode[addrpool.WWN] `json:"wwns"`
+}
+
+// poolDecode decodes a pool strictly; a problem of the JSON is an error,
+// the pool's own inconsistency is kept in err.
+type poolDecode[A addrpool.Address] struct {
+	pool *addrpool.Pool[A]
+	err  error
+}
+
+// JSONShape is the pool's.
+func (*poolDecode[A]) JSONShape() any { return (*addrpool.Pool[A])(nil) }
+
+// UnmarshalJSON decodes the pool.
+func (p *poolDecode[A]) UnmarshalJSON(b []byte) error {
+	np := new(addrpool.Pool[A])
+	err := np.UnmarshalJSON(b)
+	var se *strictjson.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	p.pool, p.err = np, err
 	return nil
 }
 
@@ -169,7 +188,5 @@ func (s *Snapshot) fillMaps() {
 // address order), for people and files; [Snapshot.Fingerprint] hashes a
 // binary form instead.
 func (s Snapshot) MarshalJSON() ([]byte, error) {
-	type plain Snapshot
-	s.fillMaps() // s is a copy: the caller's maps are untouched
-	return json.Marshal(plain(s))
+	return s.AppendJSON(make([]byte, 0, 1024+len(s.Profiles)*768))
 }

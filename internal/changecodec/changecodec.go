@@ -37,6 +37,7 @@ type Codec[C Kinder] struct {
 type kindInfo struct {
 	concrete reflect.Type // the change's struct type
 	plain    reflect.Type // the same fields after a "kind" string, no methods
+	dec      *strictjson.Decoder
 }
 
 // New returns the codec of package pkg for the given change types, one zero
@@ -65,7 +66,8 @@ func New[C Kinder](pkg string, errUnknown, errInvalid error, types ...C) (*Codec
 			}
 			fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
 		}
-		c.kinds[k] = &kindInfo{concrete: t, plain: reflect.StructOf(fields)}
+		plain := reflect.StructOf(fields)
+		c.kinds[k] = &kindInfo{concrete: t, plain: plain, dec: strictjson.NewDecoder(plain)}
 	}
 	return c, nil
 }
@@ -146,6 +148,32 @@ func (c *Codec[C]) Marshal(v C) ([]byte, error) {
 
 // Decode reads one change in its tagged form.
 func (c *Codec[C]) Decode(b []byte) (C, error) {
+	// The quick way for a well-formed change: its kind, then its fields
+	// in one strict pass. Whatever it refuses takes the slow way below,
+	// whose checks in order give the error.
+	if k, ok := strictjson.StringMember(b, "kind"); ok {
+		if ki := c.kinds[k]; ki != nil {
+			plain := reflect.New(ki.plain)
+			if ki.dec.Unmarshal(b, plain.Interface()) == nil {
+				return ki.change(plain.Elem()).(C), nil
+			}
+		}
+	}
+	return c.decodeSlow(b)
+}
+
+// change converts a decoded plain value to its change.
+func (ki *kindInfo) change(plain reflect.Value) Kinder {
+	out := reflect.New(ki.concrete).Elem()
+	for i := 0; i < out.NumField(); i++ {
+		out.Field(i).Set(plain.Field(i + 1))
+	}
+	return out.Interface().(Kinder)
+}
+
+// decodeSlow reads one change checking, in order, its syntax, that it is
+// an object, its kind and its fields.
+func (c *Codec[C]) decodeSlow(b []byte) (C, error) {
 	var zero C
 	if err := strictjson.Validate(b); err != nil {
 		return zero, &Error{Pkg: c.pkg, Err: err, sentinel: c.errInvalid}
@@ -167,14 +195,10 @@ func (c *Codec[C]) Decode(b []byte) (C, error) {
 		return zero, &Error{Pkg: c.pkg, Err: fmt.Errorf("unknown kind %s", strictjson.QuoteShort(k)), sentinel: c.errUnknown}
 	}
 	plain := reflect.New(ki.plain)
-	if err := strictjson.Unmarshal(b, plain.Interface()); err != nil {
+	if err := ki.dec.Unmarshal(b, plain.Interface()); err != nil {
 		return zero, &Error{Pkg: c.pkg, Kind: k, Err: err, sentinel: c.errInvalid}
 	}
-	out := reflect.New(ki.concrete).Elem()
-	for i := 0; i < out.NumField(); i++ {
-		out.Field(i).Set(plain.Elem().Field(i + 1))
-	}
-	return out.Interface().(C), nil
+	return ki.change(plain.Elem()).(C), nil
 }
 
 // MarshalList writes a list of changes as a JSON array (nil as []).

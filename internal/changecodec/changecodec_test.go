@@ -127,3 +127,31 @@ func TestMarshalPointer(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"kind":"test.Drop","id":"p"}`, string(b))
 }
+
+// FuzzDecodeQuickMatchesSlow cross-checks Decode's quick way with the slow
+// way it falls back on: the same change, or an error from both.
+func FuzzDecodeQuickMatchesSlow(f *testing.F) {
+	for _, s := range []string{
+		`{"kind":"test.SetBay","profileId":"P1","bay":"b"}`,
+		`{"profileId":"P1","kind":"test.SetBay","bay":""}`,
+		`{"kind":"test.Drop","id":"x","tags":["a","b"]}`,
+		`{"kind":"test.Drop","id":"x","kind":"test.Drop"}`,
+		`{"kind":"test.Drop","\u006bind":"test.Drop","id":"x"}`,
+		`{"kind":"test.SetBay","profileId":"P1"}`,
+		`{"kind":"test.Nope","id":"x"}`,
+		`{"kind":"test.Drop","id":"x"} x`,
+		`[{"kind":"test.Drop"}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		quick, qerr := codec.Decode(b)
+		slow, serr := codec.decodeSlow(b)
+		require.Equal(t, serr == nil, qerr == nil, "quick %v, slow %v", qerr, serr)
+		if serr == nil {
+			assert.Equal(t, slow, quick)
+		} else {
+			assert.Equal(t, serr.Error(), qerr.Error())
+		}
+	})
+}

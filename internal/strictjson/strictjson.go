@@ -14,19 +14,29 @@
 //     a bool, or a value type that decodes itself);
 //   - trailing data after the value, and nesting deeper than MaxDepth.
 //
-// Values whose type decodes itself (json.Unmarshaler, encoding.TextUnmarshaler)
-// are decoded once on a scratch value during the check, so their error is
-// reported with the JSON path that leads to them:
+// Unmarshal checks and decodes in one pass, without encoding/json: it sets
+// the fields, elements and map entries of the target as it reads them, with
+// encoding/json's meaning (a fresh target, null leaving a pointer, slice or
+// map nil, [] an empty non-nil slice), and writes the target only when the
+// document is clean. Values whose type decodes itself (json.Unmarshaler,
+// encoding.TextUnmarshaler) are decoded once, by their own method, and their
+// error is reported with the JSON path that leads to them:
 //
 //	profiles["d1:web"].ethernet[0].mac: "00-17-A4-77-00-0Z": bad hex digit 'Z' at position 17 (line 12, column 20)
 //
-// A container type with its own UnmarshalJSON can expose the shape it decodes
-// through [Shaper]; the check then walks that shape instead of decoding the
-// value twice.
+// A container type with its own UnmarshalJSON exposes the shape it decodes
+// through [Shaper]; Check walks that shape in place, and Unmarshal hands the
+// value to its UnmarshalJSON, which must itself decode strictly with this
+// package.
 //
 // Errors and work are bounded: at most MaxProblems problems are reported (all
 // of them found in one pass), values are quoted by a short prefix only, and
-// the check is a single linear scan of the input.
+// the work is a linear scan of the input (plus one syntax-only scan of each
+// value that decodes itself). A large value that decodes itself (from
+// 1 MiB: a plan's sections) is decoded on a goroutine of its own while the
+// walk goes on, at most GOMAXPROCS at a time; its problems are reported at
+// their place in document order all the same, and a panic of its decoder
+// reaches the caller.
 package strictjson
 
 import (
@@ -36,6 +46,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -52,8 +64,10 @@ const maxQuote = 64
 
 // Shaper is implemented by types that decode themselves from JSON into a
 // private shape: JSONShape returns a nil pointer of that shape's type (for
-// example (*snapshotJSON)(nil)), and the check walks it as if the value were
-// of that type.
+// example (*snapshotJSON)(nil)), and Check walks it as if the value were of
+// that type. A Shaper's UnmarshalJSON must decode strictly itself (with
+// Unmarshal into that shape): Unmarshal calls it instead of walking the
+// shape, so that the value is read once.
 type Shaper interface {
 	JSONShape() any
 }
@@ -150,13 +164,97 @@ func Nest(path string, err error, wrap func(p *Problem) error) []*Problem {
 }
 
 // Unmarshal checks data against v's type (see the package documentation)
-// and, if it is clean, decodes it into v with encoding/json. On error v is
-// left as it was, and the error is an *Error.
+// and decodes it into v in the same pass. On error v is left as it was,
+// and the error is an *Error.
 func Unmarshal(data []byte, v any) error {
-	if err := Check(data, v); err != nil {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nonPointer(v)
+	}
+	w := walker{types: map[reflect.Type]*typeInfo{}}
+	return decode(data, rv, w.info(rv.Type().Elem()))
+}
+
+// decode decodes data into *rv, of the type ti describes.
+func decode(data []byte, rv reflect.Value, ti *typeInfo) error {
+	w := walker{data: data}
+	tmp := reflect.New(rv.Type().Elem())
+	if ti.self {
+		// The whole document decodes itself: no need to find its end.
+		w.nested(0, tmp.Interface().(json.Unmarshaler).UnmarshalJSON(data))
+	} else {
+		w.slots = runtime.GOMAXPROCS(0) - 1
+		w.document(ti, tmp.Elem())
+		w.join()
+	}
+	if err := w.result(); err != nil {
 		return err
 	}
-	return decodeChecked(data, v)
+	rv.Elem().Set(tmp.Elem())
+	return nil
+}
+
+// Decoder is Unmarshal for one type whose description is built once, for
+// the many small values of one type a package decodes (its changes). It
+// is immutable and safe for concurrent use.
+type Decoder struct {
+	t  reflect.Type
+	ti *typeInfo
+}
+
+// NewDecoder returns the Decoder of values of type t.
+func NewDecoder(t reflect.Type) *Decoder {
+	w := walker{types: map[reflect.Type]*typeInfo{}}
+	return &Decoder{t: t, ti: w.info(t)}
+}
+
+// Unmarshal is [Unmarshal] for v, a non-nil pointer to a value of the
+// Decoder's type.
+func (d *Decoder) Unmarshal(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem() != d.t {
+		return &Error{Problems: []*Problem{{Msg: fmt.Sprintf("strictjson: decode into %T, want *%s", v, d.t)}}}
+	}
+	return decode(data, rv, d.ti)
+}
+
+// StringMember returns the value of the member name of the JSON object
+// data, when data is an object that has it as a string without escapes:
+// a quick look (at a tagged change's kind) that checks no more than it
+// needs to find the member; false in every other case.
+func StringMember(data []byte, name string) (string, bool) {
+	p := skipWS(data, 0)
+	if p >= len(data) || data[p] != '{' {
+		return "", false
+	}
+	p++
+	for {
+		p = skipWS(data, p)
+		keyStart := p
+		var ok bool
+		if p, ok = skipKey(data, p); !ok {
+			return "", false
+		}
+		key := data[keyStart:p]
+		p = skipWS(data, p)
+		valStart := p
+		end, ok := skipSyntax(data, p)
+		if !ok {
+			return "", false
+		}
+		if k := bytes.TrimRight(key[:len(key)-1], " \t\r\n"); len(k) == len(name)+2 && string(k[1:len(k)-1]) == name {
+			v := data[valStart:end]
+			if len(v) < 2 || v[0] != '"' || bytes.IndexByte(v, '\\') >= 0 {
+				return "", false
+			}
+			return string(v[1 : len(v)-1]), true
+		}
+		p = skipWS(data, end)
+		if p >= len(data) || data[p] != ',' {
+			return "", false
+		}
+		p++
+	}
 }
 
 // Check reports every problem of data as JSON for v's type without decoding
@@ -164,39 +262,23 @@ func Unmarshal(data []byte, v any) error {
 func Check(data []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return &Error{Problems: []*Problem{{Msg: fmt.Sprintf("strictjson: decode into non-pointer or nil %T", v)}}}
+		return nonPointer(v)
 	}
 	w := walker{data: data, types: map[reflect.Type]*typeInfo{}}
-	w.document(w.info(rv.Type().Elem()))
+	w.document(w.info(rv.Type().Elem()), reflect.Value{})
 	return w.result()
+}
+
+func nonPointer(v any) error {
+	return &Error{Problems: []*Problem{{Msg: fmt.Sprintf("strictjson: decode into non-pointer or nil %T", v)}}}
 }
 
 // Validate checks that data is one JSON value with no repeated keys, no
 // trailing data and bounded depth, whatever the target: for raw messages.
 func Validate(data []byte) error {
 	w := walker{data: data, types: map[reflect.Type]*typeInfo{}}
-	w.document(nil)
+	w.document(nil, reflect.Value{})
 	return w.result()
-}
-
-// decodeChecked decodes checked data; a decoder error (which the check
-// should have caught) becomes an *Error too, and v is only written on success.
-func decodeChecked(data []byte, v any) error {
-	rv := reflect.ValueOf(v)
-	tmp := reflect.New(rv.Type().Elem())
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(tmp.Interface()); err != nil {
-		msg := err.Error()
-		var ute *json.UnmarshalTypeError
-		path := ""
-		if errors.As(err, &ute) {
-			path = ute.Field
-		}
-		return &Error{Problems: []*Problem{{Path: path, Msg: msg, Err: err}}}
-	}
-	rv.Elem().Set(tmp.Elem())
-	return nil
 }
 
 // --- type information -------------------------------------------------------
@@ -206,9 +288,9 @@ type kind uint8
 const (
 	kAny     kind = iota // interface or unknown: anything, checked for syntax
 	kRaw                 // json.RawMessage
-	kDecoder             // json.Unmarshaler: decoded on a scratch value
-	kText                // encoding.TextUnmarshaler: a string, decoded on a scratch value
-	kStruct              // struct decoded by encoding/json
+	kDecoder             // json.Unmarshaler: decoded by its own method
+	kText                // encoding.TextUnmarshaler: a string, decoded by its own method
+	kStruct              // struct
 	kMap                 // map
 	kSlice               // slice (not []byte)
 	kArray               // fixed array
@@ -231,14 +313,21 @@ type typeInfo struct {
 	ordered  []*fieldInfo          // struct fields in declaration order
 	nullable bool                  // null is a valid value
 	bits     int                   // integer size
+	// self marks a Shaper that decodes itself: Check walks its shape (the
+	// rest of this description), Unmarshal calls its UnmarshalJSON.
+	self bool
 }
 
 type fieldInfo struct {
 	name     string
 	info     *typeInfo
 	required bool
-	quoted   bool // ",string" option: the value is a JSON string holding the value
-	index    int  // position in ordered
+	quoted   bool  // ",string" option: the value is a JSON string holding the value
+	index    int   // position in ordered
+	path     []int // the reflect field index, through embedded structs
+	// quotedType is a one-field struct holding the field with its ",string"
+	// option, decoded by encoding/json (the option is rare: no fast path).
+	quotedType reflect.Type
 }
 
 var (
@@ -247,6 +336,9 @@ var (
 	rawMessageType      = reflect.TypeFor[json.RawMessage]()
 	shaperType          = reflect.TypeFor[Shaper]()
 )
+
+// anyInfo describes a value of any shape, checked for syntax only.
+var anyInfo = &typeInfo{kind: kAny, nullable: true}
 
 // info returns the (per-call cached) description of t.
 func (w *walker) info(t reflect.Type) *typeInfo {
@@ -265,17 +357,17 @@ func (w *walker) info(t reflect.Type) *typeInfo {
 	case t == rawMessageType:
 		ti.kind, ti.nullable = kRaw, true
 		return ti
-	case pt.Implements(shaperType):
+	case pt.Implements(shaperType) && pt.Implements(unmarshalerType):
 		st := reflect.TypeOf(reflect.New(t).Interface().(Shaper).JSONShape())
 		for st != nil && st.Kind() == reflect.Pointer {
 			st = st.Elem()
 		}
 		if st == nil {
-			ti.kind, ti.nullable = kAny, true
+			ti.kind, ti.nullable = kDecoder, true
 			return ti
 		}
 		*ti = *w.info(st)
-		ti.t = t
+		ti.t, ti.self = t, true
 		return ti
 	case pt.Implements(unmarshalerType):
 		ti.kind, ti.nullable = kDecoder, true
@@ -290,7 +382,7 @@ func (w *walker) info(t reflect.Type) *typeInfo {
 	case reflect.Struct:
 		ti.kind = kStruct
 		ti.fields = map[string]*fieldInfo{}
-		w.structFields(ti, t, nil, map[reflect.Type]bool{})
+		w.structFields(ti, t)
 	case reflect.Map:
 		ti.kind, ti.nullable = kMap, true
 		ti.elem = w.info(t.Elem())
@@ -335,15 +427,15 @@ func (w *walker) info(t reflect.Type) *typeInfo {
 
 // structFields collects the JSON fields of t (promoting untagged embedded
 // structs as encoding/json does; a name defined at a shallower depth wins).
-func (w *walker) structFields(ti *typeInfo, t reflect.Type, depthOf map[string]int, seen map[reflect.Type]bool) {
-	if depthOf == nil {
-		depthOf = map[string]int{}
-	}
+func (w *walker) structFields(ti *typeInfo, t reflect.Type) {
+	depthOf := map[string]int{}
+	seen := map[reflect.Type]bool{}
 	type pending struct {
 		t     reflect.Type
 		depth int
+		path  []int
 	}
-	queue := []pending{{t, 0}}
+	queue := []pending{{t, 0, nil}}
 	dupAtDepth := map[string]bool{}
 	for len(queue) > 0 {
 		cur := queue[0]
@@ -358,6 +450,7 @@ func (w *walker) structFields(ti *typeInfo, t reflect.Type, depthOf map[string]i
 			if tag == "-" {
 				continue
 			}
+			path := append(append([]int(nil), cur.path...), i)
 			name, opts, _ := strings.Cut(tag, ",")
 			if sf.Anonymous && name == "" {
 				et := sf.Type
@@ -365,7 +458,7 @@ func (w *walker) structFields(ti *typeInfo, t reflect.Type, depthOf map[string]i
 					et = et.Elem()
 				}
 				if et.Kind() == reflect.Struct {
-					queue = append(queue, pending{et, cur.depth + 1})
+					queue = append(queue, pending{et, cur.depth + 1, path})
 					continue
 				}
 			}
@@ -382,7 +475,7 @@ func (w *walker) structFields(ti *typeInfo, t reflect.Type, depthOf map[string]i
 				continue
 			}
 			depthOf[name] = cur.depth
-			fi := &fieldInfo{name: name, info: w.info(sf.Type), index: len(ti.ordered)}
+			fi := &fieldInfo{name: name, info: w.info(sf.Type), index: len(ti.ordered), path: path}
 			for _, o := range strings.Split(opts, ",") {
 				switch o {
 				case "string":
@@ -391,6 +484,7 @@ func (w *walker) structFields(ti *typeInfo, t reflect.Type, depthOf map[string]i
 						reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 						reflect.Float32, reflect.Float64:
 						fi.quoted = true
+						fi.quotedType = reflect.StructOf([]reflect.StructField{{Name: "V", Type: sf.Type, Tag: `json:"v,string"`}})
 					}
 				}
 			}
@@ -407,6 +501,28 @@ func (w *walker) structFields(ti *typeInfo, t reflect.Type, depthOf map[string]i
 	}
 }
 
+// field returns the settable field fi of the struct value v, allocating
+// the embedded pointers on the way as encoding/json does; an invalid Value
+// when one cannot be set (a nil pointer to an unexported embedded struct).
+func field(v reflect.Value, fi *fieldInfo) reflect.Value {
+	if len(fi.path) == 1 {
+		return v.Field(fi.path[0])
+	}
+	for i, x := range fi.path {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				if !v.CanSet() {
+					return reflect.Value{}
+				}
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v
+}
+
 // --- the walk -----------------------------------------------------------------
 
 type pathElem struct {
@@ -416,6 +532,9 @@ type pathElem struct {
 	isKey bool
 }
 
+// walker checks a document against a type and, when given a valid
+// reflect.Value, decodes into it as it goes. The Value is always a fresh
+// (zero) settable value of the type described.
 type walker struct {
 	data  []byte
 	pos   int
@@ -426,22 +545,24 @@ type walker struct {
 	more  int
 	fatal bool // syntax error: the walk cannot continue
 	lines []int
+	jobs  []*job // values decoding themselves on goroutines of their own
+	slots int    // how many more jobs may run at once
 }
 
 func (w *walker) result() error {
-	if len(w.probs) == 0 {
+	if len(w.probs) == 0 && w.more == 0 {
 		return nil
 	}
 	return &Error{Problems: w.probs, More: w.more}
 }
 
-func (w *walker) document(ti *typeInfo) {
+func (w *walker) document(ti *typeInfo, rv reflect.Value) {
 	w.skipSpace()
 	if w.pos >= len(w.data) {
 		w.syntax("empty input, want a JSON value")
 		return
 	}
-	w.value(ti)
+	w.value(ti, rv)
 	if w.fatal {
 		return
 	}
@@ -549,58 +670,92 @@ func (w *walker) skipSpace() {
 	}
 }
 
-// value walks one JSON value at w.pos against ti (nil: anything).
-func (w *walker) value(ti *typeInfo) {
+// value walks one JSON value at w.pos against ti (nil: anything), decoding
+// it into rv when rv is valid.
+func (w *walker) value(ti *typeInfo, rv reflect.Value) {
 	if w.fatal {
 		return
 	}
 	if ti == nil {
-		ti = &typeInfo{kind: kAny, nullable: true}
+		ti = anyInfo
 	}
 	start := w.pos
 	if w.pos >= len(w.data) {
 		w.syntax("unexpected end of input")
 		return
 	}
+	if ti.self && rv.IsValid() {
+		w.selfDecode(rv, start)
+		return
+	}
 	c := w.data[w.pos]
 	switch ti.kind {
 	case kDecoder, kText:
+		if ti.kind == kText && c == '"' {
+			if !rv.IsValid() {
+				rv = reflect.New(ti.t).Elem()
+			}
+			w.text(rv, start)
+			return
+		}
 		end := w.skipValue()
 		if w.fatal {
 			return
 		}
-		w.decodeScratch(ti, start, end)
+		w.decodeScratch(ti, start, end, rv)
 		return
 	case kPtr:
 		if c == 'n' {
 			w.literal("null")
 			return
 		}
-		w.value(ti.elem)
+		if rv.IsValid() {
+			if rv.IsNil() {
+				rv.Set(reflect.New(ti.t.Elem()))
+			}
+			rv = rv.Elem()
+		}
+		w.value(ti.elem, rv)
 		return
 	case kBad:
 		w.skipValue()
 		w.problemAt(start, "", nil, "a value of Go type %s cannot be decoded from JSON", ti.t)
 		return
+	case kAny, kRaw:
+		if rv.IsValid() {
+			end := w.skipValue()
+			if w.fatal {
+				return
+			}
+			w.decodeOther(ti, rv, start, end)
+			return
+		}
 	}
 	switch c {
 	case '{':
-		w.object(ti, start)
+		w.object(ti, start, rv)
 	case '[':
-		w.array(ti, start)
+		w.array(ti, start, rv)
 	case '"':
-		s, ok := w.str()
+		b, ok := w.strBytes()
 		if !ok {
 			return
 		}
 		switch ti.kind {
-		case kAny, kRaw, kString:
+		case kAny, kRaw:
+		case kString:
+			if rv.IsValid() {
+				rv.SetString(string(b))
+			}
 		case kBytes:
-			if _, err := decodeBase64(s); err != nil {
-				w.problemAt(start, "", nil, "want base64 data, have %s", quoteShort(s))
+			v, err := decodeBase64(string(b))
+			if err != nil {
+				w.problemAt(start, "", nil, "want base64 data, have %s", quoteShort(string(b)))
+			} else if rv.IsValid() {
+				rv.SetBytes(v)
 			}
 		default:
-			w.problemAt(start, "", nil, "want %s, have string %s", want(ti), quoteShort(s))
+			w.problemAt(start, "", nil, "want %s, have string %s", want(ti), quoteShort(string(b)))
 		}
 	case 't', 'f':
 		lit := "true"
@@ -610,7 +765,13 @@ func (w *walker) value(ti *typeInfo) {
 		if !w.literal(lit) {
 			return
 		}
-		if ti.kind != kAny && ti.kind != kRaw && ti.kind != kBool {
+		switch ti.kind {
+		case kAny, kRaw:
+		case kBool:
+			if rv.IsValid() {
+				rv.SetBool(c == 't')
+			}
+		default:
 			w.problemAt(start, "", nil, "want %s, have %s", want(ti), lit)
 		}
 	case 'n':
@@ -626,31 +787,227 @@ func (w *walker) value(ti *typeInfo) {
 			if !ok {
 				return
 			}
-			w.checkNumber(ti, start, num)
+			w.checkNumber(ti, start, num, rv)
 			return
 		}
 		w.syntax("invalid character %s looking for a JSON value", quoteChar(c))
 	}
 }
 
-func (w *walker) checkNumber(ti *typeInfo, start int, num string) {
+// decodeOther decodes a value of any shape (an interface, a raw message)
+// that the walk checked from start to end.
+func (w *walker) decodeOther(ti *typeInfo, rv reflect.Value, start, end int) {
+	raw := w.data[start:end]
+	if ti.kind == kRaw {
+		rv.SetBytes(append([]byte(nil), raw...))
+		return
+	}
+	if err := json.Unmarshal(raw, rv.Addr().Interface()); err != nil {
+		w.problemAt(start, "", err, "%s", boundedErr(err))
+	}
+}
+
+// selfDecode hands the value at start to rv's own UnmarshalJSON (a Shaper,
+// which decodes strictly itself) after finding its end with a syntax-only
+// scan. When the syntax is bad, the decoder gets the rest of the input, so
+// that it reports the problem with its own path, and the walk stops.
+func (w *walker) selfDecode(rv reflect.Value, start int) {
+	end, ok := skipSyntax(w.data, start)
+	u := rv.Addr().Interface().(json.Unmarshaler)
+	if ok {
+		w.pos = end
+		if end-start >= parallelMin && w.slot() {
+			w.spawn(u, start, end)
+			return
+		}
+		w.nested(start, u.UnmarshalJSON(w.data[start:end]))
+		return
+	}
+	n := len(w.probs) + w.more
+	w.nested(start, u.UnmarshalJSON(w.data[start:]))
+	if len(w.probs)+w.more == n {
+		// The value's decoder did not report it: report it here.
+		w.pos = start
+		w.skipValue()
+	}
+	w.fatal = true
+}
+
+// nested records the error of a value's own decoder, which read the input
+// from offset start: a *Error's problems at their place in this document,
+// any other error at the value.
+func (w *walker) nested(start int, err error) {
+	if err == nil {
+		return
+	}
+	var inner *Error
+	if errors.As(err, &inner) {
+		for _, p := range inner.Problems {
+			w.problemAt(start+p.Offset, p.Path, p.Err, "%s", p.Msg)
+		}
+		w.more += inner.More
+		return
+	}
+	w.problemAt(start, "", err, "%s", boundedErr(err))
+}
+
+// parallelMin is the size from which a value that decodes itself is
+// decoded on a goroutine of its own while the walk goes on (a plan's
+// sections): below it, a goroutine costs more than it saves.
+const parallelMin = 1 << 20
+
+// job is a value decoding itself on a goroutine of its own.
+type job struct {
+	at      int        // len(walker.probs) when it started: where its problems go
+	start   int        // its offset
+	path    []pathElem // its path
+	done    chan struct{}
+	counted bool // its slot was given back
+	err     error
+	panic   any // what its decoder panicked with, re-raised by join
+}
+
+// slot reports whether a goroutine may start: at most GOMAXPROCS-1 of one
+// walk's jobs run at a time.
+func (w *walker) slot() bool {
+	if w.slots > 0 {
+		return true
+	}
+	for _, j := range w.jobs {
+		select {
+		case <-j.done:
+			if !j.counted {
+				j.counted = true
+				w.slots++
+			}
+		default:
+		}
+	}
+	return w.slots > 0
+}
+
+// spawn decodes data[start:end] by u on a goroutine of its own; join
+// waits for it and reports its problems at their place.
+func (w *walker) spawn(u json.Unmarshaler, start, end int) {
+	w.slots--
+	j := &job{at: len(w.probs), start: start, path: slices.Clone(w.path), done: make(chan struct{})}
+	w.jobs = append(w.jobs, j)
+	raw := w.data[start:end]
+	go func() {
+		defer close(j.done)
+		defer func() {
+			if r := recover(); r != nil {
+				j.panic = r
+			}
+		}()
+		j.err = u.UnmarshalJSON(raw)
+	}()
+}
+
+// join waits for the jobs and merges their problems into the walk's, in
+// document order, keeping the first MaxProblems and counting the rest.
+func (w *walker) join() {
+	if len(w.jobs) == 0 {
+		return
+	}
+	for _, j := range w.jobs {
+		<-j.done
+	}
+	for _, j := range w.jobs {
+		if j.panic != nil {
+			panic(j.panic)
+		}
+	}
+	own, more := w.probs, w.more
+	var merged []*Problem
+	k := 0
+	saved := w.path
+	for _, j := range w.jobs {
+		merged = append(merged, own[k:j.at]...)
+		k = j.at
+		w.probs, w.more, w.path = nil, 0, j.path
+		w.nested(j.start, j.err)
+		merged = append(merged, w.probs...)
+		more += w.more
+	}
+	w.path = saved
+	merged = append(merged, own[k:]...)
+	if len(merged) > MaxProblems {
+		more += len(merged) - MaxProblems
+		merged = merged[:MaxProblems]
+	}
+	w.probs, w.more, w.jobs = merged, more, nil
+}
+
+// text decodes a string into rv's own UnmarshalText.
+func (w *walker) text(rv reflect.Value, start int) {
+	b, ok := w.strBytes()
+	if !ok {
+		return
+	}
+	if err := rv.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText(b); err != nil {
+		w.problemAt(start, "", err, "%s", boundedErr(err))
+	}
+}
+
+func (w *walker) checkNumber(ti *typeInfo, start int, num []byte, rv reflect.Value) {
 	switch ti.kind {
 	case kAny, kRaw:
 	case kInt:
-		if _, err := strconv.ParseInt(num, 10, ti.bits); err != nil {
-			w.problemAt(start, "", nil, "want an integer that fits %s, have %s", ti.t, quoteShort(num))
+		n, ok := parseInt(num, ti.bits)
+		if !ok {
+			w.problemAt(start, "", nil, "want an integer that fits %s, have %s", ti.t, quoteShort(string(num)))
+		} else if rv.IsValid() {
+			rv.SetInt(n)
 		}
 	case kUint:
-		if _, err := strconv.ParseUint(num, 10, ti.bits); err != nil {
-			w.problemAt(start, "", nil, "want a non-negative integer that fits %s, have %s", ti.t, quoteShort(num))
+		n, err := strconv.ParseUint(string(num), 10, ti.bits)
+		if err != nil {
+			w.problemAt(start, "", nil, "want a non-negative integer that fits %s, have %s", ti.t, quoteShort(string(num)))
+		} else if rv.IsValid() {
+			rv.SetUint(n)
 		}
 	case kFloat:
-		if _, err := strconv.ParseFloat(num, ti.bits); err != nil {
-			w.problemAt(start, "", nil, "want a number that fits %s, have %s", ti.t, quoteShort(num))
+		f, err := strconv.ParseFloat(string(num), ti.bits)
+		if err != nil {
+			w.problemAt(start, "", nil, "want a number that fits %s, have %s", ti.t, quoteShort(string(num)))
+		} else if rv.IsValid() {
+			rv.SetFloat(f)
 		}
 	default:
-		w.problemAt(start, "", nil, "want %s, have number %s", want(ti), quoteShort(num))
+		w.problemAt(start, "", nil, "want %s, have number %s", want(ti), quoteShort(string(num)))
 	}
+}
+
+// parseInt is strconv.ParseInt(num, 10, bits) with a fast path for the
+// short plain integers that make up nearly every document.
+func parseInt(num []byte, bits int) (int64, bool) {
+	if len(num) > 0 && len(num) < 19 {
+		neg := num[0] == '-'
+		digits := num
+		if neg {
+			digits = num[1:]
+		}
+		if len(digits) > 0 {
+			var n int64
+			for _, c := range digits {
+				if c < '0' || c > '9' {
+					goto slow
+				}
+				n = n*10 + int64(c-'0')
+			}
+			if neg {
+				n = -n
+			}
+			if bits == 64 || n >= -1<<(bits-1) && n < 1<<(bits-1) {
+				return n, true
+			}
+			return 0, false
+		}
+	}
+slow:
+	n, err := strconv.ParseInt(string(num), 10, bits)
+	return n, err == nil
 }
 
 func want(ti *typeInfo) string {
@@ -672,10 +1029,14 @@ func want(ti *typeInfo) string {
 	}
 }
 
-// decodeScratch decodes data[start:end] into a scratch value of ti's type,
-// so a self-decoding value's error is reported at its path.
-func (w *walker) decodeScratch(ti *typeInfo, start, end int) {
+// decodeScratch decodes data[start:end] by the value's own method: into rv
+// when valid, else into a scratch value of ti's type, so that a
+// self-decoding value's error is reported at its path.
+func (w *walker) decodeScratch(ti *typeInfo, start, end int, rv reflect.Value) {
 	raw := w.data[start:end]
+	if !rv.IsValid() {
+		rv = reflect.New(ti.t).Elem()
+	}
 	if ti.kind == kText {
 		if raw[0] == 'n' {
 			w.problemAt(start, "", nil, "null is not allowed here: want a string")
@@ -690,24 +1051,12 @@ func (w *walker) decodeScratch(ti *typeInfo, start, end int) {
 			w.problemAt(start, "", err, "%v", err)
 			return
 		}
-		v := reflect.New(ti.t).Interface().(encoding.TextUnmarshaler)
-		if err := v.UnmarshalText([]byte(s)); err != nil {
+		if err := rv.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
 			w.problemAt(start, "", err, "%s", boundedErr(err))
 		}
 		return
 	}
-	v := reflect.New(ti.t).Interface().(json.Unmarshaler)
-	if err := v.UnmarshalJSON(raw); err != nil {
-		var inner *Error
-		if errors.As(err, &inner) {
-			for _, p := range inner.Problems {
-				w.problemAt(start+p.Offset, p.Path, p.Err, "%s", p.Msg)
-			}
-			w.more += inner.More
-			return
-		}
-		w.problemAt(start, "", err, "%s", boundedErr(err))
-	}
+	w.nested(start, rv.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw))
 }
 
 // boundedErr is an error's text cut to a bounded length.
@@ -719,7 +1068,40 @@ func boundedErr(err error) string {
 	return s
 }
 
-func (w *walker) object(ti *typeInfo, start int) {
+// keySet remembers the keys of one object, to find a repeated one: a
+// short list, then a set.
+type keySet struct {
+	small [16][]byte // the input's bytes (or an unescaped copy)
+	n     int
+	big   map[string]struct{}
+}
+
+// add records key and reports whether it was there already.
+func (s *keySet) add(key []byte) bool {
+	if s.big == nil {
+		for _, k := range s.small[:s.n] {
+			if string(k) == string(key) {
+				return true
+			}
+		}
+		if s.n < len(s.small) {
+			s.small[s.n] = key
+			s.n++
+			return false
+		}
+		s.big = make(map[string]struct{}, 64)
+		for _, k := range s.small {
+			s.big[string(k)] = struct{}{}
+		}
+	}
+	if _, dup := s.big[string(key)]; dup {
+		return true
+	}
+	s.big[string(key)] = struct{}{}
+	return false
+}
+
+func (w *walker) object(ti *typeInfo, start int, rv reflect.Value) {
 	w.depth++
 	defer func() { w.depth-- }()
 	if w.depth > MaxDepth {
@@ -734,17 +1116,24 @@ func (w *walker) object(ti *typeInfo, start int) {
 		return
 	}
 	w.pos++ // {
-	var seenSmall []string
-	var seenBig map[string]struct{}
-	var present []bool
-	if isStruct {
-		present = make([]bool, len(ti.ordered))
+	var seen keySet
+	var presentBits uint64
+	var presentMore []bool
+	if isStruct && len(ti.ordered) > 64 {
+		presentMore = make([]bool, len(ti.ordered))
 	}
-	n := 0
+	var mapKey, mapElem reflect.Value
+	if isMap && rv.IsValid() {
+		if rv.IsNil() {
+			rv.Set(reflect.MakeMap(ti.t))
+		}
+		mapKey = reflect.New(ti.t.Key()).Elem()
+		mapElem = reflect.New(ti.t.Elem()).Elem()
+	}
 	w.skipSpace()
 	if w.pos < len(w.data) && w.data[w.pos] == '}' {
 		w.pos++
-		w.missing(ti, present, start)
+		w.missing(ti, presentBits, presentMore, start)
 		return
 	}
 	for {
@@ -754,73 +1143,81 @@ func (w *walker) object(ti *typeInfo, start int) {
 			w.syntax("want an object key")
 			return
 		}
-		key, ok := w.str()
+		key, ok := w.strBytes()
 		if !ok {
 			return
 		}
 		w.skipSpace()
 		if w.pos >= len(w.data) || w.data[w.pos] != ':' {
-			w.syntax("want ':' after object key %s", quoteShort(key))
+			w.syntax("want ':' after object key %s", quoteShort(string(key)))
 			return
 		}
 		w.pos++
 		w.skipSpace()
-		// repeated key?
-		dup := false
-		if n < 16 {
-			for _, k := range seenSmall {
-				if k == key {
-					dup = true
-					break
-				}
-			}
-			seenSmall = append(seenSmall, key)
-		} else {
-			if seenBig == nil {
-				seenBig = make(map[string]struct{}, 32)
-				for _, k := range seenSmall {
-					seenBig[k] = struct{}{}
-				}
-			}
-			if _, dup = seenBig[key]; !dup {
-				seenBig[key] = struct{}{}
-			}
-		}
-		n++
-		var elem *typeInfo
-		var pe pathElem
+		var (
+			elem *typeInfo
+			pe   pathElem
+			dup  bool
+			ev   reflect.Value // where the value decodes, if anywhere
+			set  bool          // ev is mapElem, to be stored under mapKey
+		)
 		switch {
 		case isStruct:
-			pe = pathElem{field: key}
-			fi := ti.fields[key]
+			fi := ti.fields[string(key)]
 			if fi == nil {
-				w.path = append(w.path, pe)
-				if alt := foldMatch(ti, key); alt != "" {
-					w.problemAt(keyStart, "", nil, "unknown field %s (field names are case-sensitive: did you mean %q?)", quoteShort(key), alt)
+				k := string(key)
+				w.path = append(w.path, pathElem{field: k})
+				if alt := foldMatch(ti, k); alt != "" {
+					w.problemAt(keyStart, "", nil, "unknown field %s (field names are case-sensitive: did you mean %q?)", quoteShort(k), alt)
 				} else {
-					w.problemAt(keyStart, "", nil, "unknown field %s", quoteShort(key))
+					w.problemAt(keyStart, "", nil, "unknown field %s", quoteShort(k))
 				}
 				w.path = w.path[:len(w.path)-1]
 				w.skipValue()
 				goto next
 			}
-			present[fi.index] = true
+			pe = pathElem{field: fi.name}
+			if presentMore != nil {
+				dup = presentMore[fi.index]
+				presentMore[fi.index] = true
+			} else {
+				dup = presentBits&(1<<fi.index) != 0
+				presentBits |= 1 << fi.index
+			}
 			elem = fi.info
 			if fi.quoted {
 				elem = &typeInfo{t: fi.info.t, kind: kString}
+				if rv.IsValid() && !dup {
+					w.path = append(w.path, pe)
+					w.quotedField(fi, field(rv, fi))
+					w.path = w.path[:len(w.path)-1]
+					goto next
+				}
+			} else if rv.IsValid() && !dup {
+				ev = field(rv, fi)
 			}
 		case isMap:
-			pe = pathElem{key: key, isKey: true}
-			w.checkMapKey(ti.key, key, keyStart)
+			k := string(key)
+			pe = pathElem{key: k, isKey: true}
+			dup = seen.add(key)
+			keyOK := w.mapKey(ti.key, k, keyStart, mapKey)
 			elem = ti.elem
+			if mapElem.IsValid() && keyOK && !dup {
+				mapElem.SetZero()
+				ev, set = mapElem, true
+			}
 		default:
-			pe = pathElem{field: key}
+			pe = pathElem{field: string(key)}
+			dup = seen.add(key)
 		}
 		w.path = append(w.path, pe)
 		if dup {
-			w.problemAt(keyStart, "", nil, "key %s repeated in one object (the JSON would silently keep only the last)", quoteShort(key))
+			w.problemAt(keyStart, "", nil, "key %s repeated in one object (the JSON would silently keep only the last)", quoteShort(string(key)))
 		}
-		w.value(elem)
+		w.value(elem, ev)
+		if set {
+			rv.SetMapIndex(mapKey, mapElem)
+		}
 		w.path = w.path[:len(w.path)-1]
 	next:
 		if w.fatal {
@@ -836,7 +1233,7 @@ func (w *walker) object(ti *typeInfo, start int) {
 			w.pos++
 		case '}':
 			w.pos++
-			w.missing(ti, present, start)
+			w.missing(ti, presentBits, presentMore, start)
 			return
 		default:
 			w.syntax("invalid character %s after an object value", quoteChar(w.data[w.pos]))
@@ -845,39 +1242,82 @@ func (w *walker) object(ti *typeInfo, start int) {
 	}
 }
 
+// quotedField checks and decodes a field with the ",string" option, with
+// encoding/json (the check is the one of a plain string).
+func (w *walker) quotedField(fi *fieldInfo, fv reflect.Value) {
+	start := w.pos
+	w.value(&typeInfo{t: fi.info.t, kind: kString}, reflect.Value{})
+	if w.fatal || !fv.IsValid() {
+		return
+	}
+	raw := w.data[start:w.pos]
+	holder := reflect.New(fi.quotedType)
+	doc := make([]byte, 0, len(raw)+6)
+	doc = append(append(append(doc, `{"v":`...), raw...), '}')
+	if err := json.Unmarshal(doc, holder.Interface()); err != nil {
+		w.problemAt(start, "", err, "%s", boundedErr(err))
+		return
+	}
+	fv.Set(holder.Elem().Field(0))
+}
+
 // missing reports the required fields absent from a struct's object.
-func (w *walker) missing(ti *typeInfo, present []bool, start int) {
+func (w *walker) missing(ti *typeInfo, bits uint64, more []bool, start int) {
 	if ti.kind != kStruct {
 		return
 	}
 	for i, fi := range ti.ordered {
-		if fi.required && !present[i] && ti.fields[fi.name] == fi {
+		present := bits&(1<<i) != 0
+		if more != nil {
+			present = more[i]
+		}
+		if fi.required && !present && ti.fields[fi.name] == fi {
 			w.problemAt(start, fi.name, nil, "missing field %q", fi.name)
 		}
 	}
 }
 
-func (w *walker) checkMapKey(k *typeInfo, key string, off int) {
+// mapKey checks a map key and, when kv is valid, sets it; false when the
+// key is bad.
+func (w *walker) mapKey(k *typeInfo, key string, off int, kv reflect.Value) bool {
 	if k == nil {
-		return
+		return true
 	}
 	switch k.kind {
+	case kString:
+		if kv.IsValid() {
+			kv.SetString(key)
+		}
 	case kText:
-		v := reflect.New(k.t).Interface().(encoding.TextUnmarshaler)
-		if err := v.UnmarshalText([]byte(key)); err != nil {
+		if !kv.IsValid() {
+			kv = reflect.New(k.t).Elem()
+		}
+		if err := kv.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(key)); err != nil {
 			w.path = append(w.path, pathElem{key: key, isKey: true})
 			w.problemAt(off, "", err, "bad key: %s", boundedErr(err))
 			w.path = w.path[:len(w.path)-1]
+			return false
 		}
 	case kInt:
-		if _, err := strconv.ParseInt(key, 10, k.bits); err != nil {
+		n, err := strconv.ParseInt(key, 10, k.bits)
+		if err != nil {
 			w.problemAt(off, "", nil, "bad key %s: want an integer that fits %s", quoteShort(key), k.t)
+			return false
+		}
+		if kv.IsValid() {
+			kv.SetInt(n)
 		}
 	case kUint:
-		if _, err := strconv.ParseUint(key, 10, k.bits); err != nil {
+		n, err := strconv.ParseUint(key, 10, k.bits)
+		if err != nil {
 			w.problemAt(off, "", nil, "bad key %s: want a non-negative integer that fits %s", quoteShort(key), k.t)
+			return false
+		}
+		if kv.IsValid() {
+			kv.SetUint(n)
 		}
 	}
+	return true
 }
 
 // foldMatch returns the field of ti whose name equals key ignoring case.
@@ -890,7 +1330,7 @@ func foldMatch(ti *typeInfo, key string) string {
 	return ""
 }
 
-func (w *walker) array(ti *typeInfo, start int) {
+func (w *walker) array(ti *typeInfo, start int, rv reflect.Value) {
 	w.depth++
 	defer func() { w.depth-- }()
 	if w.depth > MaxDepth {
@@ -911,13 +1351,33 @@ func (w *walker) array(ti *typeInfo, start int) {
 	w.skipSpace()
 	if w.pos < len(w.data) && w.data[w.pos] == ']' {
 		w.pos++
+		if ti.kind == kSlice && rv.IsValid() {
+			rv.Set(reflect.MakeSlice(ti.t, 0, 0))
+		}
 		w.arrayLen(ti, 0, start)
 		return
 	}
 	for i := 0; ; i++ {
 		w.path = append(w.path, pathElem{index: i})
 		w.skipSpace()
-		w.value(elem)
+		var ev reflect.Value
+		if rv.IsValid() {
+			switch {
+			case ti.kind == kArray:
+				if i < rv.Len() {
+					ev = rv.Index(i)
+				}
+			default:
+				if i == rv.Cap() {
+					grown := reflect.MakeSlice(ti.t, i, max(4, 2*i))
+					reflect.Copy(grown, rv)
+					rv.Set(grown)
+				}
+				rv.SetLen(i + 1)
+				ev = rv.Index(i)
+			}
+		}
+		w.value(elem, ev)
 		w.path = w.path[:len(w.path)-1]
 		if w.fatal {
 			return
@@ -950,7 +1410,7 @@ func (w *walker) arrayLen(ti *typeInfo, n, start int) {
 // skipValue skips one value (checking its syntax and repeated keys) and
 // returns the offset after it.
 func (w *walker) skipValue() int {
-	w.value(&typeInfo{kind: kAny, nullable: true})
+	w.value(anyInfo, reflect.Value{})
 	return w.pos
 }
 
@@ -963,49 +1423,75 @@ func (w *walker) literal(lit string) bool {
 	return true
 }
 
-// str reads a JSON string at w.pos and returns its value.
-func (w *walker) str() (string, bool) {
+// strBytes reads a JSON string at w.pos and returns its value: the input's
+// own bytes when the string has no escape, valid as long as the input.
+func (w *walker) strBytes() ([]byte, bool) {
 	start := w.pos
-	w.pos++ // opening quote
-	escaped := false
-	for w.pos < len(w.data) {
-		c := w.data[w.pos]
+	d := w.data
+	p := w.pos + 1 // opening quote
+	ascii := true
+	for p < len(d) {
+		c := d[p]
 		switch {
 		case c == '"':
-			w.pos++
-			raw := w.data[start:w.pos]
-			if !escaped {
-				if !utf8.Valid(raw) {
-					w.pos = start
-					w.syntax("invalid UTF-8 in a string")
-					return "", false
-				}
-				return string(raw[1 : len(raw)-1]), true
+			w.pos = p + 1
+			body := d[start+1 : p]
+			if !ascii && !utf8.Valid(body) {
+				w.pos = start
+				w.syntax("invalid UTF-8 in a string")
+				return nil, false
 			}
+			return body, true
+		case c == '\\':
+			return w.escapedStr(start)
+		case c < 0x20:
+			w.pos = p
+			w.syntax("control character %s in a string", quoteChar(c))
+			return nil, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+		p++
+	}
+	w.pos = start
+	w.syntax("unterminated string")
+	return nil, false
+}
+
+// escapedStr reads a string with escapes (the rare case) by encoding/json.
+func (w *walker) escapedStr(start int) ([]byte, bool) {
+	p := start + 1
+	d := w.data
+	for p < len(d) {
+		c := d[p]
+		switch {
+		case c == '"':
+			w.pos = p + 1
+			raw := d[start:w.pos]
 			var s string
 			if err := json.Unmarshal(raw, &s); err != nil {
 				w.pos = start
 				w.syntax("invalid string %s: %v", quotePrefix(raw), err)
-				return "", false
+				return nil, false
 			}
-			return s, true
+			return []byte(s), true
 		case c == '\\':
-			escaped = true
-			w.pos += 2
+			p += 2
+			continue
 		case c < 0x20:
+			w.pos = p
 			w.syntax("control character %s in a string", quoteChar(c))
-			return "", false
-		default:
-			w.pos++
+			return nil, false
 		}
+		p++
 	}
 	w.pos = start
 	w.syntax("unterminated string")
-	return "", false
+	return nil, false
 }
 
 // number reads a JSON number at w.pos.
-func (w *walker) number() (string, bool) {
+func (w *walker) number() ([]byte, bool) {
 	start := w.pos
 	p := w.pos
 	d := w.data
@@ -1021,13 +1507,13 @@ func (w *walker) number() (string, bool) {
 		}
 	default:
 		w.syntax("invalid number %s", quotePrefix(d[start:]))
-		return "", false
+		return nil, false
 	}
 	if p < len(d) && d[p] == '.' {
 		p++
 		if p >= len(d) || d[p] < '0' || d[p] > '9' {
 			w.syntax("invalid number %s", quotePrefix(d[start:]))
-			return "", false
+			return nil, false
 		}
 		for p < len(d) && d[p] >= '0' && d[p] <= '9' {
 			p++
@@ -1040,14 +1526,14 @@ func (w *walker) number() (string, bool) {
 		}
 		if p >= len(d) || d[p] < '0' || d[p] > '9' {
 			w.syntax("invalid number %s", quotePrefix(d[start:]))
-			return "", false
+			return nil, false
 		}
 		for p < len(d) && d[p] >= '0' && d[p] <= '9' {
 			p++
 		}
 	}
 	w.pos = p
-	return string(d[start:p]), true
+	return d[start:p], true
 }
 
 // --- quoting ------------------------------------------------------------------

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -73,7 +74,7 @@ type withSelf struct {
 }
 
 // shaped exposes its shape so the walk does not decode it twice.
-type shaped struct{ n int }
+type shaped struct{ n, calls int }
 
 type shapedJSON struct {
 	N int `json:"n"`
@@ -81,12 +82,15 @@ type shapedJSON struct {
 
 func (*shaped) JSONShape() any { return (*shapedJSON)(nil) }
 
+// UnmarshalJSON decodes strictly, as a Shaper's must; calls counts the
+// calls, to show that Unmarshal reads a Shaper once.
 func (s *shaped) UnmarshalJSON(b []byte) error {
 	var v shapedJSON
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := Unmarshal(b, &v); err != nil {
 		return err
 	}
 	s.n = v.N
+	s.calls++
 	return nil
 }
 
@@ -108,6 +112,7 @@ func TestUnmarshalAccepts(t *testing.T) {
 	}
 	require.NoError(t, Unmarshal([]byte(`{"s":{"n":4}}`), &s))
 	assert.Equal(t, 4, s.S.n)
+	assert.Equal(t, 1, s.S.calls, "a Shaper is decoded once")
 }
 
 func TestUnmarshalRefuses(t *testing.T) {
@@ -221,20 +226,247 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Add([]byte(`{"version":1,"profiles":{"p":{"name":"a","ethernet":[{"port":1,"mac":"0a"}]}}}`))
 	f.Add([]byte(`{"version":1,"version":1}`))
 	f.Add([]byte(`[1,2,{"a":"\u0061"}]`))
+	f.Add([]byte(`{"version":1,"profiles":null,"nested":{"deep":1,"own":"\u00e9","count":"-3"},"any":[1.5,"x",true,null]}`))
+	f.Add([]byte(`{"version":1,"profiles":{"p":{"name":"a","ethernet":[]}},"any":{"a":{"b":[{}]}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var d doc
 		err := Unmarshal(b, &d)
 		if err == nil {
-			// What the strict decoder accepts, the standard one accepts too.
+			// What the strict decoder accepts, the standard one accepts
+			// too, and decodes to the same value.
 			var d2 doc
 			if err := json.Unmarshal(b, &d2); err != nil {
 				t.Fatalf("strict accepted what encoding/json refuses: %v", err)
 			}
+			assert.Equal(t, d2, d, "strict and encoding/json decode alike")
+		}
+		var sh struct {
+			S  *shaped    `json:"s"`
+			W  []withSelf `json:"w"`
+			Ds []doc      `json:"ds,omitempty"`
+		}
+		if Unmarshal(b, &sh) == nil && Check(b, &sh) != nil {
+			t.Fatalf("Unmarshal accepted what Check refuses")
 		}
 		// Validate checks syntax (a number too large for float64, like
 		// 1e700, is valid JSON that only some targets cannot hold).
 		if Validate(b) == nil && !json.Valid(b) {
 			t.Fatalf("Validate accepted invalid JSON %q", b)
 		}
+	})
+}
+
+// TestUnmarshalDecodesAsEncodingJSON pins the decoding to encoding/json's
+// meaning, case by case.
+func TestUnmarshalDecodesAsEncodingJSON(t *testing.T) {
+	type inner struct {
+		A int `json:"a"`
+	}
+	type Embedded struct {
+		E string `json:"e"`
+	}
+	type all struct {
+		*Embedded
+		Str    string            `json:"str"`
+		Bytes  []byte            `json:"bytes"`
+		Nil    []int             `json:"nil"`
+		Empty  []int             `json:"empty"`
+		Ptr    *inner            `json:"ptr"`
+		NilPtr *inner            `json:"nilPtr"`
+		Raw    json.RawMessage   `json:"raw"`
+		RawNul json.RawMessage   `json:"rawNull"`
+		Any    any               `json:"any"`
+		Arr    [2]uint16         `json:"arr"`
+		F      float32           `json:"f"`
+		IntKey map[int8]string   `json:"intKey"`
+		Text   map[hexByte]bool  `json:"text"`
+		Quoted int64             `json:"quoted,string"`
+		Shaped shaped            `json:"shaped"`
+		NilMap map[string]string `json:"nilMap"`
+		Big    map[string]int    `json:"big"`
+	}
+	var big strings.Builder
+	big.WriteByte('{')
+	for i := range 40 {
+		if i > 0 {
+			big.WriteByte(',')
+		}
+		fmt.Fprintf(&big, `"k%d":%d`, i, i)
+	}
+	big.WriteByte('}')
+	in := `{"e":"emb","str":"a\"b\u00e9","bytes":"aGk=","nil":null,"empty":[],"ptr":{"a":-7},"nilPtr":null,
+		"raw":{"x": [1, 2]},"rawNull":null,"any":{"k":[1,"s",false,null,{"n":2.5}]},"arr":[1,65535],"f":1.5e2,
+		"intKey":{"-3":"m"},"text":{"0a":true},"quoted":"42","shaped":{"n":9},"nilMap":null,"big":` + big.String() + `}`
+	var want, got all
+	require.NoError(t, json.Unmarshal([]byte(in), &want))
+	require.NoError(t, Unmarshal([]byte(in), &got))
+	assert.Equal(t, want.Embedded, got.Embedded)
+	want.Embedded, got.Embedded = nil, nil
+	want.Shaped.calls, got.Shaped.calls = 0, 0 // encoding/json's plain call counts too
+	assert.Equal(t, want, got)
+	assert.NotNil(t, got.Empty, "[] is an empty slice")
+	assert.Nil(t, got.Nil, "null is a nil slice")
+	assert.Equal(t, json.RawMessage("null"), got.RawNul, "a raw null is kept, as encoding/json does")
+}
+
+// TestShaperProblemsAtTheirPath checks that a Shaper's problems, syntax
+// errors included, are reported at their full path and place.
+func TestShaperProblemsAtTheirPath(t *testing.T) {
+	type outer struct {
+		Items []shaped `json:"items"`
+	}
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"unknown field", `{"items":[{"n":1},{"n":2,"m":3}]}`, []string{`items[1].m: unknown field "m" (line 1, column 26)`}},
+		{"missing and null", `{"items":[{},{"n":null}]}`, []string{`items[0].n: missing field "n"`, `items[1].n: null is not allowed here: want a number`}},
+		{"syntax inside", `{"items":[{"n":1},{"n":2,}]}`, []string{`items[1]: want an object key (line 1, column 26)`}},
+		{"unterminated", `{"items":[{"n":"`, []string{`items[0].n: unterminated string`}},
+		{"repeated", `{"items":[{"n":1,"n":2}]}`, []string{`items[0].n: key "n" repeated`}},
+		{"after", `{"items":[{"n":1}] x`, []string{`invalid character 'x' after an object value`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var o outer
+			err := Unmarshal([]byte(tt.in), &o)
+			var se *Error
+			require.ErrorAs(t, err, &se)
+			require.Len(t, se.Problems, len(tt.want), err.Error())
+			for i, w := range tt.want {
+				assert.Contains(t, se.Problems[i].Error(), w)
+			}
+			assert.Equal(t, err.Error(), Check([]byte(tt.in), &o).Error(), "Check walks the shape and says the same")
+		})
+	}
+}
+
+// TestSkipSyntaxAgreesWithValidate compares the syntax-only scan with the
+// walk's syntax check (Validate: encoding/json's, but refusing invalid
+// UTF-8) on well-formed and broken values.
+func TestSkipSyntaxAgreesWithValidate(t *testing.T) {
+	for _, in := range []string{
+		`{}`, `[]`, `{"a":[1,-2.5e+3,true,false,null,"\u00e9\n"]}`, `"x"`, `0`, `[[[]]]`, `{"a":{"b":{}}}`,
+		`{`, `[1,]`, `{"a"}`, `{"a":1,}`, `"\x"`, "\"\x01\"", "\"\xff\"", `01`, `1.`, `-`, `tru`, `[1 2]`, `{"a":1]`, `"\u12"`,
+		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth),
+	} {
+		end, ok := skipSyntax([]byte(in), 0)
+		valid := Validate([]byte(in)) == nil
+		if ok && end < len(in) {
+			ok = false // trailing data: not one value
+		}
+		assert.Equal(t, valid, ok, "%q", in)
+	}
+	_, ok := skipSyntax([]byte(strings.Repeat("[", MaxDepth+1)+strings.Repeat("]", MaxDepth+1)), 0)
+	assert.False(t, ok, "deeper than MaxDepth")
+}
+
+func TestStringMember(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{`{"kind":"a.B","x":1}`, "a.B", true},
+		{` { "x" : [1,{"kind":"no"}] , "kind" : "a.C" } `, "a.C", true},
+		{`{"x":1}`, "", false},
+		{`{"kind":1}`, "", false},
+		{`{"kind":"a\"b"}`, "", false},
+		{`{"\u006bind":"a.B"}`, "", false},
+		{`["kind","a"]`, "", false},
+		{`{"x":[1,}`, "", false},
+		{``, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := StringMember([]byte(tt.in), "kind")
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestDecoderIsUnmarshal(t *testing.T) {
+	dec := NewDecoder(reflect.TypeFor[doc]())
+	in := []byte(`{"version":1,"profiles":{"p":{"name":"a","ethernet":[{"port":1,"mac":"0a"}]}}}`)
+	var a, b doc
+	require.NoError(t, dec.Unmarshal(in, &a))
+	require.NoError(t, Unmarshal(in, &b))
+	assert.Equal(t, b, a)
+	bad := []byte(`{"version":1,"profiles":{"p":{"name":"a","bogus":1}}}`)
+	assert.Equal(t, Unmarshal(bad, &b).Error(), dec.Unmarshal(bad, &a).Error())
+	assert.Error(t, dec.Unmarshal(in, &withSelf{}), "another type is refused")
+}
+
+// bigShaped is a Shaper whose values can be large enough to decode on a
+// goroutine of their own.
+type bigShaped struct{ pad string }
+
+type bigShapedJSON struct {
+	Pad string `json:"pad"`
+	N   int    `json:"n,omitempty"`
+}
+
+func (*bigShaped) JSONShape() any { return (*bigShapedJSON)(nil) }
+
+func (s *bigShaped) UnmarshalJSON(b []byte) error {
+	var v bigShapedJSON
+	if err := Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if v.N < 0 {
+		panic("negative n")
+	}
+	s.pad = v.Pad
+	return nil
+}
+
+func TestLargeValuesDecodeInParallelInOrder(t *testing.T) {
+	type outer struct {
+		A   bigShaped   `json:"a"`
+		B   []bigShaped `json:"b"`
+		Own int         `json:"own"`
+	}
+	pad := strings.Repeat("p", parallelMin)
+	big := func(extra string) string { return `{"pad":"` + pad + `"` + extra + `}` }
+	var bad strings.Builder
+	for i := range 15 {
+		fmt.Fprintf(&bad, `,"x%d":1`, i)
+	}
+
+	t.Run("clean", func(t *testing.T) {
+		var o outer
+		require.NoError(t, Unmarshal([]byte(`{"a":`+big("")+`,"b":[`+big("")+`,{"pad":"s"}],"own":1}`), &o))
+		assert.Len(t, o.A.pad, parallelMin)
+		assert.Len(t, o.B[0].pad, parallelMin)
+		assert.Equal(t, "s", o.B[1].pad)
+	})
+	t.Run("problems in document order", func(t *testing.T) {
+		in := `{"zz":1,"a":` + big(`,"q":1`) + `,"b":[{"pad":"s","r":1},` + big(bad.String()) + `],"own":"x","yy":2,"ww":3}`
+		var o outer
+		err := Unmarshal([]byte(in), &o)
+		var se *Error
+		require.ErrorAs(t, err, &se)
+		require.Len(t, se.Problems, MaxProblems)
+		assert.Equal(t, 1+1+1+15+3-MaxProblems, se.More)
+		paths := make([]string, 0, len(se.Problems))
+		for _, p := range se.Problems {
+			paths = append(paths, p.Path)
+		}
+		want := []string{"zz", "a.q", "b[0].r"}
+		for i := range 15 {
+			want = append(want, fmt.Sprintf("b[1].x%d", i))
+		}
+		want = append(want, "own", "yy") // and "ww", counted
+		assert.Equal(t, want, paths)
+		for i := 1; i < len(se.Problems); i++ {
+			assert.Less(t, se.Problems[i-1].Offset, se.Problems[i].Offset, "document order")
+		}
+		assert.Equal(t, 0, o.Own, "target untouched")
+	})
+	t.Run("panic reaches the caller", func(t *testing.T) {
+		var o outer
+		assert.PanicsWithValue(t, "negative n", func() {
+			_ = Unmarshal([]byte(`{"a":`+big(`,"n":-1`)+`,"b":[],"own":1}`), &o)
+		})
 	})
 }

@@ -1,0 +1,47 @@
+package jsonappend
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestStringIsJSONMarshal(t *testing.T) {
+	for _, s := range []string{"", "plain", "d001:p001", `q"uote`, `back\slash`, "<html>&", "tab\tnl\n\x01\x7f", "é", "\u2028\u2029", "bad\xffutf8", "00-17-A4-77-00-0Z"} {
+		t.Run(s, func(t *testing.T) {
+			want, err := json.Marshal(s)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(String(nil, s)))
+			assert.Equal(t, string(want)+":", string(Key(nil, s)))
+		})
+	}
+}
+
+func TestScalarsAreJSONMarshal(t *testing.T) {
+	for _, v := range []any{int64(-42), uint64(1 << 63), true, false, []string(nil), []string{}, []string{"a", "<b>"}} {
+		want, err := json.Marshal(v)
+		require.NoError(t, err)
+		var got []byte
+		switch x := v.(type) {
+		case int64:
+			got = Int(nil, x)
+		case uint64:
+			got = Uint(nil, x)
+		case bool:
+			got = Bool(nil, x)
+		case []string:
+			got = Strings(nil, x)
+		}
+		assert.Equal(t, string(want), string(got), "%#v", v)
+	}
+}
+
+func FuzzString(f *testing.F) {
+	f.Add("a<b>\u2028\xff\"\\")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		assert.Equal(t, string(want), string(String(nil, s)))
+	})
+}
