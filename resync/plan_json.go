@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mxsync-go/mxsync/internal/jsonappend"
+	"github.com/mxsync-go/mxsync/vcem"
 )
 
 // AppendJSON appends the plan's JSON form to b: the bytes json.Marshal
@@ -73,8 +74,13 @@ func (pr *Prior) appendJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if len(pr.VCEMLive) > 0 {
-		field("vcemLive", pr.VCEMLive)
+	if len(pr.VCEMLive) > 0 && err == nil {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = append(b, `"vcemLive":`...)
+		b, err = vcem.AppendLiveJSON(b, pr.VCEMLive)
 	}
 	if pr.SPM != nil {
 		field("spm", pr.SPM)

@@ -64,3 +64,31 @@ func TestSnapshotJSONIsEncodingJSONs(t *testing.T) {
 	_, err = bad.MarshalJSON()
 	assert.ErrorContains(t, err, "exceeds 48 bits")
 }
+
+func TestAppendLiveJSONIsEncodingJSONs(t *testing.T) {
+	m := addrpool.MAC(0x0017A4770000)
+	w := addrpool.WWN(0x50014380029E0000)
+	full := []LiveDomain{
+		{Domain: Domain{ID: "d1", Name: "VC \"é\" <1>", Manager: "d1.example", GroupID: "g1", Enclosures: []string{"e1"},
+			Modules: []Module{{Enclosure: "e1", Bay: 1, Type: "FlexFabric", Serial: "S1"}}}, Reachable: true,
+			Profiles: []Profile{
+				{Name: "web", DomainID: "d1", Bay: "e1:1", SerialNumber: "SN\t1",
+					Ethernet: []EthernetConnection{{Port: 1, Network: "net-1", MAC: m, AddressType: AddressVCEMPool}, {Port: 2, MAC: m + 1, AddressType: AddressUserDefined}},
+					ISCSI:    []ISCSIConnection{{Port: 3, Network: "iscsi", MAC: m + 2, AddressType: AddressFactoryDefault}},
+					FCoE:     []FCoEConnection{{Port: 4, Fabric: "SAN-A", MAC: m + 3, PortWWN: w, NodeWWN: w + 1, AddressType: AddressVCEMPool}},
+					FC:       []FCConnection{{Port: 1, Fabric: "SAN-B", PortWWN: w + 2, NodeWWN: w + 3, AddressType: AddressVCEMPool}, {Port: 2}}},
+				{Name: "bare", DomainID: "d1"},
+			}},
+		{Domain: Domain{ID: "d2", Manager: "d2.example"}},
+		{Domain: Domain{ID: "d3", Manager: "d3.example"}, Reachable: true, ViaCredentials: true, Profiles: []Profile{}},
+	}
+	for name, live := range map[string][]LiveDomain{"full": full, "empty": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			want, err := json.Marshal(live)
+			require.NoError(t, err)
+			got, err := AppendLiveJSON([]byte("x"), live)
+			require.NoError(t, err)
+			assert.Equal(t, "x"+string(want), string(got))
+		})
+	}
+}
