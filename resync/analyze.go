@@ -100,7 +100,12 @@ func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior) (*
 			return nil, err
 		}
 	}
-	if h.vcem {
+	// A section not chosen is not read: its stores are neither needed nor
+	// fingerprinted (Execute reads the plan's sections alike).
+	needVCEM := c.runs(SectionVCEM) || c.runs(SectionStorage)
+	needSPM := c.runs(SectionStorage)
+	needMOE := c.runs(SectionStorage) || c.runs(SectionOrchestration) || c.runs(SectionRecovery)
+	if h.vcem && needVCEM {
 		if backup != nil {
 			st.vcem = backup.VCEM
 		} else {
@@ -112,13 +117,13 @@ func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior) (*
 			}
 		}
 		// The live domains are read against the restored domain list.
-		if st.vcem != nil && (c.runs(SectionVCEM) || c.runs(SectionStorage)) {
+		if st.vcem != nil {
 			if st.vcemLive, err = vcem.GatherLive(ctx, env.VCEM.Live, st.vcem, c.creds, vcem.WithReadConcurrency(c.readConcurrency)); err != nil {
 				return nil, fmt.Errorf("resync: read the VC domains: %w", err)
 			}
 		}
 	}
-	if h.spm {
+	if h.spm && needSPM {
 		if backup != nil {
 			st.spm = backup.SPM
 		} else if st.spm, err = env.Storage.Catalog.Snapshot(ctx); err != nil {
@@ -130,7 +135,7 @@ func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior) (*
 			}
 		}
 	}
-	if h.moe {
+	if h.moe && needMOE {
 		if backup != nil {
 			st.moe = backup.MatrixOE
 		} else if st.moe, err = env.MatrixOE.Store.Snapshot(ctx); err != nil {

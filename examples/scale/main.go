@@ -50,6 +50,7 @@ type config struct {
 	concurrent int
 	cpuProfile string
 	memProfile string
+	sections   string
 	model      resynctest.Model
 }
 
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.latency, "latency", 10*time.Millisecond, "simulated latency of each VCEM manager call (-execute)")
 	fs.IntVar(&c.concurrent, "concurrency", 16, "VCEM phase 2 concurrency compared with 1 (-execute)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the analyses (and with -execute, of the executes too) to `file` (go tool pprof -top)")
+	fs.StringVar(&c.sections, "sections", "", "analyse only these sections (`list`, e.g. vcem; default all)")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (allocations of the analyses) to `file`")
 	fs.IntVar(&c.model.Domains, "domains", c.model.Domains, "VC domains (the Large preset's by default)")
 	fs.IntVar(&c.model.Profiles, "profiles", c.model.Profiles, "profiles per domain")
@@ -83,6 +85,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case c.latency < 0:
 		fmt.Fprintf(stderr, "scale: -latency %s: want zero or more\n", c.latency)
 		return 1
+	}
+	if c.sections != "" {
+		if _, err := resync.ParseSections(c.sections); err != nil {
+			fmt.Fprintf(stderr, "scale: -sections: %v\n", err)
+			return 1
+		}
 	}
 	fig, err := measure(ctx, c, stderr)
 	if err != nil {
@@ -105,6 +113,8 @@ type figures struct {
 	Addresses int `json:"addresses"`
 	Findings  int `json:"findings"`
 	Changes   int `json:"changes"`
+	// Sections are the sections analysed when -sections chose some.
+	Sections string `json:"sections,omitempty"`
 
 	BuildSeconds   float64   `json:"build_seconds"`
 	AnalyzeSeconds float64   `json:"analyze_seconds"`
@@ -171,6 +181,15 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 	}
 	creds := e.Credentials(d.Credentials...)
 	opts := []resync.Option{resync.WithCredentials(creds)}
+	analyzeOpts := opts
+	if c.sections != "" {
+		secs, err := resync.ParseSections(c.sections)
+		if err != nil {
+			return nil, err
+		}
+		fig.Sections = c.sections
+		analyzeOpts = append(slices.Clip(opts), resync.WithSections(secs...))
+	}
 	addrs, err := liveAddresses(ctx, env, creds)
 	if err != nil {
 		return nil, err
@@ -205,7 +224,7 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		t := time.Now()
-		plan, err = resync.Analyze(ctx, env, opts...)
+		plan, err = resync.Analyze(ctx, env, analyzeOpts...)
 		if err != nil {
 			return nil, err
 		}

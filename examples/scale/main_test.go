@@ -50,6 +50,7 @@ func TestScaleFlagErrors(t *testing.T) {
 		{[]string{"-concurrency", "0"}, "-concurrency 0: want at least 1"},
 		{[]string{"-latency", "-1s"}, "-latency -1s: want zero or more"},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"-sections", "vcem,bogus"}, "-sections: "},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			var out, errOut bytes.Buffer
