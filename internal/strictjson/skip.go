@@ -61,7 +61,7 @@ func skipSyntax(data []byte, start int) (end int, ok bool) {
 				return p, false
 			}
 		default:
-			if p, ok = skipNumber(data, p); !ok {
+			if p, ok = SkipNumber(data, p); !ok {
 				return p, false
 			}
 		}
@@ -177,8 +177,11 @@ func skipLiteral(data []byte, p int, lit string) (int, bool) {
 	return p + len(lit), true
 }
 
-// skipNumber skips a number by JSON's grammar.
-func skipNumber(data []byte, p int) (int, bool) {
+// SkipNumber returns the end of the JSON number that starts at data[p],
+// and false when the text there is not one by JSON's grammar (leading
+// zeros, a bare '-', a '.' or exponent without digits): one grammar for
+// every hand-written decoder of the module.
+func SkipNumber(data []byte, p int) (int, bool) {
 	digits := func() bool {
 		q := p
 		for p < len(data) && data[p] >= '0' && data[p] <= '9' {

@@ -582,43 +582,14 @@ func (d *decoder) boolean() bool {
 
 // number reads a JSON number's text.
 func (d *decoder) number() ([]byte, bool) {
-	data, start, p := d.data, d.pos, d.pos
-	digits := func() bool {
-		q := p
-		for p < len(data) && data[p] >= '0' && data[p] <= '9' {
-			p++
-		}
-		return p > q
-	}
-	if p < len(data) && data[p] == '-' {
-		p++
-	}
-	switch {
-	case p < len(data) && data[p] == '0':
-		p++
-	case !digits():
+	data, start := d.data, d.pos
+	end, ok := strictjson.SkipNumber(data, start)
+	if !ok {
 		d.syntax("invalid number %s", quotePrefix(data[start:]))
 		return nil, false
 	}
-	if p < len(data) && data[p] == '.' {
-		p++
-		if !digits() {
-			d.syntax("invalid number %s", quotePrefix(data[start:]))
-			return nil, false
-		}
-	}
-	if p < len(data) && (data[p] == 'e' || data[p] == 'E') {
-		p++
-		if p < len(data) && (data[p] == '+' || data[p] == '-') {
-			p++
-		}
-		if !digits() {
-			d.syntax("invalid number %s", quotePrefix(data[start:]))
-			return nil, false
-		}
-	}
-	d.pos = p
-	return data[start:p], true
+	d.pos = end
+	return data[start:end], true
 }
 
 // integer reads a number that must fit an int.
