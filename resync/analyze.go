@@ -526,16 +526,9 @@ func (pl *planner) after(pp *PhasePlan, stores ...string) error {
 	for _, s := range stores {
 		f, ok := pl.ch.prints[s]
 		if !ok {
-			var fn func() (string, error)
-			switch s {
-			case InputVCEMRestored:
-				fn = pl.ch.vcem.Fingerprint
-			case InputSPMRestored:
-				fn = pl.ch.spm.Fingerprint
-			case InputMatrixOERestored:
-				fn = pl.ch.moe.Fingerprint
-			default:
-				return fmt.Errorf("unknown store %q", s)
+			fn, err := pl.ch.fingerprinter(s)
+			if err != nil {
+				return err
 			}
 			f = startFingerprint(fn)
 			pl.ch.prints[s] = f
@@ -565,17 +558,26 @@ func (pl *planner) finish() error {
 	return nil
 }
 
-// fingerprint is the synchronous form the execute uses.
-func (ch *chain) fingerprint(store string) (string, error) {
+// fingerprinter returns the function that fingerprints a store of the chain.
+func (ch *chain) fingerprinter(store string) (func() (string, error), error) {
 	switch store {
 	case InputVCEMRestored:
-		return ch.vcem.Fingerprint()
+		return ch.vcem.Fingerprint, nil
 	case InputSPMRestored:
-		return ch.spm.Fingerprint()
+		return ch.spm.Fingerprint, nil
 	case InputMatrixOERestored:
-		return ch.moe.Fingerprint()
+		return ch.moe.Fingerprint, nil
 	}
-	return "", fmt.Errorf("unknown store %q", store)
+	return nil, fmt.Errorf("unknown store %q", store)
+}
+
+// fingerprint is the synchronous form the execute uses.
+func (ch *chain) fingerprint(store string) (string, error) {
+	fn, err := ch.fingerprinter(store)
+	if err != nil {
+		return "", err
+	}
+	return fn()
 }
 
 func (pl *planner) rules() spm.SignatureRules {
