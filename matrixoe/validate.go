@@ -61,9 +61,11 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 		p = append(p, &ValidationIssue{Record: record, ID: id, Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 
-	profileOwner := map[string]string{}
+	// The owner maps are sized up front: growing them is most of what
+	// validating a large snapshot allocates.
+	profileOwner := make(map[string]string, len(s.LogicalServers))
 	vmOwner := map[string]string{}
-	speOwner := map[string]string{}
+	speOwner := make(map[string]string, len(s.SPEs))
 	for _, id := range sortedKeys(s.LogicalServers) {
 		ls := s.LogicalServers[id]
 		at("logicalServer", id)
@@ -145,7 +147,11 @@ func (s *Snapshot) Issues() []*ValidationIssue {
 		return set[spe]
 	}
 
-	volumeOwner := map[string]string{}
+	volumes := 0
+	for _, spe := range s.SPEs {
+		volumes += len(spe.VolumeIDs)
+	}
+	volumeOwner := make(map[string]string, volumes)
 	for _, id := range sortedKeys(s.SPEs) {
 		spe := s.SPEs[id]
 		at("storagePoolEntry", id)

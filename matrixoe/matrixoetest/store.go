@@ -31,6 +31,7 @@ type options struct {
 	seed   uint64
 	faults *Faults
 	shared bool // WithFaults was given
+	adopt  bool
 }
 
 // WithSeed seeds the random generator of the fake's own fault rules, so a
@@ -44,6 +45,14 @@ func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
 func WithFaults(f *Faults) Option {
 	return func(o *options) { o.faults, o.shared = f, true }
 }
+
+// Adopt makes a constructor keep the snapshot or data it is given instead
+// of a copy: the caller hands it over and must not use it, nor anything it
+// points to, afterwards. It is for loaders that build data only to give it
+// to a fake (resynctest builds and loads estates of a million records this
+// way, without a second copy of each); a test that keeps using its data
+// must not give it.
+func Adopt() Option { return func(o *options) { o.adopt = true } }
 
 func buildOptions(opts []Option) options {
 	o := options{seed: 1}
@@ -68,7 +77,10 @@ func NewStore(s *matrixoe.Snapshot, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("matrixoetest: NewStore: %w", err)
 	}
 	o := buildOptions(opts)
-	return &Store{snap: s.Clone(), faults: o.faults}, nil
+	if !o.adopt {
+		s = s.Clone()
+	}
+	return &Store{snap: s, faults: o.faults}, nil
 }
 
 // Snapshot returns a copy of the current content. A fault rule on

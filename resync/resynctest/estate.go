@@ -155,19 +155,25 @@ func collect(seed uint64, opts []Option) options {
 	return o
 }
 
-// build wires the fakes from an estate's data.
+// build wires the fakes from an estate's data, which it hands over to
+// them (st must not be used afterwards, and its parts must share nothing:
+// decoding and generating make them so). A copy of a Large estate's data
+// would double the memory of building or loading it.
 func build(st *state, o options) (*Estate, error) {
 	if err := st.check(); err != nil {
 		return nil, err
 	}
 	e := &Estate{faults: o.faults, vcemSynced: -1, logins: map[string]Login{}, managers: map[string]string{}}
 	vf, sf, mf := vcemtest.WithFaults(o.faults), spmtest.WithFaults(o.faults), matrixoetest.WithFaults(o.faults)
+	va, sa, ma := vcemtest.Adopt(), spmtest.Adopt(), matrixoetest.Adopt()
 	var err error
-	if e.vcemStore, err = vcemtest.StoreFromData(vcemtest.StoreData{Snapshot: st.vcemDB, Applied: st.vcemApplied}, vf); err != nil {
+	// The live pools start as the database's: a copy of them, as the store
+	// keeps the database's own.
+	live := vcemtest.LiveData{Domains: st.domains, MACs: st.vcemDB.MACs.Clone(), WWNs: st.vcemDB.WWNs.Clone()}
+	if e.vcemStore, err = vcemtest.StoreFromData(vcemtest.StoreData{Snapshot: st.vcemDB, Applied: st.vcemApplied}, vf, va); err != nil {
 		return nil, fmt.Errorf("resynctest: VCEM database: %w", err)
 	}
-	live := vcemtest.LiveData{Domains: st.domains, MACs: st.vcemDB.MACs, WWNs: st.vcemDB.WWNs}
-	if e.vcemLive, err = vcemtest.LiveFromData(live, vf); err != nil {
+	if e.vcemLive, err = vcemtest.LiveFromData(live, vf, va); err != nil {
 		return nil, fmt.Errorf("resynctest: VC domains: %w", err)
 	}
 	for _, d := range st.domains {
@@ -183,10 +189,10 @@ func build(st *state, o options) (*Estate, error) {
 		return nil, fmt.Errorf("resynctest: VCEM manager: %w", err)
 	}
 
-	if e.catalog, err = spmtest.NewCatalogFromData(spmtest.CatalogData{Snapshot: st.catalog, Applied: st.spmApplied}, sf); err != nil {
+	if e.catalog, err = spmtest.NewCatalogFromData(spmtest.CatalogData{Snapshot: st.catalog, Applied: st.spmApplied}, sf, sa); err != nil {
 		return nil, fmt.Errorf("resynctest: SPM catalog: %w", err)
 	}
-	if e.arrays, err = spmtest.NewArraysFromData(spmtest.ArraysData{Live: st.arrays}, sf); err != nil {
+	if e.arrays, err = spmtest.NewArraysFromData(spmtest.ArraysData{Live: st.arrays}, sf, sa); err != nil {
 		return nil, fmt.Errorf("resynctest: arrays: %w", err)
 	}
 	if e.mode, err = spmtest.NewRecoveryModeFromData(st.mode, sf); err != nil {
@@ -212,7 +218,7 @@ func build(st *state, o options) (*Estate, error) {
 		return nil, fmt.Errorf("resynctest: Windows services: %w", err)
 	}
 
-	if e.moeStore, err = matrixoetest.NewStoreFromData(matrixoetest.StoreData{Snapshot: st.moeDB, Applied: st.moeApplied}, mf); err != nil {
+	if e.moeStore, err = matrixoetest.NewStoreFromData(matrixoetest.StoreData{Snapshot: st.moeDB, Applied: st.moeApplied}, mf, ma); err != nil {
 		e.ui.Close()
 		return nil, fmt.Errorf("resynctest: Matrix OE databases: %w", err)
 	}

@@ -2,7 +2,9 @@ package resynctest
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/internal/strictjson"
@@ -189,11 +191,11 @@ func (d *decoder) profile(withID bool) vcem.Profile {
 		case 4:
 			p.SerialNumber = d.str()
 		case 5:
-			d.array(func(int) { p.Ethernet = append(p.Ethernet, d.macConnection()) })
+			p.Ethernet = d.eth.read(d, d.macConnection)
 		case 6:
-			d.array(func(int) { p.ISCSI = append(p.ISCSI, vcem.ISCSIConnection(d.macConnection())) })
+			p.ISCSI = d.iscsi.read(d, func() vcem.ISCSIConnection { return vcem.ISCSIConnection(d.macConnection()) })
 		case 7:
-			d.array(func(int) {
+			p.FCoE = d.fcoe.read(d, func() vcem.FCoEConnection {
 				var c vcem.FCoEConnection
 				d.fields([]string{"port", "fabric", "mac", "portWWN", "nodeWWN", "addressType"}, 0b111101, func(i int) {
 					switch i {
@@ -211,10 +213,10 @@ func (d *decoder) profile(withID bool) vcem.Profile {
 						c.AddressType = vcem.AddressType(d.enum())
 					}
 				})
-				p.FCoE = append(p.FCoE, c)
+				return c
 			})
 		case 8:
-			d.array(func(int) {
+			p.FC = d.fc.read(d, func() vcem.FCConnection {
 				var c vcem.FCConnection
 				d.fields([]string{"port", "fabric", "portWWN", "nodeWWN", "addressType"}, 0b11101, func(i int) {
 					switch i {
@@ -230,7 +232,7 @@ func (d *decoder) profile(withID bool) vcem.Profile {
 						c.AddressType = vcem.AddressType(d.enum())
 					}
 				})
-				p.FC = append(p.FC, c)
+				return c
 			})
 		}
 	})
@@ -279,11 +281,13 @@ func (d *decoder) liveDomains() []vcemtest.LiveDomainData {
 					l := d.login()
 					ld.Login = &vcemtest.Login{Username: l.Username, Password: l.Password}
 				case i == 9:
-					d.array(func(int) {
+					if ps := d.profiles.read(d, func() vcem.Profile {
 						p := d.profile(false)
 						p.DomainID = key
-						ld.Profiles = append(ld.Profiles, p)
-					})
+						return p
+					}); ps != nil {
+						ld.Profiles = ps
+					}
 				}
 			})
 		out = append(out, ld)
@@ -494,6 +498,10 @@ func (d *decoder) spmSnapshot() *spm.Snapshot {
 				return d.volume()
 			})
 		case 3:
+			// The smallest presentation: {"volumeId":"","initiator":"","host":"","lun":0}.
+			if n := d.hint(47); n > 0 {
+				s.Presentations = slices.Grow(s.Presentations, n)
+			}
 			d.array(func(int) {
 				var p spm.Presentation
 				d.fields([]string{"volumeId", "initiator", "host", "lun"}, 0b1111, func(i int) {
@@ -599,8 +607,14 @@ func (d *decoder) spmLive() *spm.Live {
 				case 1:
 					a.Type = spm.ArrayType(d.enum())
 				case 2:
+					if n := d.hint(40); n > 0 { // {"wwn":"","name":"","sizeBytes":0,"signature":…}
+						a.Volumes = slices.Grow(a.Volumes, n)
+					}
 					d.array(func(int) { a.Volumes = append(a.Volumes, d.liveVolume()) })
 				case 3:
+					if n := d.hint(47); n > 0 { // {"volumeWwn":"","initiator":"","host":"","lun":0}
+						a.Presentations = slices.Grow(a.Presentations, n)
+					}
 					d.array(func(int) {
 						var p spm.LivePresentation
 						d.fields([]string{"volumeWwn", "initiator", "host", "lun"}, 0b1111, func(i int) {
@@ -719,6 +733,12 @@ func (d *decoder) moeSnapshot() *matrixoe.Snapshot {
 				return r
 			})
 		case 4:
+			// The smallest member: "::":{"address":"::","allocated":false}.
+			if n := d.hint(36); n > len(s.IPs) {
+				ips := make(map[netip.Addr]matrixoe.IPAllocation, n)
+				maps.Copy(ips, s.IPs)
+				s.IPs = ips
+			}
 			d.object(func(key string, off int) {
 				a, ok := d.ipKey(key, off)
 				if _, dup := s.IPs[a]; ok && dup {
@@ -840,9 +860,7 @@ func (d *decoder) spe() matrixoe.StoragePoolEntry {
 		case 3:
 			e.VolumeIDs = d.strings()
 		case 4:
-			d.array(func(int) {
-				e.WWPNs = append(e.WWPNs, d.wwn())
-			})
+			e.WWPNs = d.wwns.read(d, d.wwn)
 		case 5:
 			e.LogicalServerID = d.str()
 		case 6:
@@ -863,7 +881,7 @@ func (d *decoder) moeLive() matrixoetest.LiveData {
 				return matrixoe.PowerState(d.enum())
 			})
 		case 1:
-			l.IPs = matrixoe.IPOwners{}
+			l.IPs = make(matrixoe.IPOwners, d.hint(7)) // "::":""
 			d.object(func(key string, off int) {
 				a, ok := d.ipKey(key, off)
 				if _, dup := l.IPs[a]; ok && dup {

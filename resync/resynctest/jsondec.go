@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/internal/strictjson"
+	"github.com/mxsync-go/mxsync/vcem"
 )
 
 // decoder is a strict streaming JSON decoder for the estate format's bulk
@@ -39,6 +41,87 @@ type decoder struct {
 	// (address types, networks, domain IDs, states): a Large estate
 	// repeats a few hundred values a million times.
 	interned map[string]string
+	// Scratch lists for the small arrays read hundreds of thousands of
+	// times (a profile's connections, a domain's profiles): each is read
+	// into its list and copied out at its exact length, where appending
+	// to a fresh slice would allocate about twice its size.
+	eth      scratch[vcem.EthernetConnection]
+	iscsi    scratch[vcem.ISCSIConnection]
+	fcoe     scratch[vcem.FCoEConnection]
+	fc       scratch[vcem.FCConnection]
+	profiles scratch[vcem.Profile]
+	wwns     scratch[addrpool.WWN]
+	strs     scratch[string]
+}
+
+// hint counts the elements of the array or members of the object that
+// begins at the next value, for sizing the slice or map it decodes into:
+// appending a hundred thousand elements one at a time allocates the slice
+// about five times over. It only looks for commas outside strings and
+// nested values, so on bad syntax the count is merely wrong (the decoding
+// that follows reports the syntax); and it is bounded by the value's
+// length over minSize, the fewest bytes one valid element takes, so that
+// memory stays in proportion to the input whatever it holds.
+func (d *decoder) hint(minSize int) int {
+	d.ws()
+	data, pos := d.data, d.pos
+	if pos >= len(data) || data[pos] != '[' && data[pos] != '{' {
+		return 0
+	}
+	n, depth, empty := 1, 0, true
+	for i := pos; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+			empty = false
+		case '{', '[':
+			if depth++; depth > 1 {
+				empty = false
+			}
+		case '}', ']':
+			if depth--; depth == 0 {
+				if empty {
+					return 0
+				}
+				return min(n, (i-pos)/max(minSize, 1))
+			}
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			empty = false
+		}
+	}
+	return 0
+}
+
+// scratch is a reusable list for reading arrays of T. Reads may nest (an
+// element's reading may read another array of T): each read appends after
+// the ones in progress and truncates back to where it began.
+type scratch[T any] struct{ buf []T }
+
+// read reads an array of T with elem and returns its elements in a slice
+// of their exact length, nil for an empty array or null (as appending to a
+// nil slice would leave it).
+func (s *scratch[T]) read(d *decoder, elem func() T) []T {
+	start := len(s.buf)
+	d.array(func(int) {
+		v := elem()
+		s.buf = append(s.buf, v)
+	})
+	if len(s.buf) == start {
+		return nil
+	}
+	out := slices.Clone(s.buf[start:])
+	clear(s.buf[start:]) // drop references to what out now holds
+	s.buf = s.buf[:start]
+	return out
 }
 
 // maxInterned bounds the interned values, so that a file whose values
@@ -636,11 +719,7 @@ func (d *decoder) literal(lit string) bool {
 }
 
 // strings reads a list of strings.
-func (d *decoder) strings() []string {
-	var out []string
-	d.array(func(int) { out = append(out, d.str()) })
-	return out
-}
+func (d *decoder) strings() []string { return d.strs.read(d, d.str) }
 
 // skip skips one value, checking its syntax, and returns where it began.
 func (d *decoder) skip() int {

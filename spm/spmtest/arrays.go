@@ -52,11 +52,15 @@ func NewArraysFromData(d ArraysData, opts ...Option) (*Arrays, error) {
 	if err := l.Validate(); err != nil {
 		return nil, fmt.Errorf("spmtest: arrays: %w", err)
 	}
-	c := l.Clone()
+	o := buildOptions(opts)
+	c := l
+	if !o.adopt {
+		c = l.Clone()
+	}
 	if c.Arrays == nil {
 		c.Arrays = map[string]spm.LiveArray{}
 	}
-	return &Arrays{live: c, faults: buildOptions(opts).faults}, nil
+	return &Arrays{live: c, faults: o.faults}, nil
 }
 
 // Faults returns the rule set the arrays consult (see [WithFaults]).

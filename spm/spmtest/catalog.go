@@ -57,7 +57,11 @@ func NewCatalogFromData(d CatalogData, opts ...Option) (*Catalog, error) {
 		return nil, fmt.Errorf("spmtest: catalog: applied change %d is nil: %w", i, spm.ErrInvalid)
 	}
 	o := buildOptions(opts)
-	return &Catalog{snap: d.Snapshot.Clone(), applied: slices.Clone(d.Applied), faults: o.faults}, nil
+	snap := d.Snapshot
+	if !o.adopt {
+		snap = snap.Clone()
+	}
+	return &Catalog{snap: snap, applied: slices.Clone(d.Applied), faults: o.faults}, nil
 }
 
 // Faults returns the rule set the catalog consults (see [WithFaults]).

@@ -9,6 +9,7 @@ type options struct {
 	faults   *Faults
 	shared   bool // WithFaults was given
 	recovery *InternalRecovery
+	adopt    bool
 }
 
 // WithFaults makes the fake consult f — which other fakes, of this package
@@ -25,6 +26,14 @@ func WithFaults(f *Faults) Option {
 func WithInternalRecovery(r InternalRecovery) Option {
 	return func(o *options) { o.recovery = &r }
 }
+
+// Adopt makes a constructor keep the snapshot or live side it is given instead
+// of a copy: the caller hands it over and must not use it, nor anything it
+// points to, afterwards. It is for loaders that build data only to give it
+// to a fake (resynctest builds and loads estates of a million records this
+// way, without a second copy of each); a test that keeps using its data
+// must not give it.
+func Adopt() Option { return func(o *options) { o.adopt = true } }
 
 func buildOptions(opts []Option) options {
 	var o options

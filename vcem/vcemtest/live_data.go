@@ -84,7 +84,10 @@ func LiveFromData(d LiveData, opts ...Option) (*Live, error) {
 		return nil, fmt.Errorf("vcemtest: live data: both pools are required: %w", vcem.ErrInvalid)
 	}
 	o := collect(opts)
-	l := &Live{domains: map[string]*liveDomain{}, vcemKnows: map[string]bool{}, macs: d.MACs.Clone(), wwns: d.WWNs.Clone(), faults: o.faults}
+	l := &Live{domains: map[string]*liveDomain{}, vcemKnows: map[string]bool{}, macs: d.MACs, wwns: d.WWNs, faults: o.faults}
+	if !o.adopt {
+		l.macs, l.wwns = d.MACs.Clone(), d.WWNs.Clone()
+	}
 	managers := map[string]string{}
 	var errs []string
 	for i, dd := range d.Domains {
@@ -103,7 +106,10 @@ func LiveFromData(d LiveData, opts ...Option) (*Live, error) {
 			}
 			managers[m] = id
 		}
-		x := &liveDomain{domain: cloneDomain(dd.Domain), profiles: map[string]vcem.Profile{}, managed: dd.Managed, reachable: dd.Reachable}
+		x := &liveDomain{domain: dd.Domain, profiles: make(map[string]vcem.Profile, len(dd.Profiles)), managed: dd.Managed, reachable: dd.Reachable}
+		if !o.adopt {
+			x.domain = cloneDomain(dd.Domain)
+		}
 		if dd.Login != nil {
 			x.creds = vcem.NewCredentials(dd.Login.Username, dd.Login.Password)
 		}
@@ -117,7 +123,10 @@ func LiveFromData(d LiveData, opts ...Option) (*Live, error) {
 				errs = append(errs, fmt.Sprintf("domains[%d].profiles[%d]: profile %q says it is in domain %q", i, j, p.Name, p.DomainID))
 			default:
 				p.ID, p.DomainID = "", id
-				x.profiles[p.Name] = cloneProfile(p)
+				if !o.adopt {
+					p = cloneProfile(p)
+				}
+				x.profiles[p.Name] = p
 			}
 		}
 		l.domains[id] = x

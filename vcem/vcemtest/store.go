@@ -30,12 +30,21 @@ type options struct {
 	faults     *Faults
 	jobLatency time.Duration
 	resyncHook ResyncHook
+	adopt      bool
 }
 
 // WithFaults makes the fake consult f on every call. Every constructor of
 // the package takes it; one set may be shared by any number of fakes, of
 // this package and of spmtest and matrixoetest.
 func WithFaults(f *Faults) Option { return func(o *options) { o.faults = f } }
+
+// Adopt makes a constructor keep the snapshot or data it is given instead
+// of a copy: the caller hands it over and must not use it, nor anything it
+// points to, afterwards. It is for loaders that build data only to give it
+// to a fake (resynctest builds and loads estates of a million records this
+// way, without a second copy of each); a test that keeps using its data
+// must not give it.
+func Adopt() Option { return func(o *options) { o.adopt = true } }
 
 // enter is what every port call of a fake does first: a nil context is an
 // error (not a panic), then the fault rules of op and targets apply, then a
@@ -70,7 +79,10 @@ func NewStore(s *vcem.Snapshot, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("vcemtest: store: %w", err)
 	}
 	o := collect(opts)
-	return &Store{snap: s.Clone(), faults: o.faults}, nil
+	if !o.adopt {
+		s = s.Clone()
+	}
+	return &Store{snap: s, faults: o.faults}, nil
 }
 
 // Snapshot implements [vcem.RestoredStore]; it returns a copy.
