@@ -166,9 +166,9 @@ func orEmptyLive(st *LiveState) *LiveState {
 func FingerprintLive(live *LiveState) (string, error) {
 	live = orEmptyLive(live)
 	return digest(canonLiveTag, func(h hash.Hash, e *enc) {
-		secVMs.hash(h, e, live.VMPower)
-		secIPsInUse.hash(h, e, live.IPs)
-		secExport.hash(h, e, exportSection(live))
+		secVMs.hash(h, e, live.VMPower, nil)
+		secIPsInUse.hash(h, e, live.IPs, nil)
+		secExport.hash(h, e, exportSection(live), nil)
 	}), nil
 }
 

@@ -59,6 +59,58 @@ func TestFingerprintDeterministic(t *testing.T) {
 	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, fa)
 }
 
+// A Fingerprinter fingerprints a sequence of versions of one snapshot as
+// Fingerprint does, whether a version keeps the IDs, replaces, adds or
+// removes one, in any section.
+func TestFingerprinterIsFingerprint(t *testing.T) {
+	var f Fingerprinter
+	s := world(t)
+	a := netip.MustParseAddr("10.9.9.9")
+	steps := []struct {
+		name string
+		edit func(s *Snapshot)
+	}{
+		{"first", func(*Snapshot) {}},
+		{"again, unchanged", func(*Snapshot) {}},
+		{"a record changed", func(s *Snapshot) {
+			ls := s.LogicalServers["LS1"]
+			ls.Name = "renamed"
+			s.LogicalServers["LS1"] = ls
+		}},
+		{"a logical server added", func(s *Snapshot) {
+			s.LogicalServers["LS9"] = LogicalServer{ID: "LS9", Name: "new", Kind: LSVirtual}
+		}},
+		{"one removed and another added: same count", func(s *Snapshot) {
+			delete(s.LogicalServers, "LS9")
+			s.LogicalServers["LS8"] = LogicalServer{ID: "LS8", Name: "new", Kind: LSVirtual}
+		}},
+		{"an IP added", func(s *Snapshot) { s.IPs[a] = IPAllocation{Address: a} }},
+		{"an IP removed", func(s *Snapshot) { delete(s.IPs, a) }},
+		{"a request removed", func(s *Snapshot) {
+			for id := range s.Requests {
+				delete(s.Requests, id)
+				break
+			}
+		}},
+		{"everything emptied", func(s *Snapshot) { *s = Snapshot{} }},
+	}
+	for _, step := range steps {
+		t.Run(step.name, func(t *testing.T) {
+			step.edit(s)
+			want, err := s.Fingerprint()
+			require.NoError(t, err)
+			got, err := f.Fingerprint(s)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		})
+	}
+	got, err := (*Fingerprinter)(nil).Fingerprint(world(t))
+	require.NoError(t, err)
+	want, err := world(t).Fingerprint()
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "a nil Fingerprinter")
+}
+
 func TestValidate(t *testing.T) {
 	w := wwn(t, "50:01:43:80:02:a3:00:01")
 	tests := []struct {

@@ -220,6 +220,9 @@ type chain struct {
 	// one store or none, and a Large estate's fingerprint costs a tenth of
 	// a second. Nil for the execute's chains, which fingerprint at once.
 	prints map[string]*fingerprint
+	// fps remember the stores' key orders from one fingerprint to the
+	// next (nil: they are sorted each time).
+	fps *fingerprinters
 }
 
 // settle waits for the fingerprint being taken of a store, which is then
@@ -266,7 +269,8 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 		Prior: Prior{VCEM: st.vcem, VCEMLive: st.vcemLive, SPM: st.spm, SPMLive: st.spmLive,
 			MatrixOE: st.moe, MatrixOELive: st.moeLive, Services: st.services},
 	}
-	inputs := startInputFingerprints(st)
+	fps := &fingerprinters{}
+	inputs := startInputFingerprints(st, fps)
 	for id, cd := range c.creds {
 		t := cd.Target
 		t.ID = id
@@ -298,7 +302,7 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 
 	// The chain starts as clones of the restored stores: their fingerprints
 	// are the inputs'.
-	ch := chain{prints: map[string]*fingerprint{}}
+	ch := chain{prints: map[string]*fingerprint{}, fps: fps}
 	for _, in := range []string{InputVCEMRestored, InputSPMRestored, InputMatrixOERestored} {
 		if f, ok := inputs[in]; ok {
 			ch.prints[in] = f
@@ -562,11 +566,14 @@ func (pl *planner) finish() error {
 func (ch *chain) fingerprinter(store string) (func() (string, error), error) {
 	switch store {
 	case InputVCEMRestored:
-		return ch.vcem.Fingerprint, nil
+		s := ch.vcem
+		return func() (string, error) { return ch.fps.forVCEM().Fingerprint(s) }, nil
 	case InputSPMRestored:
-		return ch.spm.Fingerprint, nil
+		s := ch.spm
+		return func() (string, error) { return ch.fps.forSPM().Fingerprint(s) }, nil
 	case InputMatrixOERestored:
-		return ch.moe.Fingerprint, nil
+		s := ch.moe
+		return func() (string, error) { return ch.fps.forMOE().Fingerprint(s) }, nil
 	}
 	return nil, fmt.Errorf("unknown store %q", store)
 }

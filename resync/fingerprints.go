@@ -38,27 +38,61 @@ func (f *fingerprint) wait() (string, error) {
 	return f.fp, f.err
 }
 
+// fingerprinters remember, for each database, the key orders of its last
+// fingerprint: the restored databases and their predicted states after
+// each phase share their keys but for a few (see vcem.Fingerprinter).
+// Nil remembers nothing.
+type fingerprinters struct {
+	vcem vcem.Fingerprinter
+	spm  spm.Fingerprinter
+	moe  matrixoe.Fingerprinter
+}
+
+func (f *fingerprinters) forVCEM() *vcem.Fingerprinter {
+	if f == nil {
+		return nil
+	}
+	return &f.vcem
+}
+
+func (f *fingerprinters) forSPM() *spm.Fingerprinter {
+	if f == nil {
+		return nil
+	}
+	return &f.spm
+}
+
+func (f *fingerprinters) forMOE() *matrixoe.Fingerprinter {
+	if f == nil {
+		return nil
+	}
+	return &f.moe
+}
+
 // startInputFingerprints starts fingerprinting everything st holds, keyed
-// by input name.
-func startInputFingerprints(st *state) map[string]*fingerprint {
+// by input name, the restored databases through fps.
+func startInputFingerprints(st *state, fps *fingerprinters) map[string]*fingerprint {
 	m := map[string]*fingerprint{}
 	if st.services != nil {
 		services := st.services
 		m[InputServices] = startFingerprint(func() (string, error) { return fingerprintJSON(services) })
 	}
 	if st.vcem != nil {
-		m[InputVCEMRestored] = startFingerprint(st.vcem.Fingerprint)
+		s := st.vcem
+		m[InputVCEMRestored] = startFingerprint(func() (string, error) { return fps.forVCEM().Fingerprint(s) })
 		if live := st.vcemLive; live != nil {
 			m[InputVCEMLive] = startFingerprint(func() (string, error) { return vcem.FingerprintLive(live) })
 		}
 	}
 	if st.spm != nil {
-		m[InputSPMRestored] = startFingerprint(st.spm.Fingerprint)
+		s := st.spm
+		m[InputSPMRestored] = startFingerprint(func() (string, error) { return fps.forSPM().Fingerprint(s) })
 		live := st.spmLive
 		m[InputSPMLive] = startFingerprint(func() (string, error) { return spm.FingerprintLive(live) })
 	}
 	if st.moe != nil {
-		m[InputMatrixOERestored] = startFingerprint(st.moe.Fingerprint)
+		s := st.moe
+		m[InputMatrixOERestored] = startFingerprint(func() (string, error) { return fps.forMOE().Fingerprint(s) })
 		live := st.moeLive
 		m[InputMatrixOELive] = startFingerprint(func() (string, error) { return matrixoe.FingerprintLive(live) })
 	}
@@ -79,5 +113,5 @@ func joinFingerprints(m map[string]string, fs map[string]*fingerprint) error {
 
 // fingerprintInputs fingerprints everything st holds into m.
 func fingerprintInputs(m map[string]string, st *state) error {
-	return joinFingerprints(m, startInputFingerprints(st))
+	return joinFingerprints(m, startInputFingerprints(st, nil))
 }

@@ -8,6 +8,9 @@ import (
 	"hash"
 	"maps"
 	"slices"
+	"sync"
+
+	"github.com/mxsync-go/mxsync/internal/keyorder"
 )
 
 // Snapshot is the content of an SPM catalog (restored, or predicted after
@@ -84,11 +87,35 @@ const fingerprintVersion = "mxsync/spm snapshot v1\n"
 // error is always nil today; it is there so that an encoding that can fail
 // never yields a digest of partial content.
 func (s *Snapshot) Fingerprint() (string, error) {
+	return (*Fingerprinter)(nil).Fingerprint(s)
+}
+
+// Fingerprinter gives the same fingerprints as [Snapshot.Fingerprint],
+// faster for a sequence of snapshots that differ in a few records (a
+// plan's predicted states after each phase): it remembers the sorted keys
+// of each map and the sorted presentations, and does not sort them again
+// while they stay the same. The zero value is ready; a nil *Fingerprinter
+// remembers nothing. It is safe for concurrent use.
+type Fingerprinter struct {
+	arrays, volumes, services, templates keyorder.Cache[string]
+
+	mu sync.Mutex
+	// presIn is a copy of the last presentations sorted, presSorted
+	// their order.
+	presIn, presSorted []Presentation
+}
+
+// Fingerprint returns s.Fingerprint().
+func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) {
 	a := s.orEmpty()
+	var arrays, volumes, services, templates *keyorder.Cache[string]
+	if f != nil {
+		arrays, volumes, services, templates = &f.arrays, &f.volumes, &f.services, &f.templates
+	}
 	w := newCanonWriter(fingerprintVersion)
 	w.str(a.CatalogID)
 	w.count(len(a.Arrays))
-	for _, id := range sortedKeys(a.Arrays) {
+	for _, id := range keyorder.Sorted(arrays, a.Arrays, slices.Sort) {
 		v := a.Arrays[id]
 		w.str(id)
 		w.str(v.ID)
@@ -97,7 +124,7 @@ func (s *Snapshot) Fingerprint() (string, error) {
 		w.bool(v.Quarantined)
 	}
 	w.count(len(a.Volumes))
-	for _, id := range sortedKeys(a.Volumes) {
+	for _, id := range keyorder.Sorted(volumes, a.Volumes, slices.Sort) {
 		v := a.Volumes[id]
 		w.str(id)
 		w.str(v.ID)
@@ -112,7 +139,7 @@ func (s *Snapshot) Fingerprint() (string, error) {
 		w.bool(v.Offline)
 		w.str(v.Activation)
 	}
-	ps := sortedPresentations(a.Presentations)
+	ps := f.sortedPresentations(a.Presentations)
 	w.count(len(ps))
 	for _, p := range ps {
 		w.str(p.VolumeID)
@@ -121,7 +148,7 @@ func (s *Snapshot) Fingerprint() (string, error) {
 		w.i64(int64(p.LUN))
 	}
 	w.count(len(a.Services))
-	for _, id := range sortedKeys(a.Services) {
+	for _, id := range keyorder.Sorted(services, a.Services, slices.Sort) {
 		v := a.Services[id]
 		w.str(id)
 		w.str(v.ID)
@@ -130,7 +157,7 @@ func (s *Snapshot) Fingerprint() (string, error) {
 		w.bool(v.Conformant)
 	}
 	w.count(len(a.Templates))
-	for _, id := range sortedKeys(a.Templates) {
+	for _, id := range keyorder.Sorted(templates, a.Templates, slices.Sort) {
 		v := a.Templates[id]
 		w.str(id)
 		w.str(v.ID)
@@ -138,6 +165,26 @@ func (s *Snapshot) Fingerprint() (string, error) {
 		w.str(v.ParentID)
 	}
 	return w.sum(), nil
+}
+
+// sortedPresentations is ps sorted, the remembered order when ps holds the
+// same presentations in the same order as last time (the caller must not
+// modify the result).
+func (f *Fingerprinter) sortedPresentations(ps []Presentation) []Presentation {
+	if f == nil {
+		return sortedPresentations(ps)
+	}
+	f.mu.Lock()
+	in, sorted := f.presIn, f.presSorted
+	f.mu.Unlock()
+	if sorted != nil && slices.Equal(in, ps) {
+		return sorted
+	}
+	sorted = sortedPresentations(ps)
+	f.mu.Lock()
+	f.presIn, f.presSorted = slices.Clone(ps), sorted
+	f.mu.Unlock()
+	return sorted
 }
 
 // orEmpty is s, or an empty snapshot for a nil s.

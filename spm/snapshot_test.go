@@ -110,6 +110,47 @@ func TestSnapshotCloneIsIndependent(t *testing.T) {
 	assert.Equal(t, fingerprint(t, spmtest.Sample()), fingerprint(t, s))
 }
 
+// A Fingerprinter fingerprints a sequence of versions of one snapshot as
+// Fingerprint does, whether a version keeps the IDs and presentations,
+// changes a record, rekeys, adds or removes one, or changes a
+// presentation in place (the chain applies changes to one snapshot).
+func TestFingerprinterIsFingerprint(t *testing.T) {
+	var f spm.Fingerprinter
+	s := spmtest.Sample()
+	steps := []struct {
+		name string
+		edit func(s *spm.Snapshot)
+	}{
+		{"first", func(*spm.Snapshot) {}},
+		{"again, unchanged", func(*spm.Snapshot) {}},
+		{"a volume quarantined", func(s *spm.Snapshot) { require.NoError(t, spm.Apply(s, spm.Quarantine{VolumeID: "vol5"})) }},
+		{"a LUN changed in place", func(s *spm.Snapshot) { s.Presentations[2].LUN++ }},
+		{"presentations reordered", func(s *spm.Snapshot) { slices.Reverse(s.Presentations) }},
+		{"a presentation dropped", func(s *spm.Snapshot) { s.Presentations = s.Presentations[1:] }},
+		{"a volume removed", func(s *spm.Snapshot) { require.NoError(t, spm.Apply(s, spm.RemoveVolume{VolumeID: "vol3"})) }},
+		{"a service rekeyed", func(s *spm.Snapshot) {
+			for id, v := range s.Services {
+				delete(s.Services, id)
+				s.Services[id+"x"] = v
+				break
+			}
+		}},
+		{"a template added", func(s *spm.Snapshot) { s.Templates["t-new"] = spm.Template{ID: "t-new", Name: "new"} }},
+		{"everything emptied", func(s *spm.Snapshot) { *s = spm.Snapshot{} }},
+	}
+	for _, step := range steps {
+		t.Run(step.name, func(t *testing.T) {
+			step.edit(s)
+			got, err := f.Fingerprint(s)
+			require.NoError(t, err)
+			assert.Equal(t, fingerprint(t, s), got)
+		})
+	}
+	got, err := (*spm.Fingerprinter)(nil).Fingerprint(spmtest.Sample())
+	require.NoError(t, err)
+	assert.Equal(t, fingerprint(t, spmtest.Sample()), got, "a nil Fingerprinter")
+}
+
 func TestFingerprint(t *testing.T) {
 	a := spmtest.Sample()
 	b := spmtest.Sample()

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/keyorder"
 )
 
 // FingerprintVersion names the canonical binary encoding that
@@ -47,10 +48,11 @@ const canonBufSize = 16 << 10
 // canonEncoder writes the canonical encoding to w through a fixed buffer, so
 // that encoding allocates nothing per field. It is used by one goroutine.
 type canonEncoder struct {
-	w   io.Writer
-	n   int
-	err error
-	buf [canonBufSize]byte
+	order *Fingerprinter // remembers the key orders; nil: sorted afresh
+	w     io.Writer
+	n     int
+	err   error
+	buf   [canonBufSize]byte
 }
 
 func newCanonEncoder(w io.Writer) *canonEncoder { return &canonEncoder{w: w} }
@@ -153,7 +155,11 @@ func (e *canonEncoder) models(s *Snapshot) bool {
 		return true
 	}
 
-	keys := sortedKeys(s.Groups)
+	var groups, domains, profiles *keyorder.Cache[string]
+	if e.order != nil {
+		groups, domains, profiles = &e.order.groups, &e.order.domains, &e.order.profiles
+	}
+	keys := keyorder.Sorted(groups, s.Groups, slices.Sort)
 	e.uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		g := s.Groups[k]
@@ -162,14 +168,14 @@ func (e *canonEncoder) models(s *Snapshot) bool {
 		e.str(g.Name)
 	}
 
-	keys = sortedKeys(s.Domains)
+	keys = keyorder.Sorted(domains, s.Domains, slices.Sort)
 	e.uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		e.str(k)
 		e.domain(s.Domains[k])
 	}
 
-	keys = sortedKeys(s.Profiles)
+	keys = keyorder.Sorted(profiles, s.Profiles, slices.Sort)
 	e.uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		e.str(k)

@@ -150,14 +150,14 @@ func TestWriteCanonicalParallelPathWritesTheSameBytes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := tt.snap(t)
 			var seq, par bytes.Buffer
-			require.NoError(t, writeCanonical(&seq, s, ^uint64(0)))
-			require.NoError(t, writeCanonical(&par, s, 0))
+			require.NoError(t, writeCanonical(&seq, s, ^uint64(0), nil))
+			require.NoError(t, writeCanonical(&par, s, 0, nil))
 			assert.Equal(t, canonicalBytes(t, s), seq.Bytes())
 			assert.Equal(t, seq.Bytes(), par.Bytes())
 		})
 	}
 	t.Run("a failing writer", func(t *testing.T) {
-		err := writeCanonical(&failingWriter{after: 1}, full(t), 0)
+		err := writeCanonical(&failingWriter{after: 1}, full(t), 0, nil)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "disk full")
 	})

@@ -553,3 +553,38 @@ func TestFingerprintConcurrentReaders(t *testing.T) {
 		assert.True(t, r.equal)
 	}
 }
+
+// A Fingerprinter fingerprints a sequence of versions of one snapshot as
+// Fingerprint does, whether a version keeps the keys, renames one (same
+// count), adds or removes one, in each keyed part.
+func TestFingerprinterIsFingerprint(t *testing.T) {
+	var f vcem.Fingerprinter
+	s := fullSnapshot(t)
+	steps := []struct {
+		name string
+		edit func(s *vcem.Snapshot)
+	}{
+		{"first", func(*vcem.Snapshot) {}},
+		{"again, unchanged", func(*vcem.Snapshot) {}},
+		{"a profile changed", func(s *vcem.Snapshot) { editProfile(s, "d2:all", func(p *vcem.Profile) { p.Bay = "enc2:5" }) }},
+		{"a profile rekeyed", func(s *vcem.Snapshot) { rekey(s.Profiles, "d2:all", "d2:every") }},
+		{"a profile removed", func(s *vcem.Snapshot) { delete(s.Profiles, "d2:every") }},
+		{"a domain rekeyed", func(s *vcem.Snapshot) { rekey(s.Domains, "d3", "d3x") }},
+		{"a group added", func(s *vcem.Snapshot) { s.Groups["g9"] = vcem.DomainGroup{ID: "g9"} }},
+		{"a group rekeyed", func(s *vcem.Snapshot) { rekey(s.Groups, "g9", "g8") }},
+		{"everything but the pools emptied", func(s *vcem.Snapshot) {
+			s.Groups, s.Domains, s.Profiles = nil, nil, nil
+		}},
+	}
+	for _, step := range steps {
+		t.Run(step.name, func(t *testing.T) {
+			step.edit(s)
+			got, err := f.Fingerprint(s)
+			require.NoError(t, err)
+			assert.Equal(t, fingerprint(t, s), got)
+		})
+	}
+	got, err := (*vcem.Fingerprinter)(nil).Fingerprint(fullSnapshot(t))
+	require.NoError(t, err)
+	assert.Equal(t, fingerprint(t, fullSnapshot(t)), got, "a nil Fingerprinter")
+}
