@@ -1,12 +1,15 @@
 package resync
 
 import (
-	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mxsync-go/mxsync/internal/strictjson"
@@ -231,38 +234,98 @@ func (p *Plan) identify() (string, error) {
 	cp.Phases = nil
 	h := sha256.New()
 	// Encoded piece by piece (the plan without its phases, then each phase
-	// without its findings, then each finding) through one buffer: a Large
-	// plan's findings would otherwise be built as one JSON document only
-	// to be hashed.
-	bw := bufio.NewWriterSize(h, 64<<10)
-	enc := json.NewEncoder(bw)
+	// without its findings, then each finding), as json.Encoder writes
+	// each: a Large plan's findings would otherwise be built as one JSON
+	// document only to be hashed. The findings, tens of thousands, are
+	// encoded in chunks on every core, and hashed in order.
 	fail := func(err error) (string, error) { return "", fmt.Errorf("resync: encode plan: %w", err) }
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
 	if err := enc.Encode((*planJSON)(&cp)); err != nil {
 		return fail(err)
 	}
+	h.Write(head.Bytes())
+	var chunks []findingChunk
 	for i := range p.Phases {
-		ph := p.Phases[i]
-		ph.Findings = nil
-		if err := enc.Encode(ph); err != nil {
-			return fail(err)
+		chunks = append(chunks, findingChunk{phase: i, header: true})
+		for from := 0; from < len(p.Phases[i].Findings); from += findingsPerChunk {
+			chunks = append(chunks, findingChunk{phase: i, from: from, to: min(from+findingsPerChunk, len(p.Phases[i].Findings))})
 		}
-		for _, f := range p.Phases[i].Findings {
-			if err := enc.Encode(f); err != nil {
-				return fail(err)
-			}
-		}
+	}
+	if err := encodeChunks(p, chunks, h); err != nil {
+		return fail(err)
 	}
 	if p.Prior.SPMAsRestored != nil {
 		fp, err := p.Prior.SPMAsRestored.Fingerprint()
 		if err != nil {
 			return "", fmt.Errorf("resync: plan: prior.spmAsRestored: %w", err)
 		}
-		fmt.Fprintf(bw, "spmAsRestored %s\n", fp)
-	}
-	if err := bw.Flush(); err != nil {
-		return fail(err)
+		fmt.Fprintf(h, "spmAsRestored %s\n", fp)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// findingsPerChunk is how many findings one goroutine of identify
+// encodes at a time.
+const findingsPerChunk = 256
+
+// findingChunk is a piece of a plan's phases for identify: a phase
+// without its findings (header), or findings [from, to) of it.
+type findingChunk struct {
+	phase, from, to int
+	header          bool
+}
+
+// encodeChunks encodes the chunks of p's phases on up to GOMAXPROCS
+// goroutines, a window of them at a time (so that memory stays bounded),
+// and writes their bytes to w in order.
+func encodeChunks(p *Plan, chunks []findingChunk, w io.Writer) error {
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
+	window := 4 * workers
+	bufs := make([]bytes.Buffer, window)
+	errs := make([]error, window)
+	for start := 0; start < len(chunks); start += window {
+		n := min(window, len(chunks)-start)
+		var wg sync.WaitGroup
+		next := make(chan int, n)
+		for k := range n {
+			next <- k
+		}
+		close(next)
+		for range min(workers, n) {
+			wg.Go(func() {
+				for k := range next {
+					bufs[k].Reset()
+					errs[k] = encodeChunk(p, chunks[start+k], &bufs[k])
+				}
+			})
+		}
+		wg.Wait()
+		for k := range n {
+			if errs[k] != nil {
+				return errs[k]
+			}
+			if _, err := w.Write(bufs[k].Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func encodeChunk(p *Plan, c findingChunk, b *bytes.Buffer) error {
+	enc := json.NewEncoder(b)
+	if c.header {
+		ph := p.Phases[c.phase]
+		ph.Findings = nil
+		return enc.Encode(ph)
+	}
+	for _, f := range p.Phases[c.phase].Findings[c.from:c.to] {
+		if err := enc.Encode(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkPrior verifies that the plan's prior snapshots are the ones its

@@ -1,0 +1,66 @@
+package resync
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// referenceID is identify as one sequential json.Encoder over the pieces:
+// the definition the chunked, parallel encoding must keep.
+func referenceID(t *testing.T, p *Plan) string {
+	t.Helper()
+	cp := *p
+	cp.ID = ""
+	cp.Prior = Prior{Services: p.Prior.Services}
+	cp.Phases = nil
+	h := sha256.New()
+	bw := bufio.NewWriter(h)
+	enc := json.NewEncoder(bw)
+	require.NoError(t, enc.Encode((*planJSON)(&cp)))
+	for _, ph := range p.Phases {
+		findings := ph.Findings
+		ph.Findings = nil
+		require.NoError(t, enc.Encode(ph))
+		for _, f := range findings {
+			require.NoError(t, enc.Encode(f))
+		}
+	}
+	require.NoError(t, bw.Flush())
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// The plan's ID is the same whether its findings fill no chunk, part of
+// one, exactly one, or several windows of chunks.
+func TestIdentifyIsSequentialEncoding(t *testing.T) {
+	finding := func(i int) Finding {
+		return Finding{Phase: PhaseID{SectionStorage, 1}, Code: "spm.volume-manual", Severity: SeverityWarning,
+			Subject: fmt.Sprintf("volume vol-%06d", i), Message: fmt.Sprintf("step <%d> & more", i), Manual: "check it"}
+	}
+	for _, n := range []int{0, 1, findingsPerChunk - 1, findingsPerChunk, findingsPerChunk + 1, 40*findingsPerChunk + 7} {
+		t.Run(fmt.Sprint(n, " findings"), func(t *testing.T) {
+			p := &Plan{Schema: PlanSchema, SDKVersion: SDKVersion, Inputs: map[string]string{InputServices: "sha256:00"}}
+			for i, id := range Phases() {
+				pp := PhasePlan{PhaseID: id, Title: id.Title(), Findings: []Finding{}}
+				if i == 3 {
+					for j := range n {
+						pp.Findings = append(pp.Findings, finding(j))
+					}
+				}
+				if i == 4 {
+					pp.Findings = append(pp.Findings, finding(-1))
+				}
+				p.Phases = append(p.Phases, pp)
+			}
+			got, err := p.identify()
+			require.NoError(t, err)
+			assert.Equal(t, referenceID(t, p), got)
+		})
+	}
+}
