@@ -134,15 +134,44 @@ func Analyze(restored *Snapshot, live *Live) ([]Finding, error) {
 // changes and analysing again yields no further change. It never modifies
 // its inputs. Both inputs must validate.
 func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Finding, error) {
+	if err := checkInputs(restored, live); err != nil {
+		return nil, err
+	}
+	return analyze(restored, live, rules, newRecoveryIndex(restored, live))
+}
+
+// checkInputs is the analysis' check of its inputs: both present and valid.
+func checkInputs(restored *Snapshot, live *Live) error {
 	if restored == nil || live == nil {
-		return nil, fmt.Errorf("spm: analyze: nil input (restored %t, live %t): %w", restored == nil, live == nil, ErrInvalid)
+		return fmt.Errorf("spm: analyze: nil input (restored %t, live %t): %w", restored == nil, live == nil, ErrInvalid)
 	}
 	if err := restored.Validate(); err != nil {
-		return nil, fmt.Errorf("spm: analyze: restored catalog: %w", err)
+		return fmt.Errorf("spm: analyze: restored catalog: %w", err)
 	}
 	if err := live.Validate(); err != nil {
-		return nil, fmt.Errorf("spm: analyze: %w", err)
+		return fmt.Errorf("spm: analyze: %w", err)
 	}
+	return nil
+}
+
+// recoveryIndex is what the findings and the Internal Recovery prediction
+// both look the volumes up in, built once for both.
+type recoveryIndex struct {
+	byVolume  map[string][]Presentation // the restored presentations by volume ID
+	live      map[string]liveIndex      // by array ID
+	volumeIDs []string                  // the restored volumes' IDs, sorted
+}
+
+func newRecoveryIndex(restored *Snapshot, live *Live) *recoveryIndex {
+	ix := &recoveryIndex{byVolume: make(map[string][]Presentation, len(restored.Volumes)), live: indexLive(live), volumeIDs: sortedKeys(restored.Volumes)}
+	for _, p := range restored.Presentations {
+		ix.byVolume[p.VolumeID] = append(ix.byVolume[p.VolumeID], p)
+	}
+	return ix
+}
+
+// analyze is AnalyzeWith on validated inputs.
+func analyze(restored *Snapshot, live *Live, rules SignatureRules, rix *recoveryIndex) ([]Finding, error) {
 	var out []Finding
 	for _, id := range sortedKeys(restored.Arrays) {
 		if _, ok := live.Arrays[id]; !ok {
@@ -153,13 +182,9 @@ func AnalyzeWith(restored *Snapshot, live *Live, rules SignatureRules) ([]Findin
 			})
 		}
 	}
-	byVolume := map[string][]Presentation{}
-	for _, p := range restored.Presentations {
-		byVolume[p.VolumeID] = append(byVolume[p.VolumeID], p)
-	}
-	idx := indexLive(live)
+	byVolume, idx := rix.byVolume, rix.live
 	known := map[string]map[addrpool.WWN]bool{}
-	for _, id := range sortedKeys(restored.Volumes) {
+	for _, id := range rix.volumeIDs {
 		v := restored.Volumes[id]
 		ai, ok := idx[v.ArrayID]
 		if !ok {
@@ -374,16 +399,20 @@ func PredictInternalRecovery(restored *Snapshot, live *Live, rules SignatureRule
 // one analysis: on a large catalog each costs a validation and a pass over
 // every volume, which a caller needing both should not pay twice.
 func AnalyzeRecovery(restored *Snapshot, live *Live, rules SignatureRules) ([]Finding, Changes, error) {
-	fs, err := AnalyzeWith(restored, live, rules)
+	if err := checkInputs(restored, live); err != nil {
+		return nil, nil, err
+	}
+	ix := newRecoveryIndex(restored, live)
+	fs, err := analyze(restored, live, rules, ix)
 	if err != nil {
 		return nil, nil, err
 	}
-	return fs, predictRecovery(restored, live, rules, fs), nil
+	return fs, predictRecovery(restored, rules, fs, ix), nil
 }
 
 // predictRecovery is PredictInternalRecovery on the findings of
 // AnalyzeWith(restored, live, rules).
-func predictRecovery(restored *Snapshot, live *Live, rules SignatureRules, fs []Finding) Changes {
+func predictRecovery(restored *Snapshot, rules SignatureRules, fs []Finding, rix *recoveryIndex) Changes {
 	var out Changes
 	seenSvc := map[string]bool{}
 	for _, f := range fs {
@@ -394,12 +423,8 @@ func predictRecovery(restored *Snapshot, live *Live, rules SignatureRules, fs []
 			}
 		}
 	}
-	byVolume := map[string][]Presentation{}
-	for _, p := range restored.Presentations {
-		byVolume[p.VolumeID] = append(byVolume[p.VolumeID], p)
-	}
-	idx := indexLive(live)
-	for _, id := range sortedKeys(restored.Volumes) {
+	byVolume, idx := rix.byVolume, rix.live
+	for _, id := range rix.volumeIDs {
 		v := restored.Volumes[id]
 		if !v.Quarantined {
 			out = append(out, Quarantine{VolumeID: id})

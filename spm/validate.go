@@ -88,7 +88,7 @@ func (s *Snapshot) Validate() error {
 		array string
 		wwn   addrpool.WWN
 	}
-	byWWN := map[arrWWN]string{}
+	byWWN := make(map[arrWWN]string, len(s.Volumes))
 	for _, id := range sortedKeys(s.Volumes) {
 		v := s.Volumes[id]
 		if id == "" {
@@ -122,7 +122,7 @@ func (s *Snapshot) Validate() error {
 		vol  string
 		init addrpool.WWN
 	}
-	seen := map[volInit]int{}
+	seen := make(map[volInit]int, len(s.Presentations))
 	for i, pr := range s.Presentations {
 		if _, ok := s.Volumes[pr.VolumeID]; !ok {
 			p.addf("presentation %d: of unknown volume %q", i, pr.VolumeID)
