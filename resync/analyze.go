@@ -26,6 +26,12 @@ type state struct {
 	spmLive  *spm.Live
 	moe      *matrixoe.Snapshot
 	moeLive  *matrixoe.LiveState
+
+	// prints are the inputs' fingerprints being computed (see
+	// startPrints), fps what they remember of the restored databases' key
+	// orders for the predicted chain's fingerprints (nil: nothing).
+	prints map[string]*fingerprint
+	fps    *fingerprinters
 }
 
 // has reports which sections have the ports they need.
@@ -92,13 +98,27 @@ func read(ctx context.Context, env *Env, c *config, h has) (*state, error) {
 // manifest's state, for WhatIf) instead of the stores, when backup is not
 // nil: only the live side is read, and a section the backup does not hold
 // is not read at all.
+//
+// Each input is fingerprinted on its own goroutine as soon as it is read,
+// and the restored VCEM database validated on another, while the rest is
+// read: reading is one goroutine waiting on ports, the cores are free. A
+// read error after the VCEM database is read is reported after that
+// database's validation error, if any, as when validating came first.
 func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior) (*state, error) {
-	st := &state{}
+	st := &state{fps: &fingerprinters{}}
 	var err error
+	vcemCheck := func() error { return nil }
+	fail := func(err error) (*state, error) {
+		if verr := vcemCheck(); verr != nil {
+			return nil, verr
+		}
+		return nil, err
+	}
 	if h.services && c.runs(SectionServices) {
 		if st.services, err = readServices(ctx, env.Services, c.policy); err != nil {
 			return nil, err
 		}
+		st.startPrints()
 	}
 	// A section not chosen is not read: its stores are neither needed nor
 	// fingerprinted (Execute reads the plan's sections alike).
@@ -112,40 +132,53 @@ func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior) (*
 			if st.vcem, err = env.VCEM.Store.Snapshot(ctx); err != nil {
 				return nil, fmt.Errorf("resync: read the restored VCEM database: %w", err)
 			}
-			if err := st.vcem.Validate(); err != nil {
-				return nil, fmt.Errorf("resync: the restored VCEM database: %w", err)
+			s := st.vcem
+			check := startFingerprint(func() (string, error) { return "", s.Validate() })
+			vcemCheck = func() error {
+				if _, err := check.wait(); err != nil {
+					return fmt.Errorf("resync: the restored VCEM database: %w", err)
+				}
+				return nil
 			}
 		}
-		// The live domains are read against the restored domain list.
+		// The live domains are read against the restored domain list
+		// (its domains only, which need no validation).
 		if st.vcem != nil {
+			st.startPrints()
 			if st.vcemLive, err = vcem.GatherLive(ctx, env.VCEM.Live, st.vcem, c.creds, vcem.WithReadConcurrency(c.readConcurrency)); err != nil {
-				return nil, fmt.Errorf("resync: read the VC domains: %w", err)
+				return fail(fmt.Errorf("resync: read the VC domains: %w", err))
 			}
+			st.startPrints()
 		}
 	}
 	if h.spm && needSPM {
 		if backup != nil {
 			st.spm = backup.SPM
 		} else if st.spm, err = env.Storage.Catalog.Snapshot(ctx); err != nil {
-			return nil, fmt.Errorf("resync: read the restored SPM catalog: %w", err)
+			return fail(fmt.Errorf("resync: read the restored SPM catalog: %w", err))
 		}
 		if st.spm != nil {
 			if st.spmLive, err = env.Storage.Arrays.Live(ctx); err != nil {
-				return nil, fmt.Errorf("resync: read the arrays: %w", err)
+				return fail(fmt.Errorf("resync: read the arrays: %w", err))
 			}
+			st.startPrints()
 		}
 	}
 	if h.moe && needMOE {
 		if backup != nil {
 			st.moe = backup.MatrixOE
 		} else if st.moe, err = env.MatrixOE.Store.Snapshot(ctx); err != nil {
-			return nil, fmt.Errorf("resync: read the restored Matrix OE databases: %w", err)
+			return fail(fmt.Errorf("resync: read the restored Matrix OE databases: %w", err))
 		}
 		if st.moe != nil {
 			if st.moeLive, err = matrixoe.ReadLive(ctx, env.MatrixOE.Live, env.MatrixOE.Export); err != nil {
-				return nil, fmt.Errorf("resync: read the live Matrix OE side: %w", err)
+				return fail(fmt.Errorf("resync: read the live Matrix OE side: %w", err))
 			}
+			st.startPrints()
 		}
+	}
+	if err := vcemCheck(); err != nil {
+		return nil, err
 	}
 	return st, nil
 }
@@ -269,8 +302,8 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 		Prior: Prior{VCEM: st.vcem, VCEMLive: st.vcemLive, SPM: st.spm, SPMLive: st.spmLive,
 			MatrixOE: st.moe, MatrixOELive: st.moeLive, Services: st.services},
 	}
-	fps := &fingerprinters{}
-	inputs := startInputFingerprints(st, fps)
+	st.startPrints()
+	inputs, fps := st.prints, st.fps
 	for id, cd := range c.creds {
 		t := cd.Target
 		t.ID = id

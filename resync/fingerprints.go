@@ -69,34 +69,43 @@ func (f *fingerprinters) forMOE() *matrixoe.Fingerprinter {
 	return &f.moe
 }
 
-// startInputFingerprints starts fingerprinting everything st holds, keyed
-// by input name, the restored databases through fps.
-func startInputFingerprints(st *state, fps *fingerprinters) map[string]*fingerprint {
-	m := map[string]*fingerprint{}
+// startPrints starts fingerprinting, into st.prints, every input st holds
+// that is not being fingerprinted yet, the restored databases through
+// st.fps. A section's live side is fingerprinted with its restored
+// database, so a section must be read whole before (readFrom calls it
+// after each section, and once after the restored VCEM database, whose
+// live side is fingerprinted only once read).
+func (st *state) startPrints() {
+	if st.prints == nil {
+		st.prints = map[string]*fingerprint{}
+	}
+	start := func(name string, fn func() (string, error)) {
+		if _, ok := st.prints[name]; !ok {
+			st.prints[name] = startFingerprint(fn)
+		}
+	}
+	fps := st.fps
 	if st.services != nil {
 		services := st.services
-		m[InputServices] = startFingerprint(func() (string, error) { return fingerprintJSON(services) })
+		start(InputServices, func() (string, error) { return fingerprintJSON(services) })
 	}
 	if st.vcem != nil {
 		s := st.vcem
-		m[InputVCEMRestored] = startFingerprint(func() (string, error) { return fps.forVCEM().Fingerprint(s) })
+		start(InputVCEMRestored, func() (string, error) { return fps.forVCEM().Fingerprint(s) })
 		if live := st.vcemLive; live != nil {
-			m[InputVCEMLive] = startFingerprint(func() (string, error) { return vcem.FingerprintLive(live) })
+			start(InputVCEMLive, func() (string, error) { return vcem.FingerprintLive(live) })
 		}
 	}
 	if st.spm != nil {
-		s := st.spm
-		m[InputSPMRestored] = startFingerprint(func() (string, error) { return fps.forSPM().Fingerprint(s) })
-		live := st.spmLive
-		m[InputSPMLive] = startFingerprint(func() (string, error) { return spm.FingerprintLive(live) })
+		s, live := st.spm, st.spmLive
+		start(InputSPMRestored, func() (string, error) { return fps.forSPM().Fingerprint(s) })
+		start(InputSPMLive, func() (string, error) { return spm.FingerprintLive(live) })
 	}
 	if st.moe != nil {
-		s := st.moe
-		m[InputMatrixOERestored] = startFingerprint(func() (string, error) { return fps.forMOE().Fingerprint(s) })
-		live := st.moeLive
-		m[InputMatrixOELive] = startFingerprint(func() (string, error) { return matrixoe.FingerprintLive(live) })
+		s, live := st.moe, st.moeLive
+		start(InputMatrixOERestored, func() (string, error) { return fps.forMOE().Fingerprint(s) })
+		start(InputMatrixOELive, func() (string, error) { return matrixoe.FingerprintLive(live) })
 	}
-	return m
 }
 
 // joinFingerprints waits for fs and records them in m.
@@ -113,5 +122,6 @@ func joinFingerprints(m map[string]string, fs map[string]*fingerprint) error {
 
 // fingerprintInputs fingerprints everything st holds into m.
 func fingerprintInputs(m map[string]string, st *state) error {
-	return joinFingerprints(m, startInputFingerprints(st, nil))
+	st.startPrints()
+	return joinFingerprints(m, st.prints)
 }
