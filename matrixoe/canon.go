@@ -168,14 +168,19 @@ func (sec section[K, V]) sorted(m map[K]V) []K {
 func (sec section[K, V]) hash(h hash.Hash, e *enc, m map[K]V, c *keyorder.Cache[K]) {
 	e.reset().str(sec.record)
 	e.uint(uint64(len(m)))
-	h.Write(e.b)
 	for _, k := range keyorder.Sorted(c, m, func(ks []K) { sec.keys(ks) }) {
-		e.reset()
 		sec.key(e, k)
 		sec.rec(e, m[k])
-		h.Write(e.b)
+		if len(e.b) >= hashBatch { // one Write per batch of records, not per record
+			h.Write(e.b)
+			e.reset()
+		}
 	}
+	h.Write(e.b)
 }
+
+// hashBatch is how many encoded bytes hash hands the hash at a time.
+const hashBatch = 32 << 10
 
 // equalRecords compares two records by their encodings, with scratch
 // buffers a and b.
