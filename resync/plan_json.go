@@ -48,60 +48,41 @@ func (p *Plan) appendJSON(b []byte, id string) ([]byte, error) {
 }
 
 // appendJSON appends the prior state as json.Marshal writes it (every
-// field omitempty), the VCEM snapshot by its own appender.
+// field omitempty), each section's snapshot and live side by its own
+// appender; only the few service statuses go through json.Marshal.
 func (pr *Prior) appendJSON(b []byte) ([]byte, error) {
+	fields := [...]struct {
+		name    string
+		present bool
+		append  func([]byte) ([]byte, error)
+	}{
+		{"vcem", pr.VCEM != nil, pr.VCEM.AppendJSON},
+		{"vcemLive", len(pr.VCEMLive) > 0, func(b []byte) ([]byte, error) { return vcem.AppendLiveJSON(b, pr.VCEMLive) }},
+		{"spm", pr.SPM != nil, pr.SPM.AppendJSON},
+		{"spmLive", pr.SPMLive != nil, pr.SPMLive.AppendJSON},
+		{"matrixoe", pr.MatrixOE != nil, pr.MatrixOE.AppendJSON},
+		{"matrixoeLive", pr.MatrixOELive != nil, pr.MatrixOELive.AppendJSON},
+		{"spmAsRestored", pr.SPMAsRestored != nil, pr.SPMAsRestored.AppendJSON},
+		{"services", len(pr.Services) > 0, func(b []byte) ([]byte, error) {
+			enc, err := json.Marshal(pr.Services)
+			return append(b, enc...), err // json.Marshal's output is compact: as it would be embedded
+		}},
+	}
 	b = append(b, '{')
 	n := 0
-	var err error
-	field := func(name string, v any) {
-		if err != nil {
-			return
+	for _, f := range fields {
+		if !f.present {
+			continue
 		}
 		if n > 0 {
 			b = append(b, ',')
 		}
 		n++
-		b = jsonappend.Key(b, name)
-		var enc []byte
-		if enc, err = json.Marshal(v); err == nil {
-			b = append(b, enc...) // json.Marshal's output is compact: as it would be embedded
+		b = jsonappend.Key(b, f.name)
+		var err error
+		if b, err = f.append(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
 		}
-	}
-	if pr.VCEM != nil {
-		n++
-		b = append(b, `"vcem":`...)
-		if b, err = pr.VCEM.AppendJSON(b); err != nil {
-			return nil, err
-		}
-	}
-	if len(pr.VCEMLive) > 0 && err == nil {
-		if n > 0 {
-			b = append(b, ',')
-		}
-		n++
-		b = append(b, `"vcemLive":`...)
-		b, err = vcem.AppendLiveJSON(b, pr.VCEMLive)
-	}
-	if pr.SPM != nil {
-		field("spm", pr.SPM)
-	}
-	if pr.SPMLive != nil {
-		field("spmLive", pr.SPMLive)
-	}
-	if pr.MatrixOE != nil {
-		field("matrixoe", pr.MatrixOE)
-	}
-	if pr.MatrixOELive != nil {
-		field("matrixoeLive", pr.MatrixOELive)
-	}
-	if pr.SPMAsRestored != nil {
-		field("spmAsRestored", pr.SPMAsRestored)
-	}
-	if len(pr.Services) > 0 {
-		field("services", pr.Services)
-	}
-	if err != nil {
-		return nil, err
 	}
 	return append(b, '}'), nil
 }

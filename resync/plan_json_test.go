@@ -13,6 +13,7 @@ import (
 	"github.com/mxsync-go/mxsync/internal/strictjson"
 	"github.com/mxsync-go/mxsync/resync"
 	"github.com/mxsync-go/mxsync/resync/resynctest"
+	"github.com/mxsync-go/mxsync/vcem"
 )
 
 // drillPlan analyses the main restore drill played on e.
@@ -64,6 +65,55 @@ func TestPlanJSONBytesUnchanged(t *testing.T) {
 	var viaUnmarshal resync.Plan
 	require.NoError(t, strictjson.Unmarshal(want, &viaUnmarshal))
 	assert.Equal(t, back.Report(), viaUnmarshal.Report())
+}
+
+// TestPriorAppendersAreEncodingJSONs checks each section's appender that
+// the plan's prior uses against json.Marshal, byte for byte, on the drill
+// plans of the Small and, with MXSYNC_BENCH_LARGE=1, Large presets.
+func TestPriorAppendersAreEncodingJSONs(t *testing.T) {
+	for name, build := range map[string]func(uint64, ...resynctest.Option) (*resynctest.Estate, error){"small": resynctest.Small, "large": resynctest.Large} {
+		t.Run(name, func(t *testing.T) {
+			if name == "large" && os.Getenv("MXSYNC_BENCH_LARGE") != "1" {
+				t.Skip("MXSYNC_BENCH_LARGE=1: the Large estate takes 10 s")
+			}
+			e, err := build(1)
+			require.NoError(t, err)
+			pr := drillPlan(t, e).Prior
+			e.Close()
+			require.NotNil(t, pr.SPM)
+			require.NotNil(t, pr.SPMLive)
+			require.NotNil(t, pr.MatrixOE)
+			require.NotNil(t, pr.MatrixOELive)
+			for part, c := range map[string]struct {
+				v   any
+				enc func([]byte) ([]byte, error)
+			}{
+				"vcem":          {pr.VCEM, pr.VCEM.AppendJSON},
+				"vcemLive":      {pr.VCEMLive, func(b []byte) ([]byte, error) { return vcem.AppendLiveJSON(b, pr.VCEMLive) }},
+				"spm":           {pr.SPM, pr.SPM.AppendJSON},
+				"spmLive":       {pr.SPMLive, pr.SPMLive.AppendJSON},
+				"matrixoe":      {pr.MatrixOE, pr.MatrixOE.AppendJSON},
+				"matrixoeLive":  {pr.MatrixOELive, pr.MatrixOELive.AppendJSON},
+				"spmAsRestored": {pr.SPMAsRestored, pr.SPMAsRestored.AppendJSON},
+			} {
+				t.Run(part, func(t *testing.T) {
+					want, err := json.Marshal(c.v)
+					require.NoError(t, err)
+					got, err := c.enc(nil)
+					require.NoError(t, err)
+					if string(want) != string(got) { // not assert.Equal: the diff of two 50 MB strings
+						i := 0
+						for i < min(len(want), len(got)) && want[i] == got[i] {
+							i++
+						}
+						from := max(i-40, 0)
+						t.Errorf("%d bytes from json.Marshal, %d from the appender; first difference at %d: %q vs %q",
+							len(want), len(got), i, want[from:min(i+40, len(want))], got[from:min(i+40, len(got))])
+					}
+				})
+			}
+		})
+	}
 }
 
 // BenchmarkPlanJSON measures a drill plan's JSON encoding (json.Marshal,
