@@ -26,3 +26,7 @@ func ReferencePlanJSON(p *Plan) ([]byte, error) {
 	}
 	return append(body[:len(body)-len(empty)], `,"id":"`+id+`"}`...), nil
 }
+
+// PriorSizeHint is the estimate of the prior's JSON size that presizes
+// the plan's buffer.
+func PriorSizeHint(p *Plan) int { return p.Prior.sizeHint() }

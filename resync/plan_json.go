@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/mxsync-go/mxsync/internal/jsonappend"
+	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/vcem"
 )
 
@@ -15,6 +17,9 @@ import (
 // MarshalJSON output, which for a Large estate's plan (181 MB, most of
 // it Prior) costs more than encoding it. [Plan.Save] uses it.
 func (p *Plan) AppendJSON(b []byte) ([]byte, error) {
+	// One allocation of about the document's size: growing a 170 MB slice
+	// by appends copies it several times over.
+	b = slices.Grow(b, p.sizeHint())
 	id, err := p.identify()
 	if err != nil {
 		return nil, err
@@ -45,6 +50,66 @@ func (p *Plan) appendJSON(b []byte, id string) ([]byte, error) {
 	b = append(b, `,"id":`...)
 	b = jsonappend.String(b, id)
 	return append(b, '}'), nil
+}
+
+// sizeHint estimates the plan's JSON size: a Large plan's findings take
+// about 700 bytes each, its prior most of the rest.
+func (p *Plan) sizeHint() int {
+	n := 4096 + p.Prior.sizeHint()
+	for i := range p.Phases {
+		for _, f := range p.Phases[i].Findings {
+			n += 768 + 256*len(f.Changes)
+		}
+	}
+	return n
+}
+
+// sizeHint estimates the prior's JSON size from its record counts, at
+// about 5% more than the bytes per record of the Large estate's (a VCEM
+// profile, connection or address in use; a volume or presentation; a
+// logical server, storage pool entry or IP address ...). It costs a walk
+// over the profiles; a wrong guess costs only speed.
+func (pr *Prior) sizeHint() int {
+	conns := func(p *vcem.Profile) int { return len(p.Ethernet) + len(p.ISCSI) + len(p.FCoE) + len(p.FC) }
+	n := 0
+	if s := pr.VCEM; s != nil {
+		records := 0
+		for _, p := range s.Profiles {
+			records += 1 + conns(&p)
+		}
+		if s.MACs != nil {
+			records += int(s.MACs.Counts().InUse)
+		}
+		if s.WWNs != nil {
+			records += int(s.WWNs.Counts().InUse)
+		}
+		n += 80 * records
+	}
+	for i := range pr.VCEMLive {
+		for j := range pr.VCEMLive[i].Profiles {
+			n += 100 * (1 + conns(&pr.VCEMLive[i].Profiles[j]))
+		}
+	}
+	for _, s := range []*spm.Snapshot{pr.SPM, pr.SPMAsRestored} {
+		if s != nil {
+			n += 144 * (len(s.Arrays) + len(s.Volumes) + len(s.Presentations) + len(s.Services) + len(s.Templates))
+		}
+	}
+	if l := pr.SPMLive; l != nil {
+		for _, a := range l.Arrays {
+			n += 140 * (1 + len(a.Volumes) + len(a.Presentations))
+		}
+	}
+	if s := pr.MatrixOE; s != nil {
+		n += 164 * (len(s.LogicalServers) + len(s.SPEs) + len(s.Services) + len(s.Requests) + len(s.IPs) + len(s.RecoveryGroups))
+	}
+	if l := pr.MatrixOELive; l != nil {
+		n += 32 * (len(l.VMPower) + len(l.IPs))
+		if l.Export != nil {
+			n += 164 * len(l.Export.RecoveryGroups)
+		}
+	}
+	return n + 64*len(pr.Services)
 }
 
 // appendJSON appends the prior state as json.Marshal writes it (every

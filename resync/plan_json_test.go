@@ -78,12 +78,28 @@ func TestPriorAppendersAreEncodingJSONs(t *testing.T) {
 			}
 			e, err := build(1)
 			require.NoError(t, err)
-			pr := drillPlan(t, e).Prior
+			plan := drillPlan(t, e)
+			pr := plan.Prior
 			e.Close()
 			require.NotNil(t, pr.SPM)
 			require.NotNil(t, pr.SPMLive)
 			require.NotNil(t, pr.MatrixOE)
 			require.NotNil(t, pr.MatrixOELive)
+			t.Run("document and size hint", func(t *testing.T) {
+				all, err := plan.AppendJSON(nil)
+				require.NoError(t, err)
+				doc, err := json.Marshal(struct{ Prior resync.Prior }{pr})
+				require.NoError(t, err)
+				size, hint := len(doc)-len(`{"Prior":}`), resync.PriorSizeHint(plan)
+				t.Logf("prior %d bytes, hint %d (%.2f); plan %d bytes, capacity %d", size, hint, float64(hint)/float64(size), len(all), cap(all))
+				if name == "large" { // the estate its figures come from
+					assert.InDelta(t, 1.05, float64(hint)/float64(size), 0.05, "the hint is a little more than the size")
+					assert.InDelta(t, 1.05, float64(cap(all))/float64(len(all)), 0.05, "one allocation, not grown")
+				}
+				want, err := resync.ReferencePlanJSON(plan)
+				require.NoError(t, err)
+				assert.True(t, string(want) == string(all), "the whole document is encoding/json's") // not assert.Equal: 180 MB
+			})
 			for part, c := range map[string]struct {
 				v   any
 				enc func([]byte) ([]byte, error)
