@@ -1,10 +1,11 @@
 package resync
 
 import (
-	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -224,43 +225,110 @@ func (p *Plan) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
 // Analyze from encoding the whole estate a second time. The SPM catalog as
 // restored (Prior.SPMAsRestored), which has no input of its own, is bound
 // by its fingerprint.
-func (p *Plan) identify() (string, error) {
+func (p *Plan) identify() (string, error) { return p.walk(nil) }
+
+// walk hashes the pieces of the plan's JSON form that its ID covers (see
+// identify) and returns the ID. With head non-nil it also appends to
+// *head the document up to its prior, `{"schema":…,"phases":[…],`, built
+// from the same pieces, so that [Plan.AppendJSON] encodes the phases
+// (most of a Large plan's 20 MB outside its prior) once, not twice.
+func (p *Plan) walk(head *[]byte) (string, error) {
 	cp := *p
 	cp.ID = ""
 	cp.Prior = Prior{Services: p.Prior.Services}
 	cp.Phases = nil
 	h := sha256.New()
-	// Encoded piece by piece (the plan without its phases, then each phase
-	// without its findings, then each finding) through one buffer: a Large
-	// plan's findings would otherwise be built as one JSON document only
-	// to be hashed.
-	bw := bufio.NewWriterSize(h, 64<<10)
-	enc := json.NewEncoder(bw)
 	fail := func(err error) (string, error) { return "", fmt.Errorf("resync: encode plan: %w", err) }
-	if err := enc.Encode((*planJSON)(&cp)); err != nil {
+	// Each piece is written by one Encoder into one buffer, hashed with
+	// its newline: a Large plan's findings would otherwise be built as
+	// one JSON document only to be hashed.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	piece := func(v any) ([]byte, error) {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		h.Write(buf.Bytes())
+		return buf.Bytes()[:buf.Len()-1], nil // without the newline
+	}
+	top, err := piece((*planJSON)(&cp))
+	if err != nil {
 		return fail(err)
 	}
+	if head != nil {
+		// Phases, Prior and ID are the last fields; the prior here holds
+		// only the services, which cannot spell a key.
+		i := bytes.LastIndex(top, []byte(`"phases":null,"prior":`))
+		if i < 0 {
+			return fail(errors.New("unexpected form"))
+		}
+		*head = append(*head, top[:i]...)
+		*head = append(*head, `"phases":`...)
+		if p.Phases == nil {
+			*head = append(*head, "null"...)
+		} else {
+			*head = append(*head, '[')
+		}
+	}
+	var rest []byte
 	for i := range p.Phases {
 		ph := p.Phases[i]
 		ph.Findings = nil
-		if err := enc.Encode(ph); err != nil {
+		b, err := piece(ph)
+		if err != nil {
 			return fail(err)
 		}
-		for _, f := range p.Phases[i].Findings {
-			if err := enc.Encode(f); err != nil {
-				return fail(err)
+		if head != nil {
+			// The first `"findings":null` is the field: a string cannot
+			// hold it unescaped, and only strings come before it.
+			const null = `"findings":null`
+			j := bytes.Index(b, []byte(null))
+			if j < 0 {
+				return fail(errors.New("unexpected form"))
+			}
+			if i > 0 {
+				*head = append(*head, ',')
+			}
+			*head = append(*head, b[:j+len(`"findings":`)]...)
+			rest = append(rest[:0], b[j+len(null):]...)
+			if p.Phases[i].Findings == nil {
+				*head = append(*head, "null"...)
+			} else {
+				*head = append(*head, '[')
 			}
 		}
+		for k, f := range p.Phases[i].Findings {
+			b, err := piece(f)
+			if err != nil {
+				return fail(err)
+			}
+			if head != nil {
+				if k > 0 {
+					*head = append(*head, ',')
+				}
+				*head = append(*head, b...)
+			}
+		}
+		if head != nil {
+			if p.Phases[i].Findings != nil {
+				*head = append(*head, ']')
+			}
+			*head = append(*head, rest...)
+		}
+	}
+	if head != nil {
+		if p.Phases != nil {
+			*head = append(*head, ']')
+		}
+		*head = append(*head, ',')
 	}
 	if p.Prior.SPMAsRestored != nil {
 		fp, err := p.Prior.SPMAsRestored.Fingerprint()
 		if err != nil {
 			return "", fmt.Errorf("resync: plan: prior.spmAsRestored: %w", err)
 		}
-		fmt.Fprintf(bw, "spmAsRestored %s\n", fp)
-	}
-	if err := bw.Flush(); err != nil {
-		return fail(err)
+		fmt.Fprintf(h, "spmAsRestored %s\n", fp)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,7 +1,6 @@
 package resync
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -18,31 +17,17 @@ import (
 // it Prior) costs more than encoding it. [Plan.Save] uses it.
 func (p *Plan) AppendJSON(b []byte) ([]byte, error) {
 	// One allocation of about the document's size: growing a 170 MB slice
-	// by appends copies it several times over.
+	// by appends copies it several times over. It comes first: while a
+	// collection is marking, the goroutine that allocates pays for the
+	// bytes with marking work, and the encoding's allocations start one.
 	b = slices.Grow(b, p.sizeHint())
-	id, err := p.identify()
+	// The small fields and the phases by encoding/json, in the pieces the
+	// ID hashes; the prior state by its sections' own encoders, without a
+	// second pass over their output.
+	id, err := p.walk(&b)
 	if err != nil {
 		return nil, err
 	}
-	return p.appendJSON(b, id)
-}
-
-// appendJSON appends the plan with the given ID: the small fields and the
-// phases by encoding/json, the prior state by its sections' own encoders,
-// without a second pass over their output.
-func (p *Plan) appendJSON(b []byte, id string) ([]byte, error) {
-	cp := *p
-	cp.Prior, cp.ID = Prior{}, ""
-	head, err := json.Marshal((*planJSON)(&cp))
-	if err != nil {
-		return nil, fmt.Errorf("resync: encode plan: %w", err)
-	}
-	// Prior and ID are the last fields.
-	const tail = `"prior":{},"id":""}`
-	if !bytes.HasSuffix(head, []byte(tail)) {
-		return nil, fmt.Errorf("resync: encode plan: unexpected form")
-	}
-	b = append(b, head[:len(head)-len(tail)]...)
 	b = append(b, `"prior":`...)
 	if b, err = p.Prior.appendJSON(b); err != nil {
 		return nil, fmt.Errorf("resync: encode plan: prior: %w", err)

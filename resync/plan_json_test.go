@@ -3,8 +3,11 @@ package resync_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,6 +70,56 @@ func TestPlanJSONBytesUnchanged(t *testing.T) {
 	assert.Equal(t, back.Report(), viaUnmarshal.Report())
 }
 
+// TestPlanJSONShapes checks AppendJSON, which builds the document from
+// the pieces the ID hashes, against encoding/json's bytes and the ID as
+// it was computed on its own, on plans of every shape: no phases, no
+// findings (nil and empty), strings that look like the keys it splices
+// at, and an SPM catalog as restored.
+func TestPlanJSONShapes(t *testing.T) {
+	e, err := resynctest.Small(1)
+	require.NoError(t, err)
+	defer e.Close()
+	drill := drillPlan(t, e)
+	require.NotEmpty(t, drill.Phases)
+	require.NotEmpty(t, drill.Findings())
+	edit := func(f func(p *resync.Plan)) *resync.Plan {
+		cp := *drill
+		cp.Phases = slices.Clone(drill.Phases)
+		f(&cp)
+		return &cp
+	}
+	odd := `"findings":null,"phases":null,"prior":{} <&> ` + "\u2028\xff"
+	for name, plan := range map[string]*resync.Plan{
+		"drill":      drill,
+		"nil phases": edit(func(p *resync.Plan) { p.Phases = nil }),
+		"no phases":  edit(func(p *resync.Plan) { p.Phases = []resync.PhasePlan{} }),
+		"no findings": edit(func(p *resync.Plan) {
+			p.Phases[0].Findings = nil
+			p.Phases[len(p.Phases)-1].Findings = []resync.Finding{}
+		}),
+		"odd strings": edit(func(p *resync.Plan) {
+			p.Manifest, p.DeletedServices = odd, []string{odd}
+			p.Inputs = maps.Clone(p.Inputs)
+			p.Inputs[odd] = odd
+			p.Phases[0].Title, p.Phases[0].Skipped, p.Phases[0].PredictedBy = odd, odd, odd
+			p.Phases[0].Findings = append(slices.Clone(p.Phases[0].Findings), resync.Finding{Code: odd, Subject: odd, Message: odd, Manual: odd})
+			p.Prior.Services = []resync.ServiceStatus{{Name: odd}}
+		}),
+		"spm as restored": edit(func(p *resync.Plan) { p.Prior.SPMAsRestored = p.Prior.SPM }),
+	} {
+		t.Run(name, func(t *testing.T) {
+			want, err := resync.ReferencePlanJSON(plan)
+			require.NoError(t, err)
+			got, err := plan.AppendJSON(nil)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(got))
+			id, err := resync.ReferencePlanID(plan)
+			require.NoError(t, err)
+			assert.True(t, strings.HasSuffix(string(got), `"id":"`+id+`"}`), "the ID as it was computed on its own")
+		})
+	}
+}
+
 // TestPriorAppendersAreEncodingJSONs checks each section's appender that
 // the plan's prior uses against json.Marshal, byte for byte, on the drill
 // plans of the Small and, with MXSYNC_BENCH_LARGE=1, Large presets.
@@ -99,6 +152,9 @@ func TestPriorAppendersAreEncodingJSONs(t *testing.T) {
 				want, err := resync.ReferencePlanJSON(plan)
 				require.NoError(t, err)
 				assert.True(t, string(want) == string(all), "the whole document is encoding/json's") // not assert.Equal: 180 MB
+				id, err := resync.ReferencePlanID(plan)
+				require.NoError(t, err)
+				assert.Equal(t, id, plan.ID, "the ID as it was computed on its own")
 			})
 			for part, c := range map[string]struct {
 				v   any
