@@ -1,9 +1,13 @@
 package resync
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // ReferencePlanJSON is the plan's JSON as encoding/json writes its fields
@@ -25,4 +29,52 @@ func ReferencePlanJSON(p *Plan) ([]byte, error) {
 		return nil, errors.New("unexpected form")
 	}
 	return append(body[:len(body)-len(empty)], `,"id":"`+id+`"}`...), nil
+}
+
+// PriorSizeHint is the estimate of the prior's JSON size that presizes
+// the plan's buffer.
+func PriorSizeHint(p *Plan) int { return p.Prior.sizeHint() }
+
+// ReferencePlanID is the plan's ID as identify computed it before
+// AppendJSON built the document from identify's pieces: the hash must not
+// change, or saved plans would no longer verify.
+func ReferencePlanID(p *Plan) (string, error) {
+	cp := *p
+	cp.ID = ""
+	cp.Prior = Prior{Services: p.Prior.Services}
+	cp.Phases = nil
+	h := sha256.New()
+	// Encoded piece by piece (the plan without its phases, then each phase
+	// without its findings, then each finding) through one buffer: a Large
+	// plan's findings would otherwise be built as one JSON document only
+	// to be hashed.
+	bw := bufio.NewWriterSize(h, 64<<10)
+	enc := json.NewEncoder(bw)
+	fail := func(err error) (string, error) { return "", fmt.Errorf("resync: encode plan: %w", err) }
+	if err := enc.Encode((*planJSON)(&cp)); err != nil {
+		return fail(err)
+	}
+	for i := range p.Phases {
+		ph := p.Phases[i]
+		ph.Findings = nil
+		if err := enc.Encode(ph); err != nil {
+			return fail(err)
+		}
+		for _, f := range p.Phases[i].Findings {
+			if err := enc.Encode(f); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if p.Prior.SPMAsRestored != nil {
+		fp, err := p.Prior.SPMAsRestored.Fingerprint()
+		if err != nil {
+			return "", fmt.Errorf("resync: plan: prior.spmAsRestored: %w", err)
+		}
+		fmt.Fprintf(bw, "spmAsRestored %s\n", fp)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -36,8 +36,8 @@ func referenceID(t *testing.T, p *Plan) string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-// The plan's ID is the same whether its findings fill no chunk, part of
-// one, exactly one, or several windows of chunks.
+// The plan's ID, and its JSON document, are the same whether its findings
+// fill no chunk, part of one, exactly one, or several windows of chunks.
 func TestIdentifyIsSequentialEncoding(t *testing.T) {
 	finding := func(i int) Finding {
 		return Finding{Phase: PhaseID{SectionStorage, 1}, Code: "spm.volume-manual", Severity: SeverityWarning,
@@ -60,7 +60,17 @@ func TestIdentifyIsSequentialEncoding(t *testing.T) {
 			}
 			got, err := p.identify()
 			require.NoError(t, err)
-			assert.Equal(t, referenceID(t, p), got)
+			id := referenceID(t, p)
+			assert.Equal(t, id, got)
+
+			// The document built from the same chunks is encoding/json's.
+			doc, err := p.AppendJSON(nil)
+			require.NoError(t, err)
+			cp := *p
+			cp.ID = id
+			want, err := json.Marshal((*planJSON)(&cp))
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(doc))
 		})
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"slices"
 	"sync"
@@ -227,24 +227,46 @@ func (p *Plan) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
 // Analyze from encoding the whole estate a second time. The SPM catalog as
 // restored (Prior.SPMAsRestored), which has no input of its own, is bound
 // by its fingerprint.
-func (p *Plan) identify() (string, error) {
+func (p *Plan) identify() (string, error) { return p.walk(nil) }
+
+// walk hashes the pieces of the plan's JSON form that its ID covers (see
+// identify) and returns the ID. With head non-nil it also appends to
+// *head the document up to its prior, `{"schema":…,"phases":[…],`, built
+// from the same pieces, so that [Plan.AppendJSON] encodes the phases
+// (most of a Large plan's 20 MB outside its prior) once, not twice.
+func (p *Plan) walk(head *[]byte) (string, error) {
 	cp := *p
 	cp.ID = ""
 	cp.Prior = Prior{Services: p.Prior.Services}
 	cp.Phases = nil
 	h := sha256.New()
-	// Encoded piece by piece (the plan without its phases, then each phase
-	// without its findings, then each finding), as json.Encoder writes
-	// each: a Large plan's findings would otherwise be built as one JSON
-	// document only to be hashed. The findings, tens of thousands, are
-	// encoded in chunks on every core, and hashed in order.
 	fail := func(err error) (string, error) { return "", fmt.Errorf("resync: encode plan: %w", err) }
-	var head bytes.Buffer
-	enc := json.NewEncoder(&head)
-	if err := enc.Encode((*planJSON)(&cp)); err != nil {
+	// Each piece is encoded as json.Encoder writes it, and hashed with
+	// its newline: a Large plan's findings would otherwise be built as
+	// one JSON document only to be hashed. The findings, tens of
+	// thousands, are encoded in chunks on every core (encodeChunks), and
+	// hashed in order.
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode((*planJSON)(&cp)); err != nil {
 		return fail(err)
 	}
-	h.Write(head.Bytes())
+	h.Write(buf.Bytes())
+	top := buf.Bytes()[:buf.Len()-1] // without the newline
+	if head != nil {
+		// Phases, Prior and ID are the last fields; the prior here holds
+		// only the services, which cannot spell a key.
+		i := bytes.LastIndex(top, []byte(`"phases":null,"prior":`))
+		if i < 0 {
+			return fail(errors.New("unexpected form"))
+		}
+		*head = append(*head, top[:i]...)
+		*head = append(*head, `"phases":`...)
+		if p.Phases == nil {
+			*head = append(*head, "null"...)
+		} else {
+			*head = append(*head, '[')
+		}
+	}
 	var chunks []findingChunk
 	for i := range p.Phases {
 		chunks = append(chunks, findingChunk{phase: i, header: true})
@@ -252,8 +274,67 @@ func (p *Plan) identify() (string, error) {
 			chunks = append(chunks, findingChunk{phase: i, from: from, to: min(from+findingsPerChunk, len(p.Phases[i].Findings))})
 		}
 	}
-	if err := encodeChunks(p, chunks, h); err != nil {
+	// rest is the open phase's JSON after its findings, appended to head
+	// once they are.
+	var rest []byte
+	closePhase := func(i int) {
+		if p.Phases[i].Findings != nil {
+			*head = append(*head, ']')
+		}
+		*head = append(*head, rest...)
+	}
+	err := encodeChunks(p, chunks, func(c findingChunk, b []byte) error {
+		h.Write(b)
+		if head == nil {
+			return nil
+		}
+		if !c.header {
+			// One finding per line: the encoder escapes newlines in
+			// strings, so each newline ends a finding.
+			if c.from > 0 {
+				*head = append(*head, ',')
+			}
+			n := len(*head)
+			*head = append(*head, b[:len(b)-1]...)
+			for k, ch := range (*head)[n:] {
+				if ch == '\n' {
+					(*head)[n+k] = ','
+				}
+			}
+			return nil
+		}
+		if c.phase > 0 {
+			closePhase(c.phase - 1)
+			*head = append(*head, ',')
+		}
+		// The first `"findings":null` is the field: a string cannot hold
+		// it unescaped, and only strings come before it.
+		const null = `"findings":null`
+		b = b[:len(b)-1]
+		j := bytes.Index(b, []byte(null))
+		if j < 0 {
+			return errors.New("unexpected form")
+		}
+		*head = append(*head, b[:j+len(`"findings":`)]...)
+		rest = append(rest[:0], b[j+len(null):]...)
+		if p.Phases[c.phase].Findings == nil {
+			*head = append(*head, "null"...)
+		} else {
+			*head = append(*head, '[')
+		}
+		return nil
+	})
+	if err != nil {
 		return fail(err)
+	}
+	if head != nil {
+		if len(p.Phases) > 0 {
+			closePhase(len(p.Phases) - 1)
+		}
+		if p.Phases != nil {
+			*head = append(*head, ']')
+		}
+		*head = append(*head, ',')
 	}
 	if p.Prior.SPMAsRestored != nil {
 		fp, err := p.Prior.SPMAsRestored.Fingerprint()
@@ -265,21 +346,22 @@ func (p *Plan) identify() (string, error) {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// findingsPerChunk is how many findings one goroutine of identify
-// encodes at a time.
+// findingsPerChunk is how many findings one goroutine of walk encodes at
+// a time.
 const findingsPerChunk = 256
 
-// findingChunk is a piece of a plan's phases for identify: a phase
-// without its findings (header), or findings [from, to) of it.
+// findingChunk is a piece of a plan's phases for walk: a phase without
+// its findings (header), or findings [from, to) of it.
 type findingChunk struct {
 	phase, from, to int
 	header          bool
 }
 
-// encodeChunks encodes the chunks of p's phases on up to GOMAXPROCS
-// goroutines, a window of them at a time (so that memory stays bounded),
-// and writes their bytes to w in order.
-func encodeChunks(p *Plan, chunks []findingChunk, w io.Writer) error {
+// encodeChunks encodes the chunks of p's phases, each piece as
+// json.Encoder writes it (a line), on up to GOMAXPROCS goroutines, a
+// window of chunks at a time so that memory stays bounded, and hands
+// their bytes to consume in order.
+func encodeChunks(p *Plan, chunks []findingChunk, consume func(findingChunk, []byte) error) error {
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
 	window := 4 * workers
 	bufs := make([]bytes.Buffer, window)
@@ -305,7 +387,7 @@ func encodeChunks(p *Plan, chunks []findingChunk, w io.Writer) error {
 			if errs[k] != nil {
 				return errs[k]
 			}
-			if _, err := w.Write(bufs[k].Bytes()); err != nil {
+			if err := consume(chunks[start+k], bufs[k].Bytes()); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,8 @@ package jsonappend
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -48,4 +50,22 @@ func Strings(dst []byte, ss []string) []byte {
 		dst = String(dst, s)
 	}
 	return append(dst, ']')
+}
+
+// Map appends m as an object with its keys in order, each value by value;
+// nil as null, as json.Marshal does.
+func Map[V any](dst []byte, m map[string]V, value func([]byte, *V) []byte) []byte {
+	if m == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = Key(dst, k)
+		v := m[k]
+		dst = value(dst, &v)
+	}
+	return append(dst, '}')
 }

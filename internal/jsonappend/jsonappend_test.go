@@ -45,3 +45,18 @@ func FuzzString(f *testing.F) {
 		assert.Equal(t, string(want), string(String(nil, s)))
 	})
 }
+
+func TestMapIsJSONMarshal(t *testing.T) {
+	for name, m := range map[string]map[string]int64{
+		"nil":   nil,
+		"empty": {},
+		"odd":   {"b": 2, "a": 1, "<&>": 3, "": 0, "\u2028": 4, "bad\xff": 5, "é": 6, "Z": 7},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want, err := json.Marshal(m)
+			require.NoError(t, err)
+			got := Map([]byte("x"), m, func(b []byte, v *int64) []byte { return Int(b, *v) })
+			assert.Equal(t, "x"+string(want), string(got))
+		})
+	}
+}

@@ -1,0 +1,220 @@
+package spm
+
+import (
+	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/jsonappend"
+)
+
+// The catalog's and the live side's hand-written encoders: the bytes
+// json.Marshal writes for their fields (maps in key order, nil maps and
+// slices as null, omitempty fields left out), appended to one buffer
+// without reflection. A plan carries both as its prior state, and a Large
+// estate's hold tens of thousands of volumes.
+
+// AppendJSON appends json.Marshal's form of the snapshot to b (null for a
+// nil s): the same bytes, for an encoder of a larger document (a plan)
+// that writes into one buffer. The error is always nil today; it is there
+// so that a field that can fail to encode needs no change of signature.
+func (s *Snapshot) AppendJSON(b []byte) ([]byte, error) {
+	if s == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, `{"catalogId":`...)
+	b = jsonappend.String(b, s.CatalogID)
+	b = append(b, `,"arrays":`...)
+	b = jsonappend.Map(b, s.Arrays, appendArray)
+	b = append(b, `,"volumes":`...)
+	b = jsonappend.Map(b, s.Volumes, appendVolume)
+	b = append(b, `,"presentations":`...)
+	if s.Presentations == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range s.Presentations {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"volumeId":`...)
+			b = jsonappend.String(b, p.VolumeID)
+			b = append(b, `,"initiator":`...)
+			b = appendWWN(b, p.Initiator)
+			b = append(b, `,"host":`...)
+			b = jsonappend.String(b, p.Host)
+			b = append(b, `,"lun":`...)
+			b = jsonappend.Int(b, int64(p.LUN))
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"services":`...)
+	b = jsonappend.Map(b, s.Services, func(b []byte, v *Service) []byte {
+		b = append(b, `{"id":`...)
+		b = jsonappend.String(b, v.ID)
+		b = append(b, `,"name":`...)
+		b = jsonappend.String(b, v.Name)
+		if v.TemplateID != "" {
+			b = append(b, `,"templateId":`...)
+			b = jsonappend.String(b, v.TemplateID)
+		}
+		b = append(b, `,"conformant":`...)
+		b = jsonappend.Bool(b, v.Conformant)
+		return append(b, '}')
+	})
+	b = append(b, `,"templates":`...)
+	b = jsonappend.Map(b, s.Templates, func(b []byte, v *Template) []byte {
+		b = append(b, `{"id":`...)
+		b = jsonappend.String(b, v.ID)
+		b = append(b, `,"name":`...)
+		b = jsonappend.String(b, v.Name)
+		if v.ParentID != "" {
+			b = append(b, `,"parentId":`...)
+			b = jsonappend.String(b, v.ParentID)
+		}
+		return append(b, '}')
+	})
+	return append(b, '}'), nil
+}
+
+func appendArray(b []byte, a *Array) []byte {
+	b = append(b, `{"id":`...)
+	b = jsonappend.String(b, a.ID)
+	b = append(b, `,"name":`...)
+	b = jsonappend.String(b, a.Name)
+	b = append(b, `,"type":`...)
+	b = jsonappend.String(b, string(a.Type))
+	if a.Quarantined {
+		b = append(b, `,"quarantined":true`...)
+	}
+	return append(b, '}')
+}
+
+func appendVolume(b []byte, v *Volume) []byte {
+	b = append(b, `{"id":`...)
+	b = jsonappend.String(b, v.ID)
+	b = append(b, `,"arrayId":`...)
+	b = jsonappend.String(b, v.ArrayID)
+	b = append(b, `,"name":`...)
+	b = jsonappend.String(b, v.Name)
+	b = append(b, `,"wwn":`...)
+	b = appendWWN(b, v.WWN)
+	b = append(b, `,"sizeBytes":`...)
+	b = jsonappend.Uint(b, v.SizeBytes)
+	if v.Quarantined {
+		b = append(b, `,"quarantined":true`...)
+	}
+	if v.Signature != "" {
+		b = append(b, `,"signature":`...)
+		b = jsonappend.String(b, string(v.Signature))
+	}
+	if v.OwningCatalog != "" {
+		b = append(b, `,"owningCatalog":`...)
+		b = jsonappend.String(b, v.OwningCatalog)
+	}
+	if v.ServiceID != "" {
+		b = append(b, `,"serviceId":`...)
+		b = jsonappend.String(b, v.ServiceID)
+	}
+	if v.Offline {
+		b = append(b, `,"offline":true`...)
+	}
+	if v.Activation != "" {
+		b = append(b, `,"activation":`...)
+		b = jsonappend.String(b, v.Activation)
+	}
+	return append(b, '}')
+}
+
+// appendWWN appends a WWN as json.Marshal writes it: its text, quoted (the
+// text never needs escaping).
+func appendWWN(b []byte, w addrpool.WWN) []byte {
+	b = append(b, '"')
+	b, _ = w.AppendText(b) // a WWN always has a text
+	return append(b, '"')
+}
+
+// AppendJSON appends json.Marshal's form of the live side to b (null for
+// a nil l): the same bytes, for an encoder of a larger document (a plan)
+// that writes into one buffer. The error is always nil today, as for
+// [Snapshot.AppendJSON].
+func (l *Live) AppendJSON(b []byte) ([]byte, error) {
+	if l == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, `{"arrays":`...)
+	b = jsonappend.Map(b, l.Arrays, appendLiveArray)
+	return append(b, '}'), nil
+}
+
+func appendLiveArray(b []byte, a *LiveArray) []byte {
+	b = append(b, `{"id":`...)
+	b = jsonappend.String(b, a.ID)
+	b = append(b, `,"type":`...)
+	b = jsonappend.String(b, string(a.Type))
+	b = append(b, `,"volumes":`...)
+	if a.Volumes == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range a.Volumes {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendLiveVolume(b, &a.Volumes[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"presentations":`...)
+	if a.Presentations == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range a.Presentations {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"volumeWwn":`...)
+			b = appendWWN(b, p.VolumeWWN)
+			b = append(b, `,"initiator":`...)
+			b = appendWWN(b, p.Initiator)
+			b = append(b, `,"host":`...)
+			b = jsonappend.String(b, p.Host)
+			b = append(b, `,"lun":`...)
+			b = jsonappend.Int(b, int64(p.LUN))
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+func appendLiveVolume(b []byte, v *LiveVolume) []byte {
+	b = append(b, `{"wwn":`...)
+	b = appendWWN(b, v.WWN)
+	b = append(b, `,"name":`...)
+	b = jsonappend.String(b, v.Name)
+	b = append(b, `,"sizeBytes":`...)
+	b = jsonappend.Uint(b, v.SizeBytes)
+	sg := &v.Signature
+	b = append(b, `,"signature":{"present":`...)
+	b = jsonappend.Bool(b, sg.Present)
+	if sg.Corrupt {
+		b = append(b, `,"corrupt":true`...)
+	}
+	if sg.Version != 0 {
+		b = append(b, `,"version":`...)
+		b = jsonappend.Int(b, int64(sg.Version))
+	}
+	if sg.OwningCatalog != "" {
+		b = append(b, `,"owningCatalog":`...)
+		b = jsonappend.String(b, sg.OwningCatalog)
+	}
+	if sg.ServiceID != "" {
+		b = append(b, `,"serviceId":`...)
+		b = jsonappend.String(b, sg.ServiceID)
+	}
+	if sg.Activation != "" {
+		b = append(b, `,"activation":`...)
+		b = jsonappend.String(b, sg.Activation)
+	}
+	return append(b, "}}"...)
+}
