@@ -164,19 +164,22 @@ func (sec section[K, V]) sorted(m map[K]V) []K {
 }
 
 // hash streams the section into h, with its keys sorted through c (nil:
-// sorted afresh).
-func (sec section[K, V]) hash(h hash.Hash, e *enc, m map[K]V, c *keyorder.Cache[K]) {
+// sorted afresh). It reports false when c's order turned out stale part
+// way (see keyorder.Each): what it wrote is wrong, and the caller must
+// hash again, with c now sorting afresh.
+func (sec section[K, V]) hash(h hash.Hash, e *enc, m map[K]V, c *keyorder.Cache[K]) bool {
 	e.reset().str(sec.record)
 	e.uint(uint64(len(m)))
-	for _, k := range keyorder.Sorted(c, m, func(ks []K) { sec.keys(ks) }) {
+	ok := keyorder.Each(c, m, func(ks []K) { sec.keys(ks) }, func(k K, v V) {
 		sec.key(e, k)
-		sec.rec(e, m[k])
+		sec.rec(e, v)
 		if len(e.b) >= hashBatch { // one Write per batch of records, not per record
 			h.Write(e.b)
 			e.reset()
 		}
-	}
+	})
 	h.Write(e.b)
+	return ok
 }
 
 // hashBatch is how many encoded bytes hash hands the hash at a time.
@@ -284,25 +287,35 @@ func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) {
 	if f == nil {
 		f = &Fingerprinter{}
 	}
-	return digest(canonSnapshotTag, func(h hash.Hash, e *enc) {
-		secLogicalServers.hash(h, e, s.LogicalServers, &f.ls)
-		secSPEs.hash(h, e, s.SPEs, &f.spe)
-		secServices.hash(h, e, s.Services, &f.svc)
-		secRequests.hash(h, e, s.Requests, &f.req)
-		secIPs.hash(h, e, s.IPs, &f.ips)
-		secGroups.hash(h, e, s.RecoveryGroups, &f.groups)
-	}), nil
+	for {
+		// A section whose remembered order is stale makes the digest be
+		// taken again: its cache then sorts afresh, so this loops twice
+		// at most per section that changed its IDs.
+		fp, ok := digest(canonSnapshotTag, func(h hash.Hash, e *enc) bool {
+			return secLogicalServers.hash(h, e, s.LogicalServers, &f.ls) &&
+				secSPEs.hash(h, e, s.SPEs, &f.spe) &&
+				secServices.hash(h, e, s.Services, &f.svc) &&
+				secRequests.hash(h, e, s.Requests, &f.req) &&
+				secIPs.hash(h, e, s.IPs, &f.ips) &&
+				secGroups.hash(h, e, s.RecoveryGroups, &f.groups)
+		})
+		if ok {
+			return fp, nil
+		}
+	}
 }
 
 // digest is "sha256:" and the hex SHA-256 of the tag and what sections
-// write.
-func digest(tag string, sections func(h hash.Hash, e *enc)) string {
+// write, and whether they all report it right (see section.hash).
+func digest(tag string, sections func(h hash.Hash, e *enc) bool) (string, bool) {
 	h := sha256.New()
 	e := &enc{}
 	e.str(tag)
 	h.Write(e.b)
-	sections(h, e)
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+	if !sections(h, e) {
+		return "", false
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), true
 }
 
 // Equal reports whether s and o hold the same records, field for field (a

@@ -42,6 +42,38 @@ func Sorted[K comparable, V any](c *Cache[K], m map[K]V, sort func([]K)) []K {
 	return keys
 }
 
+// Each calls fn with m's keys in order (as Sorted orders them) and their
+// values, looking each up once: with the remembered order it checks, key
+// by key, that the order is still m's, instead of checking it all first.
+// When it finds a remembered key missing from m part way, it forgets the
+// order and returns false: fn has been given a wrong sequence, which the
+// caller must discard, and the next call sorts afresh. It returns true
+// when fn was given m's keys in order.
+func Each[K comparable, V any](c *Cache[K], m map[K]V, sort func([]K), fn func(K, V)) bool {
+	if c != nil {
+		c.mu.Lock()
+		keys := c.keys
+		c.mu.Unlock()
+		if keys != nil && len(keys) == len(m) {
+			for _, k := range keys {
+				v, ok := m[k]
+				if !ok {
+					c.mu.Lock()
+					c.keys = nil
+					c.mu.Unlock()
+					return false
+				}
+				fn(k, v)
+			}
+			return true // as many keys, all of them in m: m's key set
+		}
+	}
+	for _, k := range Sorted(c, m, sort) {
+		fn(k, m[k])
+	}
+	return true
+}
+
 // same reports whether keys are exactly m's keys.
 func same[K comparable, V any](keys []K, m map[K]V) bool {
 	if keys == nil || len(keys) != len(m) {

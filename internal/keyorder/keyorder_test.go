@@ -39,3 +39,40 @@ func TestSorted(t *testing.T) {
 		assert.Equal(t, before+2, sorts)
 	})
 }
+
+// Each gives the keys in order with their values; with a stale remembered
+// order (a key replaced, same count) it stops, reports false and forgets,
+// and the next call sorts afresh.
+func TestEach(t *testing.T) {
+	var c Cache[string]
+	collect := func(m map[string]int) ([]string, []int, bool) {
+		var ks []string
+		var vs []int
+		ok := Each(&c, m, slices.Sort, func(k string, v int) { ks, vs = append(ks, k), append(vs, v) })
+		return ks, vs, ok
+	}
+	tests := []struct {
+		name   string
+		m      map[string]int
+		keys   []string
+		values []int
+		ok     bool
+	}{
+		{"first: sorted", map[string]int{"b": 2, "a": 1}, []string{"a", "b"}, []int{1, 2}, true},
+		{"same keys: remembered", map[string]int{"a": 3, "b": 4}, []string{"a", "b"}, []int{3, 4}, true},
+		{"a key replaced: stale part way", map[string]int{"a": 1, "c": 3}, []string{"a"}, []int{1}, false},
+		{"then sorted afresh", map[string]int{"a": 1, "c": 3}, []string{"a", "c"}, []int{1, 3}, true},
+		{"a key added", map[string]int{"a": 1, "c": 3, "b": 2}, []string{"a", "b", "c"}, []int{1, 2, 3}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ks, vs, ok := collect(tc.m)
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.keys, ks)
+			assert.Equal(t, tc.values, vs)
+		})
+	}
+	var got []string
+	assert.True(t, Each(nil, map[string]int{"y": 1, "x": 2}, slices.Sort, func(k string, _ int) { got = append(got, k) }))
+	assert.Equal(t, []string{"x", "y"}, got, "a nil cache")
+}
