@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"time"
 
@@ -35,16 +36,31 @@ type codecFigures struct {
 
 func measureCodecs(e *resynctest.Estate, plan *resync.Plan, log io.Writer) (*codecFigures, error) {
 	f := &codecFigures{}
-	var buf bytes.Buffer
+	// The estate is saved as a user saves it, to a file (Save streams
+	// through a bounded buffer; a bytes.Buffer growing to the document's
+	// size would time the buffer's growth), and decoded from its bytes
+	// read back, as Load has them.
+	file, err := os.CreateTemp("", "mxsync-scale-estate-*.json")
+	if err != nil {
+		return nil, fmt.Errorf("save estate: %w", err)
+	}
+	defer os.Remove(file.Name())
 	t := time.Now()
-	if err := e.Save(&buf); err != nil {
+	err = e.Save(file)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return nil, fmt.Errorf("save estate: %w", err)
 	}
 	f.EstateEncodeSeconds = time.Since(t).Seconds()
-	f.EstateBytes = buf.Len()
-	var err error
+	doc, err := os.ReadFile(file.Name())
+	if err != nil {
+		return nil, fmt.Errorf("read the saved estate: %w", err)
+	}
+	f.EstateBytes = len(doc)
 	f.EstateDecodeSeconds, f.EstateDecodeAllocBytes, f.EstateInMemoryBytes, err = timeDecode(func() (any, error) {
-		d, err := resynctest.Decode(buf.Bytes())
+		d, err := resynctest.Decode(doc)
 		if err == nil {
 			d.Close() // its fakes' goroutines and servers; the state stays
 		}
@@ -54,7 +70,7 @@ func measureCodecs(e *resynctest.Estate, plan *resync.Plan, log io.Writer) (*cod
 		return nil, fmt.Errorf("load estate: %w", err)
 	}
 	fmt.Fprintf(log, "estate JSON: %d MiB; encode %.2fs, decode %.2fs\n", f.EstateBytes>>20, f.EstateEncodeSeconds, f.EstateDecodeSeconds)
-	buf = bytes.Buffer{}
+	doc = nil
 
 	t = time.Now()
 	raw, err := plan.AppendJSON(nil)

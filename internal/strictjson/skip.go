@@ -131,7 +131,10 @@ func skipString(data []byte, p int) (int, bool) {
 	p++
 	ascii := true
 	start := p
-	for p < len(data) {
+	for {
+		if p = PlainRun(data, p); p >= len(data) {
+			break
+		}
 		c := data[p]
 		switch {
 		case c == '"':

@@ -1430,7 +1430,10 @@ func (w *walker) strBytes() ([]byte, bool) {
 	d := w.data
 	p := w.pos + 1 // opening quote
 	ascii := true
-	for p < len(d) {
+	for {
+		if p = PlainRun(d, p); p >= len(d) {
+			break
+		}
 		c := d[p]
 		switch {
 		case c == '"':

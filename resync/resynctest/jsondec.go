@@ -500,7 +500,10 @@ func (d *decoder) strBytes() ([]byte, bool) {
 	start := d.pos
 	p := d.pos + 1
 	escaped, ascii := false, true
-	for p < len(d.data) {
+	for {
+		if p = strictjson.PlainRun(d.data, p); p >= len(d.data) {
+			break
+		}
 		c := d.data[p]
 		switch {
 		case c == '"':
