@@ -2,6 +2,13 @@ package strictjson
 
 import "unicode/utf8"
 
+// SkipValue returns the end of the JSON value at data[start:] (no leading
+// white space), checking its syntax only: strings, escapes and UTF-8,
+// numbers, literals, nesting up to MaxDepth counted from the value. ok is
+// false when the value is not well formed. A decoder uses it to find a
+// large value's end and hand the value to another goroutine.
+func SkipValue(data []byte, start int) (end int, ok bool) { return skipSyntax(data, start) }
+
 // skipSyntax finds the end of the JSON value at data[start:] (no leading
 // white space) without recording anything: it checks the syntax only
 // (strings, escapes and UTF-8, numbers, literals, nesting up to MaxDepth

@@ -28,10 +28,10 @@ func (d *decoder) estate(st *state) {
 			if n := d.integer(); n != Schema {
 				d.problemAt(start, "", nil, "schema %d: this SDK reads schema %d", n, Schema)
 			}
-		case 1:
-			d.vcemSection(st)
+		case 1: // the sections are decoded side by side; each writes its own part of st
+			d.spawn(func(d *decoder) { d.vcemSection(st) })
 		case 2:
-			d.spmSection(st)
+			d.spawn(func(d *decoder) { d.spmSection(st) })
 		case 3:
 			d.moeSection(st)
 		}
@@ -44,7 +44,7 @@ func (d *decoder) vcemSection(st *state) {
 	d.fields([]string{"database", "applied", "live", "manager"}, 0b1101, func(i int) {
 		switch i {
 		case 0:
-			st.vcemDB = d.vcemSnapshot()
+			d.spawn(func(d *decoder) { st.vcemDB = d.vcemSnapshot() })
 		case 1:
 			d.delegate(func(raw []byte) error { return st.vcemApplied.UnmarshalJSON(raw) })
 		case 2:

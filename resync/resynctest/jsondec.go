@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/mxsync-go/mxsync/addrpool"
@@ -52,6 +53,64 @@ type decoder struct {
 	profiles scratch[vcem.Profile]
 	wwns     scratch[addrpool.WWN]
 	strs     scratch[string]
+
+	// children decode values of the document on goroutines of their own
+	// (see spawn); result waits for them and merges their problems.
+	children []*decoder
+	wg       sync.WaitGroup
+	panicked any // a child's panic, raised again by gather
+}
+
+// spawn decodes the next value with fn on a goroutine of its own, by a
+// decoder of its own at the value (this one's path and depth), while this
+// one goes on after it: a Large estate's sections are tens of megabytes
+// each, and decoding them one after the other left a core idle. It finds
+// the value's end with strictjson.SkipValue (syntax only, a tenth of the
+// cost of decoding); a value whose syntax is wrong is decoded here, so
+// that the syntax error is reported as a single decoder reports it. fn
+// must only write what no other part of the decoding reads.
+func (d *decoder) spawn(fn func(*decoder)) {
+	d.ws()
+	if d.fatal || d.pos >= len(d.data) {
+		fn(d)
+		return
+	}
+	end, ok := strictjson.SkipValue(d.data, d.pos)
+	if !ok {
+		fn(d)
+		return
+	}
+	c := &decoder{data: d.data, pos: d.pos, path: slices.Clone(d.path), depth: d.depth}
+	d.children = append(d.children, c)
+	d.wg.Go(func() {
+		defer func() { c.panicked = recover() }()
+		fn(c)
+	})
+	d.pos = end
+}
+
+// gather waits for the children, then merges their problems into d's in
+// document order, keeping strictjson.MaxProblems of them and counting the
+// rest.
+func (d *decoder) gather() {
+	d.wg.Wait()
+	if len(d.children) == 0 {
+		return
+	}
+	for _, c := range d.children {
+		c.gather()
+		if c.panicked != nil {
+			panic(c.panicked)
+		}
+		d.probs = append(d.probs, c.probs...)
+		d.more += c.more
+		d.fatal = d.fatal || c.fatal
+	}
+	d.children = nil
+	slices.SortStableFunc(d.probs, func(a, b *strictjson.Problem) int { return a.Offset - b.Offset })
+	if n := len(d.probs) - strictjson.MaxProblems; n > 0 {
+		d.probs, d.more = d.probs[:strictjson.MaxProblems], d.more+n
+	}
 }
 
 // hint counts the elements of the array or members of the object that
@@ -199,6 +258,7 @@ func (d *decoder) syntax(format string, args ...any) {
 // result returns the problems as a *strictjson.Error, with their lines and
 // columns, or nil.
 func (d *decoder) result() error {
+	d.gather()
 	if len(d.probs) == 0 && d.more == 0 {
 		return nil
 	}
