@@ -156,6 +156,16 @@ func TestWriteCanonicalParallelPathWritesTheSameBytes(t *testing.T) {
 			assert.Equal(t, seq.Bytes(), par.Bytes())
 		})
 	}
+	t.Run("a Fingerprinter's pools buffer, reused", func(t *testing.T) {
+		var f Fingerprinter
+		for _, s := range []*Snapshot{full(t), {}, full(t)} {
+			var seq, par bytes.Buffer
+			require.NoError(t, writeCanonical(&seq, s, ^uint64(0), nil))
+			require.NoError(t, writeCanonical(&par, s, 0, &f))
+			assert.Equal(t, seq.Bytes(), par.Bytes())
+		}
+		assert.NotZero(t, cap(f.pools), "the buffer is kept for the next fingerprint")
+	})
 	t.Run("a failing writer", func(t *testing.T) {
 		err := writeCanonical(&failingWriter{after: 1}, full(t), 0, nil)
 		require.Error(t, err)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/mxsync-go/mxsync/internal/keyorder"
 )
@@ -42,10 +43,39 @@ func (s *Snapshot) Fingerprint() (string, error) {
 // faster for a sequence of snapshots that differ in a few records (a
 // plan's predicted states after each phase): it remembers the sorted keys
 // of the groups, domains and profiles, and does not sort them again while
-// they stay the same. The zero value is ready; a nil *Fingerprinter
+// they stay the same, and it reuses the buffer a large snapshot's pools
+// are encoded into. The zero value is ready; a nil *Fingerprinter
 // remembers nothing. It is safe for concurrent use.
 type Fingerprinter struct {
 	groups, domains, profiles keyorder.Cache[string]
+
+	mu    sync.Mutex
+	pools []byte // the pools' buffer, free for the next fingerprint
+}
+
+// takeBuffer returns the remembered pools buffer, emptied (nil when there
+// is none, or when another fingerprint has it).
+func (f *Fingerprinter) takeBuffer() []byte {
+	if f == nil {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.pools
+	f.pools = nil
+	return b[:0]
+}
+
+// giveBuffer hands the pools buffer back for the next fingerprint.
+func (f *Fingerprinter) giveBuffer(b []byte) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if cap(b) > cap(f.pools) {
+		f.pools = b
+	}
 }
 
 // Fingerprint returns s.Fingerprint().
@@ -78,11 +108,11 @@ func writeCanonical(w io.Writer, s *Snapshot, parallelAt uint64, f *Fingerprinte
 	if s == nil || entries < parallelAt {
 		return e.snapshot(s)
 	}
-	var pools bytes.Buffer
+	pools := bytes.NewBuffer(f.takeBuffer())
 	pools.Grow(int(min(inUse, 1<<24))*poolEntryBytes + 4096) // External runs are few bytes; it grows if need be
 	done := make(chan error, 1)
 	go func() {
-		pe := newCanonEncoder(&pools)
+		pe := newCanonEncoder(pools)
 		encodePool(pe, s.MACs)
 		encodePool(pe, s.WWNs)
 		done <- pe.flush()
@@ -91,5 +121,7 @@ func writeCanonical(w io.Writer, s *Snapshot, parallelAt uint64, f *Fingerprinte
 	if err := <-done; err != nil {
 		return err
 	}
-	return e.raw(pools.Bytes())
+	err := e.raw(pools.Bytes())
+	f.giveBuffer(pools.Bytes()) // the pools' goroutine is done with it
+	return err
 }
