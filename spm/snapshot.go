@@ -8,7 +8,6 @@ import (
 	"hash"
 	"maps"
 	"slices"
-	"sync"
 
 	"github.com/mxsync-go/mxsync/internal/keyorder"
 )
@@ -93,16 +92,11 @@ func (s *Snapshot) Fingerprint() (string, error) {
 // Fingerprinter gives the same fingerprints as [Snapshot.Fingerprint],
 // faster for a sequence of snapshots that differ in a few records (a
 // plan's predicted states after each phase): it remembers the sorted keys
-// of each map and the sorted presentations, and does not sort them again
-// while they stay the same. The zero value is ready; a nil *Fingerprinter
-// remembers nothing. It is safe for concurrent use.
+// of each map, and does not sort them again while they stay the same. The
+// zero value is ready; a nil *Fingerprinter remembers nothing. It is safe
+// for concurrent use.
 type Fingerprinter struct {
 	arrays, volumes, services, templates keyorder.Cache[string]
-
-	mu sync.Mutex
-	// presIn is a copy of the last presentations sorted, presSorted
-	// their order.
-	presIn, presSorted []Presentation
 }
 
 // Fingerprint returns s.Fingerprint().
@@ -139,7 +133,7 @@ func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) {
 		w.bool(v.Offline)
 		w.str(v.Activation)
 	}
-	ps := f.sortedPresentations(a.Presentations)
+	ps := sortedPresentations(a.Presentations)
 	w.count(len(ps))
 	for _, p := range ps {
 		w.str(p.VolumeID)
@@ -167,26 +161,6 @@ func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) {
 	return w.sum(), nil
 }
 
-// sortedPresentations is ps sorted, the remembered order when ps holds the
-// same presentations in the same order as last time (the caller must not
-// modify the result).
-func (f *Fingerprinter) sortedPresentations(ps []Presentation) []Presentation {
-	if f == nil {
-		return sortedPresentations(ps)
-	}
-	f.mu.Lock()
-	in, sorted := f.presIn, f.presSorted
-	f.mu.Unlock()
-	if sorted != nil && slices.Equal(in, ps) {
-		return sorted
-	}
-	sorted = sortedPresentations(ps)
-	f.mu.Lock()
-	f.presIn, f.presSorted = slices.Clone(ps), sorted
-	f.mu.Unlock()
-	return sorted
-}
-
 // orEmpty is s, or an empty snapshot for a nil s.
 func (s *Snapshot) orEmpty() *Snapshot {
 	if s == nil {
@@ -202,7 +176,12 @@ func comparePresentations(a, b Presentation) int {
 		cmp.Compare(a.Host, b.Host), cmp.Compare(a.LUN, b.LUN))
 }
 
+// sortedPresentations returns ps sorted: ps itself when it already is (the
+// caller must not modify the result), else a sorted copy.
 func sortedPresentations(ps []Presentation) []Presentation {
+	if slices.IsSortedFunc(ps, comparePresentations) {
+		return ps
+	}
 	ps = slices.Clone(ps)
 	slices.SortFunc(ps, comparePresentations)
 	return ps
