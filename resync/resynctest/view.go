@@ -139,10 +139,26 @@ func (v *view) volumes(keep func(volumeInfo) bool) []volumeInfo {
 			}
 		}
 	}
+	// The arrays' volumes by WWN, once: spm.Live.Volume scans an array's
+	// list, and a Large estate has thousands of volumes per array.
+	type arrayWWN struct {
+		array string
+		wwn   addrpool.WWN
+	}
+	live := map[arrayWWN]spm.LiveVolume{}
+	if v.arrays != nil {
+		for aid, a := range v.arrays.Arrays {
+			for _, lv := range a.Volumes {
+				if _, dup := live[arrayWWN{aid, lv.WWN}]; !dup { // the first, as Live.Volume finds it
+					live[arrayWWN{aid, lv.WWN}] = lv
+				}
+			}
+		}
+	}
 	var out []volumeInfo
 	for _, id := range sortedKeys(v.catalog.Volumes) {
 		vol := v.catalog.Volumes[id]
-		lv, held := v.arrays.Volume(vol.ArrayID, vol.WWN)
+		lv, held := live[arrayWWN{vol.ArrayID, vol.WWN}]
 		vi := volumeInfo{v: vol, t: v.catalog.Arrays[vol.ArrayID].Type, lv: lv, held: held, inSPE: spe[id]}
 		if keep == nil || keep(vi) {
 			out = append(out, vi)
