@@ -59,7 +59,7 @@ func measureCodecs(e *resynctest.Estate, plan *resync.Plan, log io.Writer) (*cod
 		return nil, fmt.Errorf("read the saved estate: %w", err)
 	}
 	f.EstateBytes = len(doc)
-	f.EstateDecodeSeconds, f.EstateDecodeAllocBytes, f.EstateInMemoryBytes, err = timeDecode(func() (any, error) {
+	f.EstateDecodeSeconds, f.EstateDecodeAllocBytes, f.EstateInMemoryBytes, err = timeDecode(doc, func() (any, error) {
 		d, err := resynctest.Decode(doc)
 		if err == nil {
 			d.Close() // its fakes' goroutines and servers; the state stays
@@ -89,7 +89,7 @@ func measureCodecs(e *resynctest.Estate, plan *resync.Plan, log io.Writer) (*cod
 		return nil, fmt.Errorf("encode plan: json.Marshal and Plan.AppendJSON disagree")
 	}
 	marshalled = nil
-	f.PlanDecodeSeconds, f.PlanDecodeAllocBytes, f.PlanInMemoryBytes, err = timeDecode(func() (any, error) {
+	f.PlanDecodeSeconds, f.PlanDecodeAllocBytes, f.PlanInMemoryBytes, err = timeDecode(raw, func() (any, error) {
 		return resync.DecodePlan(raw)
 	})
 	if err != nil {
@@ -99,10 +99,12 @@ func measureCodecs(e *resynctest.Estate, plan *resync.Plan, log io.Writer) (*cod
 	return f, nil
 }
 
-// timeDecode times decode and measures what it allocated and what of that
-// the result keeps: the live heap with the result, less the live heap once
-// it is dropped.
-func timeDecode(decode func() (any, error)) (secs float64, alloc, kept uint64, err error) {
+// timeDecode times decode (of input) and measures what it allocated and
+// what of that the result keeps: the live heap with the result, less the
+// live heap once it is dropped. input is kept alive until both are
+// measured, so that the figure does not depend on when the collector finds
+// it dead.
+func timeDecode(input []byte, decode func() (any, error)) (secs float64, alloc, kept uint64, err error) {
 	runtime.GC()
 	var before, after, with, without runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -119,6 +121,7 @@ func timeDecode(decode func() (any, error)) (secs float64, alloc, kept uint64, e
 	v = nil
 	runtime.GC()
 	runtime.ReadMemStats(&without)
+	runtime.KeepAlive(input)
 	if with.HeapAlloc > without.HeapAlloc {
 		kept = with.HeapAlloc - without.HeapAlloc
 	}
