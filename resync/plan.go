@@ -396,18 +396,22 @@ func encodeChunks(p *Plan, chunks []findingChunk, consume func(findingChunk, []b
 }
 
 func encodeChunk(p *Plan, c findingChunk, b *bytes.Buffer) error {
-	enc := json.NewEncoder(b)
 	if c.header {
 		ph := p.Phases[c.phase]
 		ph.Findings = nil
-		return enc.Encode(ph)
+		return json.NewEncoder(b).Encode(ph)
 	}
-	for _, f := range p.Phases[c.phase].Findings[c.from:c.to] {
-		if err := enc.Encode(f); err != nil {
+	fs := p.Phases[c.phase].Findings[c.from:c.to]
+	out := b.AvailableBuffer()
+	for i := range fs {
+		var err error
+		if out, err = appendFinding(out, &fs[i]); err != nil {
 			return err
 		}
+		out = append(out, '\n') // as json.Encoder ends each value
 	}
-	return nil
+	_, err := b.Write(out)
+	return err
 }
 
 // checkPrior verifies that the plan's prior snapshots are the ones its
