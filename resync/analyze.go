@@ -346,6 +346,7 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 	}
 	if st.spm != nil {
 		ch.spm = st.spm.Clone()
+		ch.spm.SortPresentations() // in no meaningful order; sorted, the chain's fingerprints need no sorted copy
 	}
 	if st.moe != nil {
 		ch.moe = st.moe.Clone()

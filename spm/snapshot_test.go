@@ -1,6 +1,7 @@
 package spm_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mxsync-go/mxsync/addrpool"
 	"github.com/mxsync-go/mxsync/spm"
 	"github.com/mxsync-go/mxsync/spm/spmtest"
 )
@@ -367,4 +369,37 @@ func TestNilSnapshot(t *testing.T) {
 	assert.Nil(t, s.Clone())
 	assert.True(t, s.Equal(nil))
 	assert.Equal(t, fingerprint(t, &spm.Snapshot{}), fingerprint(t, s))
+}
+
+// sortedPresentations agrees with a plain sort on sorted lists, sorted
+// lists with an unsorted tail, and shuffled ones; SortPresentations sorts
+// in place without changing the fingerprint.
+func TestSortedPresentations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	mk := func(n int) []spm.Presentation {
+		ps := make([]spm.Presentation, n)
+		for i := range ps {
+			ps[i] = spm.Presentation{VolumeID: fmt.Sprintf("vol%03d", rng.IntN(50)), Initiator: addrpool.WWN(rng.IntN(8)), Host: "h", LUN: rng.IntN(4)}
+		}
+		return ps
+	}
+	for _, n := range []int{0, 1, 2, 10, 200} {
+		for _, tail := range []int{0, 1, 5, n} {
+			t.Run(fmt.Sprintf("%d presentations, %d unsorted at the end", n, tail), func(t *testing.T) {
+				s := &spm.Snapshot{Presentations: mk(n)}
+				s.SortPresentations()
+				if tail > 0 && tail <= n {
+					copy(s.Presentations[n-tail:], mk(tail))
+				}
+				want := fingerprint(t, &spm.Snapshot{Presentations: slices.Clone(s.Presentations)})
+				c := s.Clone()
+				c.SortPresentations()
+				assert.True(t, slices.IsSortedFunc(c.Presentations, func(a, b spm.Presentation) int {
+					return cmp.Or(cmp.Compare(a.VolumeID, b.VolumeID), cmp.Compare(a.Initiator, b.Initiator), cmp.Compare(a.Host, b.Host), cmp.Compare(a.LUN, b.LUN))
+				}))
+				assert.Equal(t, want, fingerprint(t, c))
+				assert.True(t, s.Equal(c))
+			})
+		}
+	}
 }
