@@ -223,18 +223,7 @@ func (st *LiveState) AppendJSON(b []byte) ([]byte, error) {
 			b = append(b, t...)
 		}
 		b = append(b, `,"recoveryGroups":`...)
-		if x.RecoveryGroups == nil {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, '[')
-			for i := range x.RecoveryGroups {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendRecoveryGroup(b, &x.RecoveryGroups[i])
-			}
-			b = append(b, ']')
-		}
+		b = jsonappend.Slice(b, x.RecoveryGroups, appendRecoveryGroup)
 		b = append(b, '}')
 	}
 	return append(b, '}'), nil

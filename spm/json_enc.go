@@ -26,26 +26,11 @@ func (s *Snapshot) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `,"volumes":`...)
 	b = jsonappend.Map(b, s.Volumes, appendVolume)
 	b = append(b, `,"presentations":`...)
-	if s.Presentations == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, p := range s.Presentations {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"volumeId":`...)
-			b = jsonappend.String(b, p.VolumeID)
-			b = append(b, `,"initiator":`...)
-			b = appendWWN(b, p.Initiator)
-			b = append(b, `,"host":`...)
-			b = jsonappend.String(b, p.Host)
-			b = append(b, `,"lun":`...)
-			b = jsonappend.Int(b, int64(p.LUN))
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
+	b = jsonappend.Slice(b, s.Presentations, func(b []byte, p *Presentation) []byte {
+		b = append(b, `{"volumeId":`...)
+		b = jsonappend.String(b, p.VolumeID)
+		return appendInitiatorHostLUN(b, p.Initiator, p.Host, p.LUN)
+	})
 	b = append(b, `,"services":`...)
 	b = jsonappend.Map(b, s.Services, func(b []byte, v *Service) []byte {
 		b = append(b, `{"id":`...)
@@ -151,39 +136,25 @@ func appendLiveArray(b []byte, a *LiveArray) []byte {
 	b = append(b, `,"type":`...)
 	b = jsonappend.String(b, string(a.Type))
 	b = append(b, `,"volumes":`...)
-	if a.Volumes == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range a.Volumes {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendLiveVolume(b, &a.Volumes[i])
-		}
-		b = append(b, ']')
-	}
+	b = jsonappend.Slice(b, a.Volumes, appendLiveVolume)
 	b = append(b, `,"presentations":`...)
-	if a.Presentations == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, p := range a.Presentations {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"volumeWwn":`...)
-			b = appendWWN(b, p.VolumeWWN)
-			b = append(b, `,"initiator":`...)
-			b = appendWWN(b, p.Initiator)
-			b = append(b, `,"host":`...)
-			b = jsonappend.String(b, p.Host)
-			b = append(b, `,"lun":`...)
-			b = jsonappend.Int(b, int64(p.LUN))
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
+	b = jsonappend.Slice(b, a.Presentations, func(b []byte, p *LivePresentation) []byte {
+		b = append(b, `{"volumeWwn":`...)
+		b = appendWWN(b, p.VolumeWWN)
+		return appendInitiatorHostLUN(b, p.Initiator, p.Host, p.LUN)
+	})
+	return append(b, '}')
+}
+
+// appendInitiatorHostLUN ends a presentation, of the catalog or of an
+// array: `,"initiator":…,"host":…,"lun":…}`.
+func appendInitiatorHostLUN(b []byte, initiator addrpool.WWN, host string, lun int) []byte {
+	b = append(b, `,"initiator":`...)
+	b = appendWWN(b, initiator)
+	b = append(b, `,"host":`...)
+	b = jsonappend.String(b, host)
+	b = append(b, `,"lun":`...)
+	b = jsonappend.Int(b, int64(lun))
 	return append(b, '}')
 }
 

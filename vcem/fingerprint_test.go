@@ -588,3 +588,17 @@ func TestFingerprinterIsFingerprint(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fingerprint(t, fullSnapshot(t)), got, "a nil Fingerprinter")
 }
+
+// A profile's Clone shares no connection slice: editing the clone's
+// connections in place leaves the original as it was.
+func TestProfileCloneSharesNothing(t *testing.T) {
+	p := fullSnapshot(t).Profiles["d2:all"]
+	c := p.Clone()
+	require.Equal(t, p, c)
+	c.Ethernet[0].MAC++
+	c.ISCSI[0].MAC++
+	c.FCoE[0].PortWWN++
+	c.FC[0].NodeWWN++
+	assert.Equal(t, fullSnapshot(t).Profiles["d2:all"], p)
+	assert.Equal(t, vcem.Profile{}.Clone(), vcem.Profile{}, "nil slices stay nil")
+}

@@ -1,6 +1,10 @@
 package vcem
 
-import "github.com/mxsync-go/mxsync/addrpool"
+import (
+	"slices"
+
+	"github.com/mxsync-go/mxsync/addrpool"
+)
 
 // AddressType says where a connection's address came from.
 type AddressType string
@@ -66,6 +70,17 @@ type Profile struct {
 	ISCSI        []ISCSIConnection    `json:"iscsi,omitempty"`
 	FCoE         []FCoEConnection     `json:"fcoe,omitempty"`
 	FC           []FCConnection       `json:"fc,omitempty"`
+}
+
+// Clone returns a copy of p that shares no connection slice with it, for
+// code that must edit a profile's connections in place (test fakes do), or
+// hand a profile to such code.
+func (p Profile) Clone() Profile {
+	p.Ethernet = slices.Clone(p.Ethernet)
+	p.ISCSI = slices.Clone(p.ISCSI)
+	p.FCoE = slices.Clone(p.FCoE)
+	p.FC = slices.Clone(p.FC)
+	return p
 }
 
 // Assigned reports whether the profile is assigned to a server bay.

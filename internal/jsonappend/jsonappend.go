@@ -52,6 +52,22 @@ func Strings(dst []byte, ss []string) []byte {
 	return append(dst, ']')
 }
 
+// Slice appends s as an array, each element by elem; nil as null, as
+// json.Marshal does.
+func Slice[T any](dst []byte, s []T, elem func([]byte, *T) []byte) []byte {
+	if s == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i := range s {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = elem(dst, &s[i])
+	}
+	return append(dst, ']')
+}
+
 // Map appends m as an object with its keys in order, each value by value;
 // nil as null, as json.Marshal does.
 func Map[V any](dst []byte, m map[string]V, value func([]byte, *V) []byte) []byte {

@@ -60,3 +60,17 @@ func TestMapIsJSONMarshal(t *testing.T) {
 		})
 	}
 }
+
+func TestSlice(t *testing.T) {
+	elem := func(b []byte, n *int) []byte { return Int(b, int64(*n)) }
+	for _, tc := range []struct {
+		name string
+		in   []int
+	}{{"nil", nil}, {"empty", []int{}}, {"one", []int{7}}, {"several", []int{1, -2, 3}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := json.Marshal(tc.in)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(Slice(nil, tc.in, elem)))
+		})
+	}
+}

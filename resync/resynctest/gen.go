@@ -163,7 +163,7 @@ func (g *gen) vcem() error {
 				return fmt.Errorf("resynctest: model: profile %s: %w", p.ID, err)
 			}
 			s.Profiles[p.ID] = p
-			lp := cloneProfile(p) // the fakes adopt the state (see build): nothing is shared
+			lp := p.Clone() // the fakes adopt the state (see build): nothing is shared
 			lp.ID = ""
 			ld.Profiles = append(ld.Profiles, lp)
 		}
@@ -192,14 +192,6 @@ func (g *gen) login() *vcemtest.Login {
 		l.Password = "vc-fake-password"
 	}
 	return &l
-}
-
-func cloneProfile(p vcem.Profile) vcem.Profile {
-	p.Ethernet = slices.Clone(p.Ethernet)
-	p.ISCSI = slices.Clone(p.ISCSI)
-	p.FCoE = slices.Clone(p.FCoE)
-	p.FC = slices.Clone(p.FC)
-	return p
 }
 
 func cloneDomain(d vcem.Domain) vcem.Domain {

@@ -298,17 +298,9 @@ func (l *Live) PutProfile(domainID string, p vcem.Profile) error {
 		if old, ok := d.profiles[p.Name]; ok {
 			l.releaseOwned(old)
 		}
-		d.profiles[p.Name] = cloneProfile(p)
+		d.profiles[p.Name] = p.Clone()
 		return nil
 	})
-}
-
-func cloneProfile(p vcem.Profile) vcem.Profile {
-	p.Ethernet = slices.Clone(p.Ethernet)
-	p.ISCSI = slices.Clone(p.ISCSI)
-	p.FCoE = slices.Clone(p.FCoE)
-	p.FC = slices.Clone(p.FC)
-	return p
 }
 
 // DeleteProfile deletes a profile from a domain and frees the live pool
@@ -499,7 +491,7 @@ func (l *Live) Domain(domainID string) (vcem.LiveDomain, bool) {
 func (d *liveDomain) read() vcem.LiveDomain {
 	ld := vcem.LiveDomain{Domain: cloneDomain(d.domain), Reachable: true}
 	for _, name := range slices.Sorted(maps.Keys(d.profiles)) {
-		ld.Profiles = append(ld.Profiles, cloneProfile(d.profiles[name]))
+		ld.Profiles = append(ld.Profiles, d.profiles[name].Clone())
 	}
 	return ld
 }

@@ -62,7 +62,7 @@ func (l *Live) Data() LiveData {
 		x := l.domains[id]
 		dd := LiveDomainData{Domain: cloneDomain(x.domain), Profiles: []vcem.Profile{}, Managed: x.managed, Reachable: x.reachable}
 		for _, name := range slices.Sorted(maps.Keys(x.profiles)) {
-			dd.Profiles = append(dd.Profiles, cloneProfile(x.profiles[name]))
+			dd.Profiles = append(dd.Profiles, x.profiles[name].Clone())
 		}
 		if !x.creds.IsZero() {
 			dd.Login = &Login{Username: x.creds.Username(), Password: x.creds.Password()}
@@ -124,7 +124,7 @@ func LiveFromData(d LiveData, opts ...Option) (*Live, error) {
 			default:
 				p.ID, p.DomainID = "", id
 				if !o.adopt {
-					p = cloneProfile(p)
+					p = p.Clone()
 				}
 				x.profiles[p.Name] = p
 			}
