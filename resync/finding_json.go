@@ -60,5 +60,5 @@ func appendFinding(b []byte, f *Finding) ([]byte, error) {
 // none of the bytes and runes json.Marshal escapes. White space inside a
 // string makes it answer no, which only costs the slower path.
 func marshalForm(raw []byte) bool {
-	return bytes.IndexAny(raw, " \t\r\n<>&") < 0 && !bytes.Contains(raw, []byte("\u2028")) && !bytes.Contains(raw, []byte("\u2029"))
+	return !bytes.ContainsAny(raw, " \t\r\n<>&") && !bytes.Contains(raw, []byte("\u2028")) && !bytes.Contains(raw, []byte("\u2029"))
 }

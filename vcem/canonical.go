@@ -121,16 +121,6 @@ func (e *canonEncoder) str(s string) {
 	}
 }
 
-// sortedKeys returns m's keys in ascending order with one allocation.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // snapshot writes the whole encoding of s (see [FingerprintVersion]) and
 // flushes it.
 func (e *canonEncoder) snapshot(s *Snapshot) error {
