@@ -136,7 +136,10 @@ func TestParseErrorsAreBounded(t *testing.T) {
 				_ = tt.parse()
 			}
 			runtime.ReadMemStats(&after)
-			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(10*1024), "bytes allocated by 10 parses of an 8 MiB input")
+			// TotalAlloc counts the whole process (the runtime's and the race
+			// detector's own allocations too), so the bound is loose; a copy
+			// of the input per parse would be 80 MiB.
+			assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated by 10 parses of an 8 MiB input")
 			assert.LessOrEqual(t, testing.AllocsPerRun(10, func() { _ = tt.parse() }), 16.0, "the error and its parts (more under -race), nothing per byte")
 		})
 	}
