@@ -37,7 +37,10 @@ func Apply(s *Snapshot, c Change) error {
 // to the batch, not to the snapshot). A batch that adds volumes to, or
 // deletes volumes from, storage pool entries looks volumes up in an index
 // built once for the batch instead of scanning every entry per change.
-func ApplyAll(s *Snapshot, cs ...Change) error {
+func ApplyAll(s *Snapshot, cs ...Change) error { return applyAll(s, nil, cs...) }
+
+// applyAll is ApplyAll, noting in t (nil: nowhere) what it writes.
+func applyAll(s *Snapshot, t *touched, cs ...Change) error {
 	if s == nil {
 		ce := &ChangeError{Err: invalid("nil snapshot")}
 		if len(cs) > 0 {
@@ -48,7 +51,7 @@ func ApplyAll(s *Snapshot, cs ...Change) error {
 		return ce
 	}
 	orig := *s // map headers: ensureMaps or an import may replace them
-	u := &undoLog{}
+	u := &undoLog{t: t}
 	ix := &volumeIndex{}
 	for i, c := range cs {
 		if err := applyOne(s, c, ix, u); err != nil {
@@ -97,8 +100,12 @@ func applyOne(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) *ChangeError {
 	return nil
 }
 
-// undoLog records how to put back what a batch wrote, newest last.
-type undoLog struct{ steps []func() }
+// undoLog records how to put back what a batch wrote, newest last, and
+// notes in t (nil: nowhere) what was written, for a Chain.
+type undoLog struct {
+	steps []func()
+	t     *touched
+}
 
 func (u *undoLog) record(f func()) {
 	if u != nil {
@@ -116,6 +123,7 @@ func (u *undoLog) rollback() {
 // put stores m[k] = v, recording the previous entry (or its absence).
 func put[K comparable, V any](u *undoLog, m map[K]V, k K, v V) {
 	if u != nil {
+		note(u.t, m, k)
 		old, had := m[k]
 		u.record(func() {
 			if had {
@@ -133,6 +141,9 @@ func del[K comparable, V any](u *undoLog, m map[K]V, k K) {
 	old, had := m[k]
 	if !had {
 		return
+	}
+	if u != nil {
+		note(u.t, m, k)
 	}
 	u.record(func() { m[k] = old })
 	delete(m, k)
@@ -282,6 +293,9 @@ func apply(s *Snapshot, c Change, ix *volumeIndex, u *undoLog) error {
 		}
 		old := s.RecoveryGroups // importRM built a new map; the old one is untouched
 		u.record(func() { s.RecoveryGroups = old })
+		if u != nil && u.t != nil {
+			u.t.allRG = true
+		}
 		s.RecoveryGroups = groups
 	case UpdateRecoveryGroup:
 		rg, ok := s.RecoveryGroups[c.Name]

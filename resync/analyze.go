@@ -32,6 +32,11 @@ type state struct {
 	// orders for the predicted chain's fingerprints (nil: nothing).
 	prints map[string]*fingerprint
 	fps    *fingerprinters
+	// moeChain is the predicted chain's Matrix OE state, started from a
+	// clone of moe when moe is read: its first fingerprint is the input's,
+	// and what it encodes then makes the chain's later ones cost only the
+	// records the phases change. The first compute takes it.
+	moeChain *matrixoe.Chain
 }
 
 // has reports which sections have the ports they need.
@@ -246,6 +251,9 @@ type chain struct {
 	vcem *vcem.Snapshot
 	spm  *spm.Snapshot
 	moe  *matrixoe.Snapshot
+	// moeChain holds moe when it is the analysis's chain (nil: moe is
+	// changed and fingerprinted directly, as the execute's chains are).
+	moeChain *matrixoe.Chain
 	// prints are the fingerprints of the stores as they are now, computed
 	// on other goroutines while the next phases are analysed (analysis
 	// only reads a store; a change waits for its store's fingerprint
@@ -284,6 +292,9 @@ func (ch *chain) applySPM(cs ...spm.Change) error {
 func (ch *chain) applyMOE(cs ...matrixoe.Change) error {
 	if len(cs) > 0 {
 		ch.settle(InputMatrixOERestored)
+	}
+	if ch.moeChain != nil {
+		return ch.moeChain.Apply(cs...)
 	}
 	return matrixoe.ApplyAll(ch.moe, cs...)
 }
@@ -348,8 +359,13 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 		ch.spm = st.spm.Clone()
 		ch.spm.SortPresentations() // in no meaningful order; sorted, the chain's fingerprints need no sorted copy
 	}
-	if st.moe != nil {
-		ch.moe = st.moe.Clone()
+	if st.moeChain != nil {
+		ch.moeChain, st.moeChain = st.moeChain, nil
+	} else if st.moe != nil {
+		ch.moeChain = matrixoe.NewChain(st.moe)
+	}
+	if ch.moeChain != nil {
+		ch.moe = ch.moeChain.Snapshot()
 	}
 	pl := planner{st: st, c: c, env: env, ch: &ch, deleted: deleted}
 	if m := c.manifest; m != nil && m.State.SPM != nil && st.spm != nil && reentered(m.State.SPM, st.spm) {
@@ -606,6 +622,9 @@ func (ch *chain) fingerprinter(store string) (func() (string, error), error) {
 		s := ch.spm
 		return func() (string, error) { return ch.fps.forSPM().Fingerprint(s) }, nil
 	case InputMatrixOERestored:
+		if c := ch.moeChain; c != nil {
+			return c.Fingerprint, nil
+		}
 		s := ch.moe
 		return func() (string, error) { return ch.fps.forMOE().Fingerprint(s) }, nil
 	}

@@ -103,7 +103,12 @@ func (st *state) startPrints() {
 	}
 	if st.moe != nil {
 		s, live := st.moe, st.moeLive
-		start(InputMatrixOERestored, func() (string, error) { return fps.forMOE().Fingerprint(s) })
+		if _, ok := st.prints[InputMatrixOERestored]; !ok {
+			// The predicted chain's first fingerprint is the input's: it
+			// starts as a clone of it.
+			st.moeChain = matrixoe.NewChain(s)
+			start(InputMatrixOERestored, st.moeChain.Fingerprint)
+		}
 		start(InputMatrixOELive, func() (string, error) { return matrixoe.FingerprintLive(live) })
 	}
 }

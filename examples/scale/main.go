@@ -66,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.concurrent, "concurrency", 16, "VCEM phase 2 concurrency compared with 1 (-execute)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the analyses (and with -execute, of the executes too) to `file` (go tool pprof -top)")
 	fs.StringVar(&c.sections, "sections", "", "analyse only these sections (`list`, e.g. vcem; default all)")
-	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile (allocations of the analyses) to `file`")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile to `file` and one taken just before the analyses to file.before; the analyses' own allocations are go tool pprof -sample_index=alloc_space -diff_base file.before file")
 	fs.IntVar(&c.model.Domains, "domains", c.model.Domains, "VC domains (the Large preset's by default)")
 	fs.IntVar(&c.model.Profiles, "profiles", c.model.Profiles, "profiles per domain")
 	if err := fs.Parse(args); err != nil {
@@ -208,6 +208,11 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 	// back to the OS and the peak starts again from what is resident.
 	debug.FreeOSMemory()
 	reset := resetPeakRSS() == nil
+	if c.memProfile != "" {
+		if err := writeHeapProfile(c.memProfile + ".before"); err != nil {
+			return nil, err
+		}
+	}
 	if c.cpuProfile != "" {
 		f, err := os.Create(c.cpuProfile)
 		if err != nil {
