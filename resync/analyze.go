@@ -37,6 +37,8 @@ type state struct {
 	// and what it encodes then makes the chain's later ones cost only the
 	// records the phases change. The first compute takes it.
 	moeChain *matrixoe.Chain
+	// vcemChain is the same for vcem.
+	vcemChain *vcem.Chain
 }
 
 // has reports which sections have the ports they need.
@@ -251,9 +253,11 @@ type chain struct {
 	vcem *vcem.Snapshot
 	spm  *spm.Snapshot
 	moe  *matrixoe.Snapshot
-	// moeChain holds moe when it is the analysis's chain (nil: moe is
-	// changed and fingerprinted directly, as the execute's chains are).
-	moeChain *matrixoe.Chain
+	// vcemChain and moeChain hold vcem and moe when they are the
+	// analysis's chain (nil: the store is changed and fingerprinted
+	// directly, as the execute's chains are).
+	vcemChain *vcem.Chain
+	moeChain  *matrixoe.Chain
 	// prints are the fingerprints of the stores as they are now, computed
 	// on other goroutines while the next phases are analysed (analysis
 	// only reads a store; a change waits for its store's fingerprint
@@ -278,6 +282,9 @@ func (ch *chain) settle(store string) {
 func (ch *chain) applyVCEM(cs ...vcem.Change) error {
 	if len(cs) > 0 {
 		ch.settle(InputVCEMRestored)
+	}
+	if ch.vcemChain != nil {
+		return ch.vcemChain.Apply(cs...)
 	}
 	return vcem.ApplyAll(ch.vcem, cs...)
 }
@@ -352,8 +359,13 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 			ch.prints[in] = f
 		}
 	}
-	if st.vcem != nil {
-		ch.vcem = st.vcem.Clone()
+	if st.vcemChain != nil {
+		ch.vcemChain, st.vcemChain = st.vcemChain, nil
+	} else if st.vcem != nil {
+		ch.vcemChain = vcem.NewChain(st.vcem)
+	}
+	if ch.vcemChain != nil {
+		ch.vcem = ch.vcemChain.Snapshot()
 	}
 	if st.spm != nil {
 		ch.spm = st.spm.Clone()
@@ -616,6 +628,9 @@ func (pl *planner) finish() error {
 func (ch *chain) fingerprinter(store string) (func() (string, error), error) {
 	switch store {
 	case InputVCEMRestored:
+		if c := ch.vcemChain; c != nil {
+			return c.Fingerprint, nil
+		}
 		s := ch.vcem
 		return func() (string, error) { return ch.fps.forVCEM().Fingerprint(s) }, nil
 	case InputSPMRestored:

@@ -91,7 +91,10 @@ func (st *state) startPrints() {
 	}
 	if st.vcem != nil {
 		s := st.vcem
-		start(InputVCEMRestored, func() (string, error) { return fps.forVCEM().Fingerprint(s) })
+		if _, ok := st.prints[InputVCEMRestored]; !ok {
+			st.vcemChain = vcem.NewChain(s) // as for Matrix OE below
+			start(InputVCEMRestored, st.vcemChain.Fingerprint)
+		}
 		if live := st.vcemLive; live != nil {
 			start(InputVCEMLive, func() (string, error) { return vcem.FingerprintLive(live) })
 		}

@@ -29,7 +29,7 @@ import (
 // and has only been changed by Apply or [ApplyAll] since need not be
 // validated again (see [Prevalidated]).
 func Apply(s *Snapshot, c Change) error {
-	if _, err := apply(s, c); err != nil {
+	if _, err := apply(s, c, nil); err != nil {
 		return fmt.Errorf("vcem: apply %s: %w", describe(c), err)
 	}
 	return nil
@@ -41,13 +41,16 @@ func Apply(s *Snapshot, c Change) error {
 // Undoing costs what applying did — no copy of s is made, so a batch on a
 // large snapshot costs its changes, not the snapshot's size. A nil snapshot
 // with no changes is an error wrapping [ErrInvalid].
-func ApplyAll(s *Snapshot, cs ...Change) error {
+func ApplyAll(s *Snapshot, cs ...Change) error { return applyAll(s, nil, cs...) }
+
+// applyAll is ApplyAll, noting in t the profiles it writes.
+func applyAll(s *Snapshot, t touched, cs ...Change) error {
 	if s == nil && len(cs) == 0 {
 		return fmt.Errorf("vcem: apply all: snapshot is nil: %w", ErrInvalid)
 	}
 	undos := make([]func(), 0, len(cs))
 	for i, c := range cs {
-		undo, err := apply(s, c)
+		undo, err := apply(s, c, t)
 		if err != nil {
 			for j := len(undos) - 1; j >= 0; j-- {
 				undos[j]()
@@ -96,8 +99,8 @@ func describe(c Change) string {
 
 // apply applies c to s atomically and returns how to undo it (nil when
 // nothing changed). Its errors say what is wrong without naming the change;
-// Apply and ApplyAll name it.
-func apply(s *Snapshot, c Change) (undo func(), err error) {
+// Apply and ApplyAll name it. The profiles it writes are noted in t.
+func apply(s *Snapshot, c Change, t touched) (undo func(), err error) {
 	if s == nil {
 		return nil, fmt.Errorf("snapshot is nil: %w", ErrInvalid)
 	}
@@ -114,9 +117,9 @@ func apply(s *Snapshot, c Change) (undo func(), err error) {
 	case MarkExternalWWN:
 		return markPool(s.WWNs, d.WWN)
 	case DeleteProfile:
-		return deleteProfile(s, d.ProfileID)
+		return deleteProfile(s, d.ProfileID, t)
 	case SetProfileBay:
-		return setProfileBay(s, d)
+		return setProfileBay(s, d, t)
 	}
 	return nil, fmt.Errorf("change type %T: %w", c, ErrUnknownChange)
 }
@@ -145,7 +148,7 @@ func markPool[A addrpool.Address](p *addrpool.Pool[A], a A) (func(), error) {
 // deleteProfile checks every pool address of the profile first and only
 // then releases them and removes the definition, so a failure changes
 // nothing.
-func deleteProfile(s *Snapshot, id string) (func(), error) {
+func deleteProfile(s *Snapshot, id string, t touched) (func(), error) {
 	p, ok := s.Profiles[id]
 	if !ok {
 		return nil, fmt.Errorf("profile %q: %w", id, ErrUnknownProfile)
@@ -179,6 +182,7 @@ func deleteProfile(s *Snapshot, id string) (func(), error) {
 			return nil, fmt.Errorf("profile %q: release %s after check: %w: %w", id, refOf(a.fam, a.v), ErrConflict, err)
 		}
 	}
+	t.note(id)
 	delete(s.Profiles, id)
 	return func() {
 		// Later changes are undone first, so every released address is
@@ -208,7 +212,7 @@ func (s *Snapshot) allocate(f Family, v uint64, owner string) error {
 
 // setProfileBay stores a new profile value (profiles are shared between
 // snapshot copies and never edited in place).
-func setProfileBay(s *Snapshot, c SetProfileBay) (func(), error) {
+func setProfileBay(s *Snapshot, c SetProfileBay, t touched) (func(), error) {
 	p, ok := s.Profiles[c.ProfileID]
 	if !ok {
 		return nil, fmt.Errorf("profile %q: %w", c.ProfileID, ErrUnknownProfile)
@@ -218,6 +222,7 @@ func setProfileBay(s *Snapshot, c SetProfileBay) (func(), error) {
 	}
 	old := p
 	p.Bay = c.Bay
+	t.note(c.ProfileID)
 	s.Profiles[c.ProfileID] = p
 	return func() { s.Profiles[c.ProfileID] = old }, nil
 }

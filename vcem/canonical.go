@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/mxsync-go/mxsync/addrpool"
+	"github.com/mxsync-go/mxsync/internal/canoncache"
 	"github.com/mxsync-go/mxsync/internal/keyorder"
 )
 
@@ -49,6 +50,9 @@ const canonBufSize = 16 << 10
 // that encoding allocates nothing per field. It is used by one goroutine.
 type canonEncoder struct {
 	order *Fingerprinter // remembers the key orders; nil: sorted afresh
+	// profiles holds the profiles' records already encoded (a Chain's);
+	// nil: they are encoded from the snapshot.
+	profiles *canoncache.Section[string]
 	w     io.Writer
 	n     int
 	err   error
@@ -165,6 +169,11 @@ func (e *canonEncoder) models(s *Snapshot) bool {
 		e.domain(s.Domains[k])
 	}
 
+	if e.profiles != nil {
+		e.uvarint(uint64(e.profiles.Len()))
+		_ = e.raw(e.profiles.Bytes()) // an error is kept for the final flush
+		return true
+	}
 	keys = keyorder.Sorted(profiles, s.Profiles, slices.Sort)
 	e.uvarint(uint64(len(keys)))
 	for _, k := range keys {

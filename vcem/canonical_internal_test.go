@@ -150,8 +150,8 @@ func TestWriteCanonicalParallelPathWritesTheSameBytes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := tt.snap(t)
 			var seq, par bytes.Buffer
-			require.NoError(t, writeCanonical(&seq, s, ^uint64(0), nil))
-			require.NoError(t, writeCanonical(&par, s, 0, nil))
+			require.NoError(t, writeCanonical(&seq, s, ^uint64(0), nil, nil))
+			require.NoError(t, writeCanonical(&par, s, 0, nil, nil))
 			assert.Equal(t, canonicalBytes(t, s), seq.Bytes())
 			assert.Equal(t, seq.Bytes(), par.Bytes())
 		})
@@ -160,14 +160,14 @@ func TestWriteCanonicalParallelPathWritesTheSameBytes(t *testing.T) {
 		var f Fingerprinter
 		for _, s := range []*Snapshot{full(t), {}, full(t)} {
 			var seq, par bytes.Buffer
-			require.NoError(t, writeCanonical(&seq, s, ^uint64(0), nil))
-			require.NoError(t, writeCanonical(&par, s, 0, &f))
+			require.NoError(t, writeCanonical(&seq, s, ^uint64(0), nil, nil))
+			require.NoError(t, writeCanonical(&par, s, 0, &f, nil))
 			assert.Equal(t, seq.Bytes(), par.Bytes())
 		}
 		assert.NotZero(t, cap(f.pools), "the buffer is kept for the next fingerprint")
 	})
 	t.Run("a failing writer", func(t *testing.T) {
-		err := writeCanonical(&failingWriter{after: 1}, full(t), 0, nil)
+		err := writeCanonical(&failingWriter{after: 1}, full(t), 0, nil, nil)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "disk full")
 	})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/mxsync-go/mxsync/internal/canoncache"
 	"github.com/mxsync-go/mxsync/internal/keyorder"
 )
 
@@ -81,7 +82,7 @@ func (f *Fingerprinter) giveBuffer(b []byte) {
 // Fingerprint returns s.Fingerprint().
 func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) {
 	h := sha256.New()
-	if err := writeCanonical(h, s, parallelPoolEntries, f); err != nil {
+	if err := writeCanonical(h, s, parallelPoolEntries, f, nil); err != nil {
 		return "", fmt.Errorf("vcem: snapshot fingerprint: %w", err)
 	}
 	return fingerprintPrefix + hex.EncodeToString(h.Sum(nil)), nil
@@ -92,10 +93,11 @@ const fingerprintPrefix = "sha256:"
 
 // writeCanonical writes the canonical encoding of s to w, encoding the pools
 // concurrently when they hold at least parallelAt In use or External
-// addresses.
-func writeCanonical(w io.Writer, s *Snapshot, parallelAt uint64, f *Fingerprinter) error {
+// addresses, with the profiles' records taken from profiles when it is not
+// nil (a Chain's, in step with s).
+func writeCanonical(w io.Writer, s *Snapshot, parallelAt uint64, f *Fingerprinter, profiles *canoncache.Section[string]) error {
 	e := newCanonEncoder(w)
-	e.order = f
+	e.order, e.profiles = f, profiles
 	var inUse, entries uint64
 	if s != nil && s.MACs != nil {
 		c := s.MACs.Counts()

@@ -1,0 +1,126 @@
+package vcem
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/mxsync-go/mxsync/internal/canoncache"
+)
+
+// Chain is a snapshot that changes only through [Chain.Apply], so that its
+// [Chain.Fingerprint] encodes again only the profiles changed since the
+// last one instead of all of them: a plan's predicted state is
+// fingerprinted after every phase that changes it, and a phase changes a
+// few profiles of tens of thousands. The fingerprints are
+// [Snapshot.Fingerprint]'s, byte for byte. The pools, which every change
+// may touch, are encoded whole each time, beside the profiles as
+// Fingerprint does.
+//
+// The chain keeps the canonical encoding of every profile between
+// fingerprints.
+//
+// Snapshot and Fingerprint may be called from several goroutines at once;
+// Apply must not run beside any other call.
+type Chain struct {
+	s *Snapshot
+
+	mu       sync.Mutex                 // guards what follows: Fingerprint runs beside readers
+	dirty    touched                    // the profiles Apply wrote since the last Fingerprint
+	profiles canoncache.Section[string] // key, then profile, as the encoding writes them
+	order    Fingerprinter              // the groups' and domains' key orders, the pools' buffer
+}
+
+// NewChain returns a chain starting at a clone of s (nil: an empty
+// snapshot); s itself is not changed by the chain.
+func NewChain(s *Snapshot) *Chain {
+	c := s.Clone()
+	if c == nil {
+		c = &Snapshot{}
+	}
+	return &Chain{s: c}
+}
+
+// Snapshot is the chain's state. It must be read only: a change made to it
+// other than through Apply would not be seen by the next Fingerprint.
+func (c *Chain) Snapshot() *Snapshot { return c.s }
+
+// Apply is [ApplyAll] on the chain's state, all or nothing, noting which
+// profiles it wrote.
+func (c *Chain) Apply(cs ...Change) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dirty == nil {
+		c.dirty = touched{}
+	}
+	return applyAll(c.s, c.dirty, cs...)
+}
+
+// Fingerprint returns c.Snapshot().Fingerprint(), encoding again only the
+// profiles Apply wrote since the last call.
+func (c *Chain) Fingerprint() (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.s
+	var w appendWriter
+	e := newCanonEncoder(&w)
+	encode := func(b []byte, k string) ([]byte, bool) {
+		p, ok := s.Profiles[k]
+		if !ok {
+			return b, false
+		}
+		w.b = b
+		e.str(k)
+		e.profile(&p)
+		_ = e.flush() // appends: cannot fail
+		return w.b, true
+	}
+	ok := false
+	if c.profiles.Built() {
+		ok = c.profiles.Update(len(s.Profiles), slices.Sorted(mapKeysOf(c.dirty)), strings.Compare, encode)
+	}
+	if !ok { // the first fingerprint, or profiles written behind the chain's back
+		keys := make([]string, 0, len(s.Profiles))
+		for k := range s.Profiles {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		c.profiles.Build(keys, encode)
+	}
+	clear(c.dirty)
+	h := sha256.New()
+	if err := writeCanonical(h, s, parallelPoolEntries, &c.order, &c.profiles); err != nil {
+		return "", fmt.Errorf("vcem: snapshot fingerprint: %w", err)
+	}
+	return fingerprintPrefix + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// touched is the set of profile IDs a batch wrote; nil notes nothing.
+type touched map[string]struct{}
+
+func (t touched) note(id string) {
+	if t != nil {
+		t[id] = struct{}{}
+	}
+}
+
+func mapKeysOf(m touched) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// appendWriter collects what is written to it.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
