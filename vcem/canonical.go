@@ -53,10 +53,10 @@ type canonEncoder struct {
 	// profiles holds the profiles' records already encoded (a Chain's);
 	// nil: they are encoded from the snapshot.
 	profiles *canoncache.Section[string]
-	w     io.Writer
-	n     int
-	err   error
-	buf   [canonBufSize]byte
+	w        io.Writer
+	n        int
+	err      error
+	buf      [canonBufSize]byte
 }
 
 func newCanonEncoder(w io.Writer) *canonEncoder { return &canonEncoder{w: w} }
