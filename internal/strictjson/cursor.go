@@ -34,6 +34,9 @@ func NewCursor(data []byte) Cursor { return Cursor{data: data} }
 // Pos returns the offset of the next byte to read.
 func (c *Cursor) Pos() int { return c.pos }
 
+// Remaining returns the number of bytes left to read.
+func (c *Cursor) Remaining() int { return len(c.data) - c.pos }
+
 // Failed reports whether a method has met something it did not expect.
 func (c *Cursor) Failed() bool { return c.failed }
 
@@ -230,4 +233,61 @@ func (c *Cursor) End() bool {
 		return c.fail()
 	}
 	return !c.failed
+}
+
+// Count returns the number of elements of the array, or members of the
+// object, that begins at the next value, without reading it: for sizing
+// the slice or map a decoder reads it into, where growing one by appends
+// allocates it several times over. It looks only at commas outside strings
+// and nested values, so it checks nothing: on bad syntax the count is
+// merely wrong (the read that follows fails). It is 0 when the next value
+// is not an array or an object, and at most the value's length over
+// minSize (the fewest bytes one valid element takes, at least 1), so that
+// what it sizes stays in proportion to the input whatever it holds. Its
+// work is a scan of the value.
+func (c *Cursor) Count(minSize int) int {
+	if b := c.Peek(); b != '[' && b != '{' {
+		return 0
+	}
+	d := c.data
+	start := c.pos
+	n, depth := 0, 0
+	empty := true
+	p := start
+scan:
+	for ; p < len(d); p++ {
+		switch d[p] {
+		case '"':
+			for p++; ; p++ {
+				if p = PlainRun(d, p); p >= len(d) || d[p] == '"' {
+					break
+				}
+				if d[p] == '\\' {
+					p++
+				}
+			}
+			empty = false
+		case '{', '[':
+			if depth == 1 {
+				empty = false
+			}
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				break scan
+			}
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			empty = false
+		}
+	}
+	if !empty {
+		n++
+	}
+	p = min(p+1, len(d)) // past the closing delimiter
+	return min(n, (p-start)/max(minSize, 1))
 }

@@ -214,6 +214,42 @@ func TestCursorMethods(t *testing.T) {
 	})
 }
 
+// checkCount asserts that Count counts the elements or members of v, the
+// value data holds.
+func checkCount(t *testing.T, data []byte, v any) {
+	t.Helper()
+	c := NewCursor(data)
+	n := c.Count(1)
+	switch x := v.(type) {
+	case []any:
+		require.Equal(t, len(x), n, "%q", data)
+	case map[string]any:
+		require.Equal(t, len(x), n, "%q", data)
+	default:
+		require.Equal(t, 0, n, "%q", data)
+	}
+	require.Equal(t, 0, c.Pos()-len(data)+len(bytes.TrimLeft(data, " \t\r\n")), "Count reads nothing")
+}
+
+func TestCursorCount(t *testing.T) {
+	for _, doc := range []string{
+		`[]`, `{}`, ` [ ] `, `[1]`, `[[]]`, `[{}]`, `[[],[]]`, `{"a":[1,2,3],"b":{"c":1,"d":2}}`, `[",",",,"]`,
+		`[1,2,3]`, `"x"`, `5`, `null`, `[true,false,null,"]"]`,
+	} {
+		v, ok := readDoc([]byte(doc))
+		require.True(t, ok, doc)
+		checkCount(t, []byte(doc), v)
+	}
+	c := NewCursor([]byte(`["a\"]",1]`))
+	assert.Equal(t, 2, c.Count(1), "an escaped quote")
+	c = NewCursor([]byte(`[1,2,3,4,5,6,7,8]`))
+	assert.Equal(t, 4, c.Count(4), "bounded by the length over minSize")
+	c = NewCursor([]byte(`[,,,,,,,,,,`))
+	assert.Equal(t, 5, c.Count(2), "bad syntax: a count in proportion to the input")
+	c = NewCursor([]byte(`["abc`))
+	assert.Equal(t, 1, c.Count(0), "an unterminated string")
+}
+
 // FuzzCursor: a document the Cursor reads is one Unmarshal accepts, and
 // encoding/json reads the same value from it; and no input panics it.
 func FuzzCursor(f *testing.F) {
@@ -227,6 +263,7 @@ func FuzzCursor(f *testing.F) {
 		v, ok := readDoc(data)
 		if ok {
 			checkAccepted(t, data, v)
+			checkCount(t, data, v)
 		}
 		c := NewCursor(data)
 		if raw, ok := c.Skip(); ok {
