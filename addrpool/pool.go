@@ -146,6 +146,13 @@ func (t *ownerTable) acquire(name string) uint32 {
 		t.names[slot], t.refs[slot] = name, 1
 	} else {
 		slot = uint32(len(t.names))
+		if len(t.names) == cap(t.names) {
+			// Twice the length: append grows a long slice by a quarter,
+			// and a pool decoded with 64,000 owners allocated the table
+			// five times over.
+			t.names = slices.Grow(t.names, max(len(t.names), 8))
+			t.refs = slices.Grow(t.refs, max(len(t.refs), 8))
+		}
 		t.names = append(t.names, name)
 		t.refs = append(t.refs, 1)
 	}
