@@ -146,6 +146,13 @@ func (t *ownerTable) acquire(name string) uint32 {
 		t.names[slot], t.refs[slot] = name, 1
 	} else {
 		slot = uint32(len(t.names))
+		if len(t.names) == cap(t.names) {
+			// Twice the length: append grows a long slice by a quarter,
+			// and a pool decoded with 64,000 owners allocated the table
+			// five times over.
+			t.names = slices.Grow(t.names, max(len(t.names), 8))
+			t.refs = slices.Grow(t.refs, max(len(t.refs), 8))
+		}
 		t.names = append(t.names, name)
 		t.refs = append(t.refs, 1)
 	}
@@ -795,7 +802,21 @@ func (*Pool[A]) JSONShape() any { return (*poolJSON[A])(nil) }
 // the address kind). External ranges are marked as ranges, so the work is
 // bounded by the input's size and the pool's, never by a range's count. On
 // error p is unchanged.
+//
+// The form MarshalJSON writes takes a fast path (decodePoolFast) that reads
+// the assignments straight into the pool; anything else, an error above
+// all, is decoded by the strict reflective walk, which says what is wrong.
 func (p *Pool[A]) UnmarshalJSON(b []byte) error {
+	if np, ok := decodePoolFast[A](b); ok {
+		*p = *np
+		return nil
+	}
+	return p.unmarshalWalked(b)
+}
+
+// unmarshalWalked is UnmarshalJSON by internal/strictjson's reflective
+// walk: every input, with every error message.
+func (p *Pool[A]) unmarshalWalked(b []byte) error {
 	var j poolJSON[A]
 	if err := strictjson.Unmarshal(b, &j); err != nil {
 		return fmt.Errorf("addrpool: %s pool: %w", kindOf[A](), err)

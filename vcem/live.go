@@ -112,7 +112,21 @@ func (*LiveDomain) JSONShape() any { return (*liveDomainJSON)(nil) }
 // UnmarshalJSON reads a live domain strictly (internal/strictjson): an
 // unknown, repeated or case-folded key, a missing field or a bad address is
 // an error naming its path. On error d is unchanged.
+//
+// The form AppendLiveJSON writes takes a hand-written fast path
+// (decodeLiveFast); anything else, every error included, is decoded by the
+// reflective strict walk, which says what is wrong.
 func (d *LiveDomain) UnmarshalJSON(b []byte) error {
+	if ld, ok := decodeLiveFast(b); ok {
+		*d = ld
+		return nil
+	}
+	return d.unmarshalWalked(b)
+}
+
+// unmarshalWalked is UnmarshalJSON by internal/strictjson's reflective
+// walk: every input, with every error message.
+func (d *LiveDomain) unmarshalWalked(b []byte) error {
 	return decodeStrict("live domain", b, (*liveDomainJSON)(d))
 }
 

@@ -32,7 +32,7 @@ func TestLiveDomainJSONRoundTrip(t *testing.T) {
 }
 
 // baseLive is the live read of the base estate, untouched since the backup.
-func baseLive(t *testing.T) []vcem.LiveDomain {
+func baseLive(t testing.TB) []vcem.LiveDomain {
 	t.Helper()
 	restored := baseSnapshot(t)
 	live, err := vcemtest.NewLive(restored)

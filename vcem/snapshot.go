@@ -106,7 +106,21 @@ func (*Snapshot) JSONShape() any { return (*snapshotJSON)(nil) }
 // and a pool's own inconsistency is reported under "macs" or "wwns". The
 // rest of the consistency checking is [Snapshot.Validate]'s job. Nil maps
 // decode as empty ones. On error s is unchanged.
+//
+// The form MarshalJSON writes takes a hand-written fast path
+// (decodeSnapshotFast); anything else, every error included, is decoded
+// by the reflective strict walk, which says what is wrong.
 func (s *Snapshot) UnmarshalJSON(b []byte) error {
+	if out, ok := decodeSnapshotFast(b); ok {
+		*s = *out
+		return nil
+	}
+	return s.unmarshalWalked(b)
+}
+
+// unmarshalWalked is UnmarshalJSON by internal/strictjson's reflective
+// walk: every input, with every error message.
+func (s *Snapshot) unmarshalWalked(b []byte) error {
 	var raw snapshotDecode
 	if err := strictjson.Unmarshal(b, &raw); err != nil {
 		return fmt.Errorf("vcem: snapshot JSON: %w", err)

@@ -1076,8 +1076,10 @@ type keySet struct {
 	big   map[string]struct{}
 }
 
-// add records key and reports whether it was there already.
-func (s *keySet) add(key []byte) bool {
+// add records key and reports whether it was there already. str, when
+// not empty, is key as a string the caller made already (a map's key),
+// which the set keeps instead of a copy of its own.
+func (s *keySet) add(key []byte, str string) bool {
 	if s.big == nil {
 		for _, k := range s.small[:s.n] {
 			if string(k) == string(key) {
@@ -1097,7 +1099,10 @@ func (s *keySet) add(key []byte) bool {
 	if _, dup := s.big[string(key)]; dup {
 		return true
 	}
-	s.big[string(key)] = struct{}{}
+	if str == "" {
+		str = string(key)
+	}
+	s.big[str] = struct{}{}
 	return false
 }
 
@@ -1199,7 +1204,7 @@ func (w *walker) object(ti *typeInfo, start int, rv reflect.Value) {
 		case isMap:
 			k := string(key)
 			pe = pathElem{key: k, isKey: true}
-			dup = seen.add(key)
+			dup = seen.add(key, k)
 			keyOK := w.mapKey(ti.key, k, keyStart, mapKey)
 			elem = ti.elem
 			if mapElem.IsValid() && keyOK && !dup {
@@ -1208,7 +1213,7 @@ func (w *walker) object(ti *typeInfo, start int, rv reflect.Value) {
 			}
 		default:
 			pe = pathElem{field: string(key)}
-			dup = seen.add(key)
+			dup = seen.add(key, pe.field)
 		}
 		w.path = append(w.path, pe)
 		if dup {
