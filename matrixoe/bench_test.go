@@ -75,6 +75,23 @@ func BenchmarkCloneFingerprintValidate64k(b *testing.B) {
 			}
 		}
 	})
+	b.Run("Chain", func(b *testing.B) {
+		c := NewChain(ms) // the chain's case: a change, then a fingerprint
+		if _, err := c.Fingerprint(); err != nil {
+			b.Fatal(err)
+		}
+		power := []PowerState{PowerOn, PowerOff}
+		i := 0
+		for b.Loop() {
+			i++
+			if err := c.Apply(SetPowerState{LogicalServerID: fmt.Sprintf("LS%d", i%64000), Power: power[i%2]}); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.Fingerprint(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("Validate", func(b *testing.B) {
 		for b.Loop() {
 			if err := ms.Validate(); err != nil {
