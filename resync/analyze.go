@@ -32,13 +32,16 @@ type state struct {
 	// orders for the predicted chain's fingerprints (nil: nothing).
 	prints map[string]*fingerprint
 	fps    *fingerprinters
-	// moeChain is the predicted chain's Matrix OE state, started from a
-	// clone of moe when moe is read: its first fingerprint is the input's,
-	// and what it encodes then makes the chain's later ones cost only the
-	// records the phases change. The first compute takes it.
-	moeChain *matrixoe.Chain
-	// vcemChain is the same for vcem.
+	// planned says a plan is computed from this state. The restored VCEM
+	// and Matrix OE databases are then fingerprinted through vcemChain and
+	// moeChain: the predicted chain's states, started from clones of them
+	// as they are read. A chain's first fingerprint is its input's, and
+	// what it encodes then makes its later ones cost only the records the
+	// phases change. The first compute takes them. A state read only to be
+	// fingerprinted (a freshness check, a manifest) clones nothing.
+	planned   bool
 	vcemChain *vcem.Chain
+	moeChain  *matrixoe.Chain
 }
 
 // has reports which sections have the ports they need.
@@ -76,7 +79,7 @@ func Analyze(ctx context.Context, env *Env, opts ...Option) (*Plan, error) {
 		return nil, err
 	}
 	h := available(env, cfg)
-	st, err := read(ctx, env, cfg, h)
+	st, err := read(ctx, env, cfg, h, true)
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +99,10 @@ func Analyze(ctx context.Context, env *Env, opts ...Option) (*Plan, error) {
 	return p, p.seal()
 }
 
-// read reads every section's restored and live side once.
-func read(ctx context.Context, env *Env, c *config, h has) (*state, error) {
-	return readFrom(ctx, env, c, h, nil)
+// read reads every section's restored and live side once; planned says a
+// plan is computed from what it reads (see state.planned).
+func read(ctx context.Context, env *Env, c *config, h has, planned bool) (*state, error) {
+	return readFrom(ctx, env, c, h, nil, planned)
 }
 
 // readFrom is read with the restored databases taken from backup (a
@@ -111,8 +115,8 @@ func read(ctx context.Context, env *Env, c *config, h has) (*state, error) {
 // read: reading is one goroutine waiting on ports, the cores are free. A
 // read error after the VCEM database is read is reported after that
 // database's validation error, if any, as when validating came first.
-func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior) (*state, error) {
-	st := &state{fps: &fingerprinters{}}
+func readFrom(ctx context.Context, env *Env, c *config, h has, backup *Prior, planned bool) (*state, error) {
+	st := &state{fps: &fingerprinters{}, planned: planned}
 	var err error
 	vcemCheck := func() error { return nil }
 	fail := func(err error) (*state, error) {

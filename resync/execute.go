@@ -364,7 +364,7 @@ func (r *runner) checkFresh(ctx context.Context) error {
 	cfg := *r.cfg
 	cfg.creds = r.creds
 	cfg.sections = r.plan.Sections
-	st, err := read(ctx, r.env, &cfg, r.h)
+	st, err := read(ctx, r.env, &cfg, r.h, false)
 	if err != nil {
 		return err
 	}

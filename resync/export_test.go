@@ -3,6 +3,7 @@ package resync
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -77,4 +78,21 @@ func ReferencePlanID(p *Plan) (string, error) {
 		return fail(err)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ReadChains reads env as Analyze (planned) or a freshness check (not)
+// does, fingerprints what it read, and reports whether the VCEM and
+// Matrix OE predicted chains were started, with the fingerprints.
+func ReadChains(ctx context.Context, env *Env, planned bool) (vcemChain, moeChain bool, prints map[string]string, err error) {
+	cfg, err := newConfig(nil)
+	if err != nil {
+		return false, false, nil, err
+	}
+	st, err := read(ctx, env, cfg, available(env, cfg), planned)
+	if err != nil {
+		return false, false, nil, err
+	}
+	prints = map[string]string{}
+	err = fingerprintInputs(prints, st)
+	return st.vcemChain != nil, st.moeChain != nil, prints, err
 }

@@ -91,10 +91,12 @@ func (st *state) startPrints() {
 	}
 	if st.vcem != nil {
 		s := st.vcem
-		if _, ok := st.prints[InputVCEMRestored]; !ok {
-			st.vcemChain = vcem.NewChain(s) // as for Matrix OE below
-			start(InputVCEMRestored, st.vcemChain.Fingerprint)
+		fp := func() (string, error) { return fps.forVCEM().Fingerprint(s) }
+		if _, ok := st.prints[InputVCEMRestored]; !ok && st.planned {
+			st.vcemChain = vcem.NewChain(s) // see state.planned
+			fp = st.vcemChain.Fingerprint
 		}
+		start(InputVCEMRestored, fp)
 		if live := st.vcemLive; live != nil {
 			start(InputVCEMLive, func() (string, error) { return vcem.FingerprintLive(live) })
 		}
@@ -106,12 +108,12 @@ func (st *state) startPrints() {
 	}
 	if st.moe != nil {
 		s, live := st.moe, st.moeLive
-		if _, ok := st.prints[InputMatrixOERestored]; !ok {
-			// The predicted chain's first fingerprint is the input's: it
-			// starts as a clone of it.
-			st.moeChain = matrixoe.NewChain(s)
-			start(InputMatrixOERestored, st.moeChain.Fingerprint)
+		fp := func() (string, error) { return fps.forMOE().Fingerprint(s) }
+		if _, ok := st.prints[InputMatrixOERestored]; !ok && st.planned {
+			st.moeChain = matrixoe.NewChain(s) // see state.planned
+			fp = st.moeChain.Fingerprint
 		}
+		start(InputMatrixOERestored, fp)
 		start(InputMatrixOELive, func() (string, error) { return matrixoe.FingerprintLive(live) })
 	}
 }

@@ -52,7 +52,7 @@ func Capture(ctx context.Context, env *Env, opts ...Option) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := read(ctx, env, cfg, available(env, cfg))
+	st, err := read(ctx, env, cfg, available(env, cfg), false)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func WhatIf(ctx context.Context, env *Env, m *Manifest, opts ...Option) (*Plan, 
 		return nil, err
 	}
 	h := available(env, cfg)
-	st, err := readFrom(ctx, env, cfg, h, &m.State)
+	st, err := readFrom(ctx, env, cfg, h, &m.State, true)
 	if err != nil {
 		return nil, err
 	}

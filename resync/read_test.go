@@ -60,3 +60,24 @@ func TestReadReportsVCEMValidationFirst(t *testing.T) {
 		})
 	}
 }
+
+// Only a read a plan is computed from starts the predicted chains (each a
+// clone of a restored database); a freshness check or a manifest only
+// fingerprints, and gets the same fingerprints.
+func TestOnlyAPlannedReadStartsTheChains(t *testing.T) {
+	e, err := resynctest.Small(1)
+	require.NoError(t, err)
+	defer e.Close()
+	ctx := context.Background()
+	v, m, planned, err := resync.ReadChains(ctx, e.Env(), true)
+	require.NoError(t, err)
+	assert.True(t, v, "VCEM chain")
+	assert.True(t, m, "Matrix OE chain")
+	v, m, checked, err := resync.ReadChains(ctx, e.Env(), false)
+	require.NoError(t, err)
+	assert.False(t, v, "VCEM chain")
+	assert.False(t, m, "Matrix OE chain")
+	require.Contains(t, planned, resync.InputVCEMRestored)
+	require.Contains(t, planned, resync.InputMatrixOERestored)
+	assert.Equal(t, planned, checked)
+}
