@@ -3,6 +3,7 @@ package matrixoe
 import (
 	"cmp"
 	"hash"
+	"maps"
 	"net/netip"
 	"slices"
 	"sync"
@@ -139,18 +140,11 @@ func (sc *sectionCache[K, V]) update(sec section[K, V], m map[K]V, dirty map[K]s
 		sec.rec(e, v)
 		return e.b, true
 	}
-	if !all && sc.Built() {
-		ds := make([]K, 0, len(dirty))
-		for k := range dirty {
-			ds = append(ds, k)
-		}
-		slices.SortFunc(ds, compare)
-		if sc.Update(len(m), ds, compare, encode) {
-			return
-		}
-		// written behind the chain's back: encoded afresh
+	if all {
+		sc.Reset()
 	}
-	sc.Build(sec.sorted(m), encode)
+	ds := slices.SortedFunc(maps.Keys(dirty), compare)
+	sc.Refresh(len(m), ds, compare, func() []K { return sec.sorted(m) }, encode)
 }
 
 // hash writes the section as section.hash does.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -78,18 +79,9 @@ func (c *Chain) Fingerprint() (string, error) {
 		_ = e.flush() // appends: cannot fail
 		return w.b, true
 	}
-	ok := false
-	if c.profiles.Built() {
-		ok = c.profiles.Update(len(s.Profiles), slices.Sorted(mapKeysOf(c.dirty)), strings.Compare, encode)
-	}
-	if !ok { // the first fingerprint, or profiles written behind the chain's back
-		keys := make([]string, 0, len(s.Profiles))
-		for k := range s.Profiles {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		c.profiles.Build(keys, encode)
-	}
+	c.profiles.Refresh(len(s.Profiles), slices.Sorted(maps.Keys(c.dirty)), strings.Compare, func() []string {
+		return slices.Sorted(maps.Keys(s.Profiles))
+	}, encode)
 	clear(c.dirty)
 	h := sha256.New()
 	if err := writeCanonical(h, s, parallelPoolEntries, &c.order, &c.profiles); err != nil {
@@ -104,16 +96,6 @@ type touched map[string]struct{}
 func (t touched) note(id string) {
 	if t != nil {
 		t[id] = struct{}{}
-	}
-}
-
-func mapKeysOf(m touched) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 

@@ -109,6 +109,21 @@ func (s *Section[K]) Update(n int, dirty []K, compare func(K, K) int, enc Encode
 	return len(keys) == n
 }
 
+// Refresh brings the section in step with a map of n keys, the dirty ones
+// (sorted by compare) written since the last call: by Update when the
+// section is built, and by Build with sorted()'s keys when it is not, or
+// when the map was written at keys it was not told of.
+func (s *Section[K]) Refresh(n int, dirty []K, compare func(K, K) int, sorted func() []K, enc Encoder[K]) {
+	if s.Built() && s.Update(n, dirty, compare, enc) {
+		return
+	}
+	s.Build(sorted(), enc)
+}
+
+// Reset forgets the encoding (keeping its memory), so that the next
+// Refresh builds it afresh.
+func (s *Section[K]) Reset() { s.keys, s.off = nil, nil }
+
 // reuse returns s emptied if it can hold n elements, or a new slice.
 func reuse[T any](s []T, n int) []T {
 	if cap(s) >= n {

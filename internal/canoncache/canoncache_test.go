@@ -82,3 +82,26 @@ func TestBuildDropsKeysTheEncoderLacks(t *testing.T) {
 	assert.Equal(t, "1=a;3=c;", string(s.Bytes()))
 	assert.Equal(t, 2, s.Len())
 }
+
+func TestRefreshBuildsWhenItMust(t *testing.T) {
+	m := map[int]string{1: "a", 2: "b"}
+	sorted := func() []int { return slices.Sorted(maps.Keys(m)) }
+	var s Section[int]
+	s.Refresh(len(m), nil, cmp.Compare[int], sorted, encoderOf(m))
+	require.True(t, s.Built(), "a section never built is built")
+	assert.Equal(t, "1=a;2=b;", string(s.Bytes()))
+
+	m[2], m[3] = "B", "c"
+	s.Refresh(len(m), []int{2, 3}, cmp.Compare[int], sorted, encoderOf(m))
+	assert.Equal(t, "1=a;2=B;3=c;", string(s.Bytes()), "updated at the dirty keys")
+
+	m[4] = "d" // not told
+	s.Refresh(len(m), nil, cmp.Compare[int], sorted, encoderOf(m))
+	assert.Equal(t, "1=a;2=B;3=c;4=d;", string(s.Bytes()), "built afresh when the count moved")
+
+	m[1] = "A" // not told, count unchanged: only a Reset makes it seen
+	s.Reset()
+	assert.False(t, s.Built())
+	s.Refresh(len(m), nil, cmp.Compare[int], sorted, encoderOf(m))
+	assert.Equal(t, "1=A;2=B;3=c;4=d;", string(s.Bytes()))
+}
