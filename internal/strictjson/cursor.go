@@ -47,16 +47,7 @@ func (c *Cursor) fail() bool {
 }
 
 // ws skips white space.
-func (c *Cursor) ws() {
-	for c.pos < len(c.data) {
-		switch c.data[c.pos] {
-		case ' ', '\t', '\n', '\r':
-			c.pos++
-		default:
-			return
-		}
-	}
-}
+func (c *Cursor) ws() { c.pos = skipWS(c.data, c.pos) }
 
 // Peek skips white space and returns the next byte without reading it: 0
 // at the end of the input or once the Cursor has failed.
