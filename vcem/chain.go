@@ -1,9 +1,6 @@
 package vcem
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -42,7 +39,7 @@ func NewChain(s *Snapshot) *Chain {
 	if c == nil {
 		c = &Snapshot{}
 	}
-	return &Chain{s: c}
+	return &Chain{s: c, dirty: touched{}}
 }
 
 // Snapshot is the chain's state. It must be read only: a change made to it
@@ -54,9 +51,6 @@ func (c *Chain) Snapshot() *Snapshot { return c.s }
 func (c *Chain) Apply(cs ...Change) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.dirty == nil {
-		c.dirty = touched{}
-	}
 	return applyAll(c.s, c.dirty, cs...)
 }
 
@@ -83,11 +77,7 @@ func (c *Chain) Fingerprint() (string, error) {
 		return slices.Sorted(maps.Keys(s.Profiles))
 	}, encode)
 	clear(c.dirty)
-	h := sha256.New()
-	if err := writeCanonical(h, s, parallelPoolEntries, &c.order, &c.profiles); err != nil {
-		return "", fmt.Errorf("vcem: snapshot fingerprint: %w", err)
-	}
-	return fingerprintPrefix + hex.EncodeToString(h.Sum(nil)), nil
+	return fingerprintOf(s, &c.order, &c.profiles)
 }
 
 // touched is the set of profile IDs a batch wrote; nil notes nothing.

@@ -80,9 +80,12 @@ func (f *Fingerprinter) giveBuffer(b []byte) {
 }
 
 // Fingerprint returns s.Fingerprint().
-func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) {
+func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) { return fingerprintOf(s, f, nil) }
+
+// fingerprintOf hashes writeCanonical's encoding of s.
+func fingerprintOf(s *Snapshot, f *Fingerprinter, profiles *canoncache.Section[string]) (string, error) {
 	h := sha256.New()
-	if err := writeCanonical(h, s, parallelPoolEntries, f, nil); err != nil {
+	if err := writeCanonical(h, s, parallelPoolEntries, f, profiles); err != nil {
 		return "", fmt.Errorf("vcem: snapshot fingerprint: %w", err)
 	}
 	return fingerprintPrefix + hex.EncodeToString(h.Sum(nil)), nil
