@@ -110,55 +110,75 @@ func (f *Fingerprinter) Fingerprint(s *Snapshot) (string, error) {
 	w.str(a.CatalogID)
 	w.count(len(a.Arrays))
 	for _, id := range keyorder.Sorted(arrays, a.Arrays, slices.Sort) {
-		v := a.Arrays[id]
-		w.str(id)
-		w.str(v.ID)
-		w.str(v.Name)
-		w.str(string(v.Type))
-		w.bool(v.Quarantined)
+		w.rec(appendArrayRecord(w.buf, id, a.Arrays[id]))
 	}
 	w.count(len(a.Volumes))
 	for _, id := range keyorder.Sorted(volumes, a.Volumes, slices.Sort) {
-		v := a.Volumes[id]
-		w.str(id)
-		w.str(v.ID)
-		w.str(v.ArrayID)
-		w.str(v.Name)
-		w.u64(uint64(v.WWN))
-		w.u64(v.SizeBytes)
-		w.bool(v.Quarantined)
-		w.str(string(v.Signature))
-		w.str(v.OwningCatalog)
-		w.str(v.ServiceID)
-		w.bool(v.Offline)
-		w.str(v.Activation)
+		w.rec(appendVolumeRecord(w.buf, id, a.Volumes[id]))
 	}
 	ps := sortedPresentations(a.Presentations)
 	w.count(len(ps))
 	for _, p := range ps {
-		w.str(p.VolumeID)
-		w.u64(uint64(p.Initiator))
-		w.str(p.Host)
-		w.i64(int64(p.LUN))
+		w.rec(appendPresentationRecord(w.buf, p))
 	}
 	w.count(len(a.Services))
 	for _, id := range keyorder.Sorted(services, a.Services, slices.Sort) {
-		v := a.Services[id]
-		w.str(id)
-		w.str(v.ID)
-		w.str(v.Name)
-		w.str(v.TemplateID)
-		w.bool(v.Conformant)
+		w.rec(appendServiceRecord(w.buf, id, a.Services[id]))
 	}
 	w.count(len(a.Templates))
 	for _, id := range keyorder.Sorted(templates, a.Templates, slices.Sort) {
-		v := a.Templates[id]
-		w.str(id)
-		w.str(v.ID)
-		w.str(v.Name)
-		w.str(v.ParentID)
+		w.rec(appendTemplateRecord(w.buf, id, a.Templates[id]))
 	}
 	return w.sum(), nil
+}
+
+// The records of the canonical encoding, one function each so that
+// Fingerprinter and Chain write the same bytes. A keyed record starts with
+// its map key.
+
+func appendArrayRecord(b []byte, id string, v Array) []byte {
+	b = canonStr(b, id)
+	b = canonStr(b, v.ID)
+	b = canonStr(b, v.Name)
+	b = canonStr(b, string(v.Type))
+	return canonBool(b, v.Quarantined)
+}
+
+func appendVolumeRecord(b []byte, id string, v Volume) []byte {
+	b = canonStr(b, id)
+	b = canonStr(b, v.ID)
+	b = canonStr(b, v.ArrayID)
+	b = canonStr(b, v.Name)
+	b = binary.BigEndian.AppendUint64(b, uint64(v.WWN))
+	b = binary.BigEndian.AppendUint64(b, v.SizeBytes)
+	b = canonBool(b, v.Quarantined)
+	b = canonStr(b, string(v.Signature))
+	b = canonStr(b, v.OwningCatalog)
+	b = canonStr(b, v.ServiceID)
+	b = canonBool(b, v.Offline)
+	return canonStr(b, v.Activation)
+}
+
+func appendPresentationRecord(b []byte, p Presentation) []byte {
+	b = canonStr(b, p.VolumeID)
+	b = binary.BigEndian.AppendUint64(b, uint64(p.Initiator))
+	b = canonStr(b, p.Host)
+	return binary.BigEndian.AppendUint64(b, uint64(int64(p.LUN)))
+}
+
+func appendServiceRecord(b []byte, id string, v Service) []byte {
+	b = canonStr(b, id)
+	b = canonStr(b, v.ID)
+	b = canonStr(b, v.Name)
+	b = canonStr(b, v.TemplateID)
+	return canonBool(b, v.Conformant)
+}
+
+func appendTemplateRecord(b []byte, id string, v Template) []byte {
+	b = canonStr(b, id)
+	b = canonStr(b, v.ID)
+	b = canonStr(b, v.Name)
+	return canonStr(b, v.ParentID)
 }
 
 // orEmpty is s, or an empty snapshot for a nil s.
@@ -234,23 +254,28 @@ func (w *canonWriter) flush() {
 	}
 }
 
-func (w *canonWriter) str(s string) {
-	w.buf = binary.AppendUvarint(w.buf, uint64(len(s)))
-	w.buf = append(w.buf, s...)
-	w.flush()
-}
+func (w *canonWriter) str(s string) { w.buf = canonStr(w.buf, s); w.flush() }
+
+// rec takes w.buf with a record appended.
+func (w *canonWriter) rec(b []byte) { w.buf = b; w.flush() }
 
 func (w *canonWriter) u64(v uint64) { w.buf = binary.BigEndian.AppendUint64(w.buf, v); w.flush() }
 func (w *canonWriter) i64(v int64)  { w.u64(uint64(v)) }
 func (w *canonWriter) count(n int)  { w.u64(uint64(n)) }
 
-func (w *canonWriter) bool(b bool) {
-	if b {
-		w.buf = append(w.buf, 1)
-	} else {
-		w.buf = append(w.buf, 0)
+func (w *canonWriter) bool(b bool) { w.buf = canonBool(w.buf, b); w.flush() }
+
+// canonStr appends s length-prefixed.
+func canonStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func canonBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
 	}
-	w.flush()
+	return append(b, 0)
 }
 
 func (w *canonWriter) sum() string {
