@@ -204,7 +204,7 @@ func Apply(s *Snapshot, c Change) error {
 	if s == nil {
 		return fmt.Errorf("spm: apply: nil snapshot: %w", ErrInvalid)
 	}
-	if err := apply(s, directPresentations{s}, c); err != nil {
+	if err := apply(s, directPresentations{mapWrites{s}}, c); err != nil {
 		if kind, target, ok := describe(c); ok {
 			return errorf("spm: apply %s (%s): %w", kind, target, err)
 		}
@@ -227,7 +227,7 @@ func ApplyAll(s *Snapshot, cs ...Change) error {
 		return nil
 	}
 	work := s.Clone()
-	ps := &batchPresentations{s: work}
+	ps := &batchPresentations{mapWrites: mapWrites{work}}
 	for i, c := range cs {
 		if err := apply(work, ps, c); err != nil {
 			ce := &ChangeError{Index: i, Err: err}
@@ -253,9 +253,10 @@ func describe(c Change) (kind, target string, ok bool) {
 
 func notFound(what, id string) error { return errorf("%s %q %w", what, id, ErrNotFound) }
 
-// apply checks c against s, then applies it; ps holds s's presentations
-// (directly, or indexed for a batch).
-func apply(s *Snapshot, ps presentationStore, c Change) error {
+// apply checks c against s, then applies it: it reads s, and writes through
+// w alone (s's maps directly, or noting each write for a Chain), which also
+// holds s's presentations (directly, or indexed for a batch).
+func apply(s *Snapshot, w writer, c Change) error {
 	switch c := c.(type) {
 	case Quarantine:
 		v, ok := s.Volumes[c.VolumeID]
@@ -264,7 +265,7 @@ func apply(s *Snapshot, ps presentationStore, c Change) error {
 		}
 		if !v.Quarantined {
 			v.Quarantined = true
-			s.Volumes[c.VolumeID] = v
+			w.putVolume(c.VolumeID, v)
 		}
 	case MarkServiceNonConformant:
 		sv, ok := s.Services[c.ServiceID]
@@ -273,7 +274,7 @@ func apply(s *Snapshot, ps presentationStore, c Change) error {
 		}
 		if sv.Conformant {
 			sv.Conformant = false
-			s.Services[c.ServiceID] = sv
+			w.putService(c.ServiceID, sv)
 		}
 	case SetSignatureState:
 		v, ok := s.Volumes[c.VolumeID]
@@ -288,15 +289,15 @@ func apply(s *Snapshot, ps presentationStore, c Change) error {
 				c.VolumeID, a.Type, a.ID, SignatureNotPresent, ErrConflict)
 		}
 		v.Signature = c.State
-		s.Volumes[c.VolumeID] = v
+		w.putVolume(c.VolumeID, v)
 	case RemoveVolume:
 		if _, ok := s.Volumes[c.VolumeID]; !ok {
 			return notFound("volume", c.VolumeID)
 		}
-		delete(s.Volumes, c.VolumeID)
-		ps.drop(c.VolumeID)
+		w.deleteVolume(c.VolumeID)
+		w.drop(c.VolumeID)
 	case SetPresentations:
-		return setPresentations(s, ps, c)
+		return setPresentations(s, w, c)
 	case nil:
 		return fmt.Errorf("nil change: %w", ErrUnknownChange)
 	default:
@@ -334,6 +335,22 @@ func setPresentations(s *Snapshot, ps presentationStore, c SetPresentations) err
 	return nil
 }
 
+// writer is how apply writes a snapshot's volumes, services and
+// presentations.
+type writer interface {
+	presentationStore
+	putVolume(id string, v Volume)
+	deleteVolume(id string) // the volume alone: apply drops its presentations
+	putService(id string, v Service)
+}
+
+// mapWrites writes a snapshot's maps at once.
+type mapWrites struct{ s *Snapshot }
+
+func (m mapWrites) putVolume(id string, v Volume)   { m.s.Volumes[id] = v }
+func (m mapWrites) deleteVolume(id string)          { delete(m.s.Volumes, id) }
+func (m mapWrites) putService(id string, v Service) { m.s.Services[id] = v }
+
 // presentationStore is how apply reaches a snapshot's presentations.
 type presentationStore interface {
 	of(volumeID string) []Presentation      // the volume's presentations, not to be modified
@@ -344,7 +361,7 @@ type presentationStore interface {
 // directPresentations edits the snapshot's slice at once: one pass per
 // change, for Apply. Each edit makes a new slice, so a slice shared with a
 // caller's copy is never written.
-type directPresentations struct{ s *Snapshot }
+type directPresentations struct{ mapWrites }
 
 func (d directPresentations) of(volumeID string) []Presentation {
 	var out []Presentation
@@ -376,7 +393,7 @@ func (d directPresentations) drop(volumeID string) {
 // Apply calls leaves: the untouched presentations in their order, then each
 // re-set volume's, in the order of its last SetPresentations.
 type batchPresentations struct {
-	s       *Snapshot
+	mapWrites
 	byVol   map[string][]Presentation
 	touched map[string]int // volume → sequence number of its last set; 0 when dropped
 	seq     int
