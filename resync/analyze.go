@@ -32,15 +32,17 @@ type state struct {
 	// orders for the predicted chain's fingerprints (nil: nothing).
 	prints map[string]*fingerprint
 	fps    *fingerprinters
-	// planned says a plan is computed from this state. The restored VCEM
-	// and Matrix OE databases are then fingerprinted through vcemChain and
-	// moeChain: the predicted chain's states, started from clones of them
+	// planned says a plan is computed from this state. The restored VCEM,
+	// SPM and Matrix OE databases are then fingerprinted through
+	// vcemChain, spmChain and moeChain: the predicted chain's states,
+	// started from clones of them
 	// as they are read. A chain's first fingerprint is its input's, and
 	// what it encodes then makes its later ones cost only the records the
 	// phases change. The first compute takes them. A state read only to be
 	// fingerprinted (a freshness check, a manifest) clones nothing.
 	planned   bool
 	vcemChain *vcem.Chain
+	spmChain  *spm.Chain
 	moeChain  *matrixoe.Chain
 }
 
@@ -257,10 +259,11 @@ type chain struct {
 	vcem *vcem.Snapshot
 	spm  *spm.Snapshot
 	moe  *matrixoe.Snapshot
-	// vcemChain and moeChain hold vcem and moe when they are the
-	// analysis's chain (nil: the store is changed and fingerprinted
-	// directly, as the execute's chains are).
+	// vcemChain, spmChain and moeChain hold vcem, spm and moe when they
+	// are the analysis's chain (nil: the store is changed and
+	// fingerprinted directly, as the execute's chains are).
 	vcemChain *vcem.Chain
+	spmChain  *spm.Chain
 	moeChain  *matrixoe.Chain
 	// prints are the fingerprints of the stores as they are now, computed
 	// on other goroutines while the next phases are analysed (analysis
@@ -296,6 +299,9 @@ func (ch *chain) applyVCEM(cs ...vcem.Change) error {
 func (ch *chain) applySPM(cs ...spm.Change) error {
 	if len(cs) > 0 {
 		ch.settle(InputSPMRestored)
+	}
+	if ch.spmChain != nil {
+		return ch.spmChain.Apply(cs...)
 	}
 	return spm.ApplyAll(ch.spm, cs...)
 }
@@ -371,9 +377,13 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 	if ch.vcemChain != nil {
 		ch.vcem = ch.vcemChain.Snapshot()
 	}
-	if st.spm != nil {
-		ch.spm = st.spm.Clone()
-		ch.spm.SortPresentations() // in no meaningful order; sorted, the chain's fingerprints need no sorted copy
+	if st.spmChain != nil {
+		ch.spmChain, st.spmChain = st.spmChain, nil
+	} else if st.spm != nil {
+		ch.spmChain = spm.NewChain(st.spm)
+	}
+	if ch.spmChain != nil {
+		ch.spm = ch.spmChain.Snapshot()
 	}
 	if st.moeChain != nil {
 		ch.moeChain, st.moeChain = st.moeChain, nil
@@ -638,6 +648,9 @@ func (ch *chain) fingerprinter(store string) (func() (string, error), error) {
 		s := ch.vcem
 		return func() (string, error) { return ch.fps.forVCEM().Fingerprint(s) }, nil
 	case InputSPMRestored:
+		if c := ch.spmChain; c != nil {
+			return c.Fingerprint, nil
+		}
 		s := ch.spm
 		return func() (string, error) { return ch.fps.forSPM().Fingerprint(s) }, nil
 	case InputMatrixOERestored:

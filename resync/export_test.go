@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ReferencePlanJSON is the plan's JSON as encoding/json writes its fields
@@ -81,18 +82,24 @@ func ReferencePlanID(p *Plan) (string, error) {
 }
 
 // ReadChains reads env as Analyze (planned) or a freshness check (not)
-// does, fingerprints what it read, and reports whether the VCEM and
-// Matrix OE predicted chains were started, with the fingerprints.
-func ReadChains(ctx context.Context, env *Env, planned bool) (vcemChain, moeChain bool, prints map[string]string, err error) {
+// does, fingerprints what it read, and reports which predicted chains
+// ("vcem", "spm", "matrixoe") were started, with the fingerprints.
+func ReadChains(ctx context.Context, env *Env, planned bool) (chains []string, prints map[string]string, err error) {
 	cfg, err := newConfig(nil)
 	if err != nil {
-		return false, false, nil, err
+		return nil, nil, err
 	}
 	st, err := read(ctx, env, cfg, available(env, cfg), planned)
 	if err != nil {
-		return false, false, nil, err
+		return nil, nil, err
 	}
 	prints = map[string]string{}
 	err = fingerprintInputs(prints, st)
-	return st.vcemChain != nil, st.moeChain != nil, prints, err
+	for name, started := range map[string]bool{"vcem": st.vcemChain != nil, "spm": st.spmChain != nil, "matrixoe": st.moeChain != nil} {
+		if started {
+			chains = append(chains, name)
+		}
+	}
+	slices.Sort(chains)
+	return chains, prints, err
 }

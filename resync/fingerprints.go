@@ -103,7 +103,12 @@ func (st *state) startPrints() {
 	}
 	if st.spm != nil {
 		s, live := st.spm, st.spmLive
-		start(InputSPMRestored, func() (string, error) { return fps.forSPM().Fingerprint(s) })
+		fp := func() (string, error) { return fps.forSPM().Fingerprint(s) }
+		if _, ok := st.prints[InputSPMRestored]; !ok && st.planned {
+			st.spmChain = spm.NewChain(s) // see state.planned
+			fp = st.spmChain.Fingerprint
+		}
+		start(InputSPMRestored, fp)
 		start(InputSPMLive, func() (string, error) { return spm.FingerprintLive(live) })
 	}
 	if st.moe != nil {

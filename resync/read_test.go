@@ -69,15 +69,14 @@ func TestOnlyAPlannedReadStartsTheChains(t *testing.T) {
 	require.NoError(t, err)
 	defer e.Close()
 	ctx := context.Background()
-	v, m, planned, err := resync.ReadChains(ctx, e.Env(), true)
+	chains, planned, err := resync.ReadChains(ctx, e.Env(), true)
 	require.NoError(t, err)
-	assert.True(t, v, "VCEM chain")
-	assert.True(t, m, "Matrix OE chain")
-	v, m, checked, err := resync.ReadChains(ctx, e.Env(), false)
+	assert.Equal(t, []string{"matrixoe", "spm", "vcem"}, chains)
+	chains, checked, err := resync.ReadChains(ctx, e.Env(), false)
 	require.NoError(t, err)
-	assert.False(t, v, "VCEM chain")
-	assert.False(t, m, "Matrix OE chain")
-	require.Contains(t, planned, resync.InputVCEMRestored)
-	require.Contains(t, planned, resync.InputMatrixOERestored)
+	assert.Empty(t, chains)
+	for _, in := range []string{resync.InputVCEMRestored, resync.InputSPMRestored, resync.InputMatrixOERestored} {
+		require.Contains(t, planned, in)
+	}
 	assert.Equal(t, planned, checked)
 }
