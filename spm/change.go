@@ -59,19 +59,19 @@ func (cs *Changes) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes the tagged form, {"kind":"spm.Quarantine",...}.
-func (c Quarantine) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+func (c Quarantine) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil) }
 
 // MarshalJSON writes the tagged form, {"kind":"spm.MarkServiceNonConformant",...}.
-func (c MarkServiceNonConformant) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+func (c MarkServiceNonConformant) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil) }
 
 // MarshalJSON writes the tagged form, {"kind":"spm.SetSignatureState",...}.
-func (c SetSignatureState) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+func (c SetSignatureState) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil) }
 
 // MarshalJSON writes the tagged form, {"kind":"spm.RemoveVolume",...}.
-func (c RemoveVolume) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+func (c RemoveVolume) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil) }
 
 // MarshalJSON writes the tagged form, {"kind":"spm.SetPresentations",...}.
-func (c SetPresentations) MarshalJSON() ([]byte, error) { return codec.Marshal(c) }
+func (c SetPresentations) MarshalJSON() ([]byte, error) { return c.AppendJSON(nil) }
 
 // Quarantine sets the quarantine flag of a volume, which turns off SPM's
 // automation for it (what Internal Recovery does on a presentation
