@@ -123,19 +123,37 @@ func decodeKind(kind string, b []byte) (Change, error) {
 type Changes []Change
 
 // MarshalJSON writes the list as an array of tagged changes (nil as []).
-func (cs Changes) MarshalJSON() ([]byte, error) {
-	out := make([]json.RawMessage, len(cs))
+func (cs Changes) MarshalJSON() ([]byte, error) { return appendChanges(nil, cs) }
+
+// appendChanges appends cs as MarshalJSON writes them: json.Marshal of
+// each change's own form, compacted. A change that appends its JSON itself
+// (spm's, whose encoders are tested byte for byte against json.Marshal) is
+// taken as it writes it: a plan predicts tens of thousands of them, and
+// compacting them again was most of the cost of its ID.
+func appendChanges(b []byte, cs Changes) ([]byte, error) {
+	b = append(b, '[')
 	for i, c := range cs {
 		if c == nil {
 			return nil, fmt.Errorf("%w: changes[%d]: nil change", ErrInvalid, i)
 		}
-		b, err := c.MarshalJSON()
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if a, ok := c.(interface{ AppendJSON([]byte) ([]byte, error) }); ok {
+			b, err = a.AppendJSON(b)
+		} else {
+			var raw []byte
+			if raw, err = c.MarshalJSON(); err == nil {
+				raw, err = json.Marshal(json.RawMessage(raw)) // checked and compacted, as encoding/json does a Marshaler's output
+				b = append(b, raw...)
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("changes[%d]: %w", i, err)
 		}
-		out[i] = b
 	}
-	return json.Marshal(out)
+	return append(b, ']'), nil
 }
 
 // UnmarshalJSON reads a tagged array; every bad element is reported with its

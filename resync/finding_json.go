@@ -9,9 +9,9 @@ import (
 
 // appendFinding appends the finding as json.Marshal writes it: the plan's
 // ID hashes and its document holds tens of thousands of findings, and
-// encoding them by reflection was most of a Large plan's ID. The changes,
-// when there are any, and a detail that is not already in the form
-// json.Marshal gives it (compact, with <, >, & and U+2028/9 escaped) go
+// encoding them by reflection was most of a Large plan's ID. The changes
+// are written by appendChanges; a detail that is not already in the form
+// json.Marshal gives it (compact, with <, >, & and U+2028/9 escaped) goes
 // through json.Marshal.
 func appendFinding(b []byte, f *Finding) ([]byte, error) {
 	b = append(b, `{"phase":{"section":`...)
@@ -29,12 +29,11 @@ func appendFinding(b []byte, f *Finding) ([]byte, error) {
 	b = append(b, `,"message":`...)
 	b = jsonappend.String(b, f.Message)
 	if len(f.Changes) > 0 {
-		cs, err := json.Marshal(f.Changes)
-		if err != nil {
+		b = append(b, `,"changes":`...)
+		var err error
+		if b, err = appendChanges(b, f.Changes); err != nil {
 			return nil, err
 		}
-		b = append(b, `,"changes":`...)
-		b = append(b, cs...)
 	}
 	if f.Manual != "" {
 		b = append(b, `,"manual":`...)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/mxsync-go/mxsync/spm"
+	"github.com/mxsync-go/mxsync/vcem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -56,6 +58,11 @@ func TestIdentifyIsSequentialEncoding(t *testing.T) {
 				if i == 4 {
 					pp.Findings = append(pp.Findings, finding(-1))
 				}
+				if i == 3 || i == 5 {
+					// Predicted changes that append their own JSON (spm's)
+					// and that do not (vcem's), with odd strings.
+					pp.Predicted, pp.PredictedBy = predicted(n), "SPM Internal Recovery"
+				}
 				p.Phases = append(p.Phases, pp)
 			}
 			got, err := p.identify()
@@ -73,4 +80,26 @@ func TestIdentifyIsSequentialEncoding(t *testing.T) {
 			assert.Equal(t, string(want), string(doc))
 		})
 	}
+}
+
+// predicted is n+2 changes of both kinds of encoding, odd strings included.
+func predicted(n int) Changes {
+	cs := Changes{vcem.DeleteProfile{ProfileID: `p<"1">` + "\u2028"}, spm.SetPresentations{VolumeID: "v&\xff",
+		Presentations: []spm.Presentation{{VolumeID: "v&\xff", Initiator: 0x5001, Host: `h"`, LUN: -1}}}}
+	for i := range n {
+		cs = append(cs, spm.SetSignatureState{VolumeID: fmt.Sprintf("vol-<%d>", i), State: "Valid"})
+	}
+	return cs
+}
+
+// A nil predicted change is an error, from the ID and the document alike.
+func TestIdentifyRefusesANilPredictedChange(t *testing.T) {
+	p := &Plan{Schema: PlanSchema, Phases: []PhasePlan{{PhaseID: PhaseID{SectionStorage, 1}, Findings: []Finding{},
+		Predicted: Changes{spm.Quarantine{VolumeID: "v1"}, nil}}}}
+	_, err := p.identify()
+	assert.ErrorIs(t, err, ErrInvalid)
+	assert.ErrorContains(t, err, "storage 1: predicted: ")
+	assert.ErrorContains(t, err, "changes[1]: nil change")
+	_, err = p.AppendJSON(nil)
+	assert.ErrorIs(t, err, ErrInvalid)
 }

@@ -399,7 +399,35 @@ func encodeChunk(p *Plan, c findingChunk, b *bytes.Buffer) error {
 	if c.header {
 		ph := p.Phases[c.phase]
 		ph.Findings = nil
-		return json.NewEncoder(b).Encode(ph)
+		if len(ph.Predicted) == 0 {
+			return json.NewEncoder(b).Encode(ph)
+		}
+		// The predicted changes (56,000 for a Large drill's storage phase
+		// 1) by appendChanges, where encoding/json would compact them once
+		// more, put where the encoder writes them: right after the
+		// findings, the first `"findings":null` (only strings come before,
+		// and a string cannot hold it unescaped).
+		predicted := ph.Predicted
+		ph.Predicted = nil
+		var head bytes.Buffer
+		if err := json.NewEncoder(&head).Encode(ph); err != nil {
+			return err
+		}
+		const null = `"findings":null`
+		j := bytes.Index(head.Bytes(), []byte(null))
+		if j < 0 {
+			return errors.New("unexpected form")
+		}
+		j += len(null)
+		out := append(b.AvailableBuffer(), head.Bytes()[:j]...)
+		out = append(out, `,"predicted":`...)
+		out, err := appendChanges(out, predicted)
+		if err != nil {
+			return fmt.Errorf("phase %s: predicted: %w", ph.PhaseID, err)
+		}
+		out = append(out, head.Bytes()[j:]...)
+		_, err = b.Write(out)
+		return err
 	}
 	fs := p.Phases[c.phase].Findings[c.from:c.to]
 	out := b.AvailableBuffer()
