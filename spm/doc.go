@@ -16,6 +16,9 @@
 //     and [Changes] read it back strictly. [Apply] is the one function that
 //     applies a change to a snapshot (the fake catalog in spmtest and every
 //     dry run use it); [ApplyAll] applies a list in place, all or nothing.
+//     A [Chain] is a catalog changed only through its Apply, for a sequence
+//     of predicted states: no copy per batch, and a Fingerprint that costs
+//     the records written since the last one.
 //   - Analysis: [Analyze] is a pure function of the restored snapshot and
 //     the live arrays that returns [Finding] values (code, severity,
 //     [Subject], message, changes and/or manual action).

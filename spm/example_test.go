@@ -214,3 +214,24 @@ func ExampleReadiness_Wait() {
 	// default trust, TLS error: true - polls answered: 0
 	// pinned: Manual Recovery Mode after 3 polls (HTTP 200)
 }
+
+// A Chain is a predicted catalog: changed batch by batch, all or nothing,
+// and fingerprinted after each as cheaply as the batch was small.
+func ExampleChain() {
+	s := spm.NewSnapshot("cms1")
+	s.Arrays["a1"] = spm.Array{ID: "a1", Type: spm.Array3PAR}
+	s.Volumes["v1"] = spm.Volume{ID: "v1", ArrayID: "a1", WWN: 0x50002ac000000001}
+	c := spm.NewChain(s)
+	before, _ := c.Fingerprint()
+	if err := c.Apply(spm.Quarantine{VolumeID: "v1"}); err != nil {
+		fmt.Println(err)
+	}
+	err := c.Apply(spm.Quarantine{VolumeID: "v1"}, spm.RemoveVolume{VolumeID: "v9"})
+	fmt.Println(err != nil, c.Snapshot().Volumes["v1"].Quarantined)
+	after, _ := c.Fingerprint()
+	want, _ := c.Snapshot().Fingerprint()
+	fmt.Println(before != after, after == want, s.Volumes["v1"].Quarantined)
+	// Output:
+	// true true
+	// true true false
+}
