@@ -316,6 +316,22 @@ func (ch *chain) applyMOE(cs ...matrixoe.Change) error {
 	return matrixoe.ApplyAll(ch.moe, cs...)
 }
 
+// takeChain returns the predicted chain of one restored store and its
+// state: the chain a planned read started (taken from the read state, so
+// that only one compute uses it), or a new one; nil when the store was not
+// read.
+func takeChain[S, C any](taken **C, restored *S, newChain func(*S) *C, snapshot func(*C) *S) (*C, *S) {
+	c := *taken
+	*taken = nil
+	if c == nil && restored != nil {
+		c = newChain(restored)
+	}
+	if c == nil {
+		return nil, nil
+	}
+	return c, snapshot(c)
+}
+
 // compute plans every phase on st. It is pure: it reads st and writes only
 // its own copies.
 func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc string) (*Plan, error) {
@@ -369,30 +385,9 @@ func compute(st *state, h has, c *config, env *Env, deleted []string, deletedSrc
 			ch.prints[in] = f
 		}
 	}
-	if st.vcemChain != nil {
-		ch.vcemChain, st.vcemChain = st.vcemChain, nil
-	} else if st.vcem != nil {
-		ch.vcemChain = vcem.NewChain(st.vcem)
-	}
-	if ch.vcemChain != nil {
-		ch.vcem = ch.vcemChain.Snapshot()
-	}
-	if st.spmChain != nil {
-		ch.spmChain, st.spmChain = st.spmChain, nil
-	} else if st.spm != nil {
-		ch.spmChain = spm.NewChain(st.spm)
-	}
-	if ch.spmChain != nil {
-		ch.spm = ch.spmChain.Snapshot()
-	}
-	if st.moeChain != nil {
-		ch.moeChain, st.moeChain = st.moeChain, nil
-	} else if st.moe != nil {
-		ch.moeChain = matrixoe.NewChain(st.moe)
-	}
-	if ch.moeChain != nil {
-		ch.moe = ch.moeChain.Snapshot()
-	}
+	ch.vcemChain, ch.vcem = takeChain(&st.vcemChain, st.vcem, vcem.NewChain, (*vcem.Chain).Snapshot)
+	ch.spmChain, ch.spm = takeChain(&st.spmChain, st.spm, spm.NewChain, (*spm.Chain).Snapshot)
+	ch.moeChain, ch.moe = takeChain(&st.moeChain, st.moe, matrixoe.NewChain, (*matrixoe.Chain).Snapshot)
 	pl := planner{st: st, c: c, env: env, ch: &ch, deleted: deleted}
 	if m := c.manifest; m != nil && m.State.SPM != nil && st.spm != nil && reentered(m.State.SPM, st.spm) {
 		p.Prior.SPMAsRestored = m.State.SPM
