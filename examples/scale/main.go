@@ -13,6 +13,11 @@
 // peak working set on Windows, ru_maxrss elsewhere), read right after the
 // analyses: the estate itself (live side, restored databases and the
 // backup) is part of it, as it is part of any program that analyses one.
+// analyze_peak_live_heap_bytes and analyze_peak_heap_bytes tell that part
+// from the analyses' own: the largest live heap a collection found during
+// the analyses, and the largest heap garbage included, beside
+// heap_before_analyze_bytes, the estate's live heap. Each analysis is
+// measured alone: the previous one's plan is dropped before it starts.
 package main
 
 import (
@@ -127,9 +132,15 @@ type figures struct {
 	HeapBeforeAnalyzeBytes    uint64 `json:"heap_before_analyze_bytes"`
 	// AnalyzePeakRSSBytes is the peak RSS during the analyses alone (the
 	// estate resident, the peak reset before them; Linux only).
-	AnalyzePeakRSSBytes uint64  `json:"analyze_peak_rss_bytes,omitempty"`
-	SortSeconds         float64 `json:"sort_seconds"`
-	Ratio               float64 `json:"ratio"`
+	AnalyzePeakRSSBytes uint64 `json:"analyze_peak_rss_bytes,omitempty"`
+	// AnalyzePeakLiveHeapBytes is the largest live heap a collection found
+	// during the analyses (the estate's included: HeapBeforeAnalyzeBytes);
+	// AnalyzePeakHeapBytes the largest heap in objects, garbage not yet
+	// swept included: what the collector's pacing let it grow to.
+	AnalyzePeakLiveHeapBytes uint64  `json:"analyze_peak_live_heap_bytes,omitempty"`
+	AnalyzePeakHeapBytes     uint64  `json:"analyze_peak_heap_bytes,omitempty"`
+	SortSeconds              float64 `json:"sort_seconds"`
+	Ratio                    float64 `json:"ratio"`
 	// AnalyzeAllocBytes is what one analysis allocates (heap, cumulative).
 	AnalyzeAllocBytes uint64 `json:"analyze_alloc_bytes"`
 
@@ -224,7 +235,11 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 		}
 	}
 	var plan *resync.Plan
+	heap := watchHeap(time.Millisecond)
 	for i := range c.runs {
+		// Each analysis is measured alone: the last one's plan is kept
+		// only once the loop is done.
+		plan = nil
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -239,6 +254,7 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 		fig.AnalyzeAllocBytes = after.TotalAlloc - before.TotalAlloc
 		fmt.Fprintf(log, "analysis %d: %.3fs, %d MiB allocated\n", i+1, s, fig.AnalyzeAllocBytes>>20)
 	}
+	fig.AnalyzePeakLiveHeapBytes, fig.AnalyzePeakHeapBytes = heap.Stop()
 	if c.cpuProfile != "" && !c.execute {
 		pprof.StopCPUProfile()
 	}
@@ -263,8 +279,9 @@ func measure(ctx context.Context, c config, log io.Writer) (*figures, error) {
 	if fig.SortSeconds > 0 {
 		fig.Ratio = fig.AnalyzeSeconds / fig.SortSeconds
 	}
-	fmt.Fprintf(log, "analysis median %.3fs; slices.Sort of the %d addresses %.3fs; ratio %.1f; peak RSS %d MiB (during the analyses %d MiB)\n",
-		fig.AnalyzeSeconds, len(addrs), fig.SortSeconds, fig.Ratio, fig.PeakRSSBytes>>20, fig.AnalyzePeakRSSBytes>>20)
+	fmt.Fprintf(log, "analysis median %.3fs; slices.Sort of the %d addresses %.3fs; ratio %.1f; peak RSS %d MiB (during the analyses %d MiB; heap %d MiB, of it live at most %d MiB)\n",
+		fig.AnalyzeSeconds, len(addrs), fig.SortSeconds, fig.Ratio, fig.PeakRSSBytes>>20, fig.AnalyzePeakRSSBytes>>20,
+		fig.AnalyzePeakHeapBytes>>20, fig.AnalyzePeakLiveHeapBytes>>20)
 
 	if c.codecs {
 		cf, err := measureCodecs(e, plan, log)

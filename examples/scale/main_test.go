@@ -27,7 +27,8 @@ func TestScaleFigures(t *testing.T) {
 	fig := lastLine(t, "-domains", "12", "-profiles", "16", "-runs", "2", "-execute", "-codecs", "-latency", "1ms")
 	for _, k := range []string{"addresses", "analyze_seconds", "peak_rss_bytes", "sort_seconds", "ratio",
 		"serial_seconds", "parallel_seconds", "speedup", "execute_seconds",
-		"estate_encode_seconds", "estate_decode_seconds", "plan_encode_seconds", "plan_decode_seconds"} {
+		"estate_encode_seconds", "estate_decode_seconds", "plan_encode_seconds", "plan_decode_seconds",
+		"analyze_peak_live_heap_bytes", "analyze_peak_heap_bytes"} {
 		t.Run(k, func(t *testing.T) {
 			v, ok := fig[k].(float64)
 			require.True(t, ok, "%s missing or not a number: %v", k, fig[k])
@@ -37,6 +38,8 @@ func TestScaleFigures(t *testing.T) {
 	assert.Equal(t, float64(12*16), fig["profiles"])
 	assert.Equal(t, float64(12), fig["resync_domains"])
 	assert.Len(t, fig["analyze_runs"], 2)
+	assert.GreaterOrEqual(t, fig["analyze_peak_heap_bytes"], fig["analyze_peak_live_heap_bytes"], "garbage included, the heap is at least the live heap")
+	assert.Greater(t, fig["analyze_peak_live_heap_bytes"], fig["heap_before_analyze_bytes"], "the analyses hold more than the estate")
 	// Each domain: start maintenance, check, resync, wait, complete.
 	assert.GreaterOrEqual(t, fig["manager_calls"], float64(12*4))
 }
