@@ -66,3 +66,22 @@ func TestChangeAppendJSONIsTheCodecs(t *testing.T) {
 	}
 	assert.Len(t, seen, len(codec.Kinds()), "a kind went untested")
 }
+
+// FuzzChangeAppendJSON holds every change's hand-written JSON to the
+// reflective codec's on any strings.
+func FuzzChangeAppendJSON(f *testing.F) {
+	for _, s := range oddChangeStrings {
+		f.Add(s, "Valid", uint64(0x5001), "host<&>", 3)
+	}
+	f.Fuzz(func(t *testing.T, id, state string, initiator uint64, host string, lun int) {
+		ps := []Presentation{{VolumeID: id, Initiator: addrpool.WWN(initiator), Host: host, LUN: lun}}
+		for _, c := range []Change{Quarantine{id}, MarkServiceNonConformant{id}, SetSignatureState{id, SignatureState(state)},
+			RemoveVolume{id}, SetPresentations{id, ps}, SetPresentations{VolumeID: id}} {
+			want, err := codec.Marshal(c)
+			require.NoError(t, err)
+			got, err := c.MarshalJSON()
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got))
+		}
+	})
+}
