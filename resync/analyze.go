@@ -35,11 +35,11 @@ type state struct {
 	// planned says a plan is computed from this state. The restored VCEM,
 	// SPM and Matrix OE databases are then fingerprinted through
 	// vcemChain, spmChain and moeChain: the predicted chain's states,
-	// started from clones of them
-	// as they are read. A chain's first fingerprint is its input's, and
-	// what it encodes then makes its later ones cost only the records the
-	// phases change. The first compute takes them. A state read only to be
-	// fingerprinted (a freshness check, a manifest) clones nothing.
+	// started from clones of them as they are read. A chain's first
+	// fingerprint is its input's, and what it encodes then makes its later
+	// ones cost only the records the phases change. The first compute
+	// takes them. A state read only to be fingerprinted (a freshness
+	// check, a manifest) clones nothing.
 	planned   bool
 	vcemChain *vcem.Chain
 	spmChain  *spm.Chain

@@ -125,11 +125,18 @@ type Changes []Change
 // MarshalJSON writes the list as an array of tagged changes (nil as []).
 func (cs Changes) MarshalJSON() ([]byte, error) { return appendChanges(nil, cs) }
 
+// spmAppender is an spm change, which appends its JSON itself (its
+// encoders are tested byte for byte against json.Marshal's).
+type spmAppender interface {
+	spm.Change
+	AppendJSON([]byte) ([]byte, error)
+}
+
 // appendChanges appends cs as MarshalJSON writes them: json.Marshal of
-// each change's own form, compacted. A change that appends its JSON itself
-// (spm's, whose encoders are tested byte for byte against json.Marshal) is
-// taken as it writes it: a plan predicts tens of thousands of them, and
-// compacting them again was most of the cost of its ID.
+// each change's own form, compacted. An spm change is taken as it appends
+// itself: a plan predicts tens of thousands of them (Internal Recovery's),
+// and compacting them again was most of the cost of its ID. Any other
+// change's MarshalJSON output is checked and compacted.
 func appendChanges(b []byte, cs Changes) ([]byte, error) {
 	b = append(b, '[')
 	for i, c := range cs {
@@ -140,7 +147,7 @@ func appendChanges(b []byte, cs Changes) ([]byte, error) {
 			b = append(b, ',')
 		}
 		var err error
-		if a, ok := c.(interface{ AppendJSON([]byte) ([]byte, error) }); ok {
+		if a, ok := c.(spmAppender); ok {
 			b, err = a.AppendJSON(b)
 		} else {
 			var raw []byte

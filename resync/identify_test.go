@@ -103,3 +103,23 @@ func TestIdentifyRefusesANilPredictedChange(t *testing.T) {
 	_, err = p.AppendJSON(nil)
 	assert.ErrorIs(t, err, ErrInvalid)
 }
+
+// foreignChange is a change of no section with an AppendJSON of its own:
+// only spm's changes are taken as they append themselves.
+type foreignChange struct{}
+
+func (foreignChange) Kind() string   { return "x.Foreign" }
+func (foreignChange) Target() string { return "x" }
+func (foreignChange) String() string { return "foreign" }
+func (foreignChange) MarshalJSON() ([]byte, error) {
+	return []byte(`{ "kind" : "x.Foreign", "n": "<" }`), nil
+}
+func (foreignChange) AppendJSON(b []byte) ([]byte, error) { return append(b, "not json"...), nil }
+
+func TestAppendChangesTrustsOnlySPMsEncoders(t *testing.T) {
+	got, err := appendChanges(nil, Changes{foreignChange{}, spm.Quarantine{VolumeID: "v<1>"}})
+	require.NoError(t, err)
+	want, err := json.Marshal([]json.RawMessage{[]byte(`{ "kind" : "x.Foreign", "n": "<" }`), []byte(`{"kind":"spm.Quarantine","volumeId":"v\u003c1\u003e"}`)})
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got), "the foreign change's MarshalJSON, compacted and escaped")
+}
