@@ -47,7 +47,8 @@ type chainDirty struct {
 	volumes, services, presentations map[string]struct{}
 }
 
-func (d *chainDirty) note(set *map[string]struct{}, k string) {
+// noteKey adds k to *set, making the set if need be.
+func noteKey(set *map[string]struct{}, k string) {
 	if *set == nil {
 		*set = map[string]struct{}{}
 	}
@@ -175,19 +176,19 @@ func restore[V any](old map[string]savedValue[V], m map[string]V) {
 
 func (w *chainWrites) putVolume(id string, v Volume) {
 	save(&w.oldVols, w.c.s.Volumes, id)
-	w.c.dirty.note(&w.c.dirty.volumes, id)
+	noteKey(&w.c.dirty.volumes, id)
 	w.c.s.Volumes[id] = v
 }
 
 func (w *chainWrites) deleteVolume(id string) {
 	save(&w.oldVols, w.c.s.Volumes, id)
-	w.c.dirty.note(&w.c.dirty.volumes, id)
+	noteKey(&w.c.dirty.volumes, id)
 	delete(w.c.s.Volumes, id)
 }
 
 func (w *chainWrites) putService(id string, v Service) {
 	save(&w.oldSvcs, w.c.s.Services, id)
-	w.c.dirty.note(&w.c.dirty.services, id)
+	noteKey(&w.c.dirty.services, id)
 	w.c.s.Services[id] = v
 }
 
@@ -195,7 +196,7 @@ func (w *chainWrites) of(volumeID string) []Presentation { return w.c.byVol[volu
 
 func (w *chainWrites) set(volumeID string, ps []Presentation) {
 	save(&w.oldPres, w.c.byVol, volumeID)
-	w.c.dirty.note(&w.c.dirty.presentations, volumeID)
+	noteKey(&w.c.dirty.presentations, volumeID)
 	if len(ps) == 0 {
 		delete(w.c.byVol, volumeID)
 		return
@@ -208,7 +209,7 @@ func (w *chainWrites) drop(volumeID string) {
 		return // nothing presented: nothing written
 	}
 	save(&w.oldPres, w.c.byVol, volumeID)
-	w.c.dirty.note(&w.c.dirty.presentations, volumeID)
+	noteKey(&w.c.dirty.presentations, volumeID)
 	delete(w.c.byVol, volumeID)
 }
 
