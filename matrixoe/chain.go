@@ -3,9 +3,7 @@ package matrixoe
 import (
 	"cmp"
 	"hash"
-	"maps"
 	"net/netip"
-	"slices"
 	"sync"
 
 	"github.com/mxsync-go/mxsync/internal/canoncache"
@@ -129,22 +127,16 @@ type sectionCache[K comparable, V any] struct{ canoncache.Section[K] }
 // update brings the cache in step with m, given the keys written since it
 // last was (dirty) or that everything may have changed (all).
 func (sc *sectionCache[K, V]) update(sec section[K, V], m map[K]V, dirty map[K]struct{}, all bool, compare func(K, K) int) {
-	e := &enc{}
-	encode := func(b []byte, k K) ([]byte, bool) {
-		v, ok := m[k]
-		if !ok {
-			return b, false
-		}
-		e.b = b
-		sec.key(e, k)
-		sec.rec(e, v)
-		return e.b, true
-	}
 	if all {
 		sc.Reset()
 	}
-	ds := slices.SortedFunc(maps.Keys(dirty), compare)
-	sc.Refresh(len(m), ds, compare, func() []K { return sec.sorted(m) }, encode)
+	e := &enc{}
+	canoncache.RefreshMap(&sc.Section, m, dirty, compare, func(b []byte, k K, v V) []byte {
+		e.b = b
+		sec.key(e, k)
+		sec.rec(e, v)
+		return e.b
+	})
 }
 
 // hash writes the section as section.hash does.

@@ -1,12 +1,12 @@
 package spm
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/mxsync-go/mxsync/internal/canoncache"
@@ -227,11 +227,11 @@ func (c *Chain) Fingerprint() (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s, d := c.s, &c.dirty
-	refresh(&c.arrays, s.Arrays, nil, appendArrayRecord)
-	refresh(&c.volumes, s.Volumes, d.volumes, appendVolumeRecord)
-	refresh(&c.services, s.Services, d.services, appendServiceRecord)
-	refresh(&c.templates, s.Templates, nil, appendTemplateRecord)
-	refresh(&c.presentations, c.byVol, d.presentations, func(b []byte, _ string, ps []Presentation) []byte {
+	canoncache.RefreshMap(&c.arrays, s.Arrays, nil, strings.Compare, appendArrayRecord)
+	canoncache.RefreshMap(&c.volumes, s.Volumes, d.volumes, strings.Compare, appendVolumeRecord)
+	canoncache.RefreshMap(&c.services, s.Services, d.services, strings.Compare, appendServiceRecord)
+	canoncache.RefreshMap(&c.templates, s.Templates, nil, strings.Compare, appendTemplateRecord)
+	canoncache.RefreshMap(&c.presentations, c.byVol, d.presentations, strings.Compare, func(b []byte, _ string, ps []Presentation) []byte {
 		for _, p := range ps {
 			b = appendPresentationRecord(b, p)
 		}
@@ -254,18 +254,4 @@ func (c *Chain) Fingerprint() (string, error) {
 	section(len(s.Services), &c.services)
 	section(len(s.Templates), &c.templates)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// refresh brings sec in step with m, given the keys written since it last
-// was; record appends one record of the canonical encoding.
-func refresh[V any](sec *canoncache.Section[string], m map[string]V, dirty map[string]struct{}, record func([]byte, string, V) []byte) {
-	enc := func(b []byte, k string) ([]byte, bool) {
-		v, ok := m[k]
-		if !ok {
-			return b, false
-		}
-		return record(b, k, v), true
-	}
-	sorted := func() []string { return slices.Sorted(maps.Keys(m)) }
-	sec.Refresh(len(m), slices.Sorted(maps.Keys(dirty)), cmp.Compare[string], sorted, enc)
 }

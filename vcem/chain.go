@@ -1,8 +1,6 @@
 package vcem
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"sync"
 
@@ -62,20 +60,13 @@ func (c *Chain) Fingerprint() (string, error) {
 	s := c.s
 	var w appendWriter
 	e := newCanonEncoder(&w)
-	encode := func(b []byte, k string) ([]byte, bool) {
-		p, ok := s.Profiles[k]
-		if !ok {
-			return b, false
-		}
+	canoncache.RefreshMap(&c.profiles, s.Profiles, c.dirty, strings.Compare, func(b []byte, k string, p Profile) []byte {
 		w.b = b
 		e.str(k)
 		e.profile(&p)
 		_ = e.flush() // appends: cannot fail
-		return w.b, true
-	}
-	c.profiles.Refresh(len(s.Profiles), slices.Sorted(maps.Keys(c.dirty)), strings.Compare, func() []string {
-		return slices.Sorted(maps.Keys(s.Profiles))
-	}, encode)
+		return w.b
+	})
 	clear(c.dirty)
 	return fingerprintOf(s, &c.order, &c.profiles)
 }

@@ -6,7 +6,10 @@
 // order, not hashing, was most of such a fingerprint's cost.
 package canoncache
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Encoder appends the encoding of key k's record (key and value, as the
 // canonical encoding writes them) to b, or reports that the map no longer
@@ -118,6 +121,21 @@ func (s *Section[K]) Refresh(n int, dirty []K, compare func(K, K) int, sorted fu
 		return
 	}
 	s.Build(sorted(), enc)
+}
+
+// RefreshMap is Refresh for the records of a map: record appends the
+// encoding of one (key and value), dirty holds the keys written since the
+// last call, and compare orders the keys as the encoding does.
+func RefreshMap[K comparable, V any](s *Section[K], m map[K]V, dirty map[K]struct{}, compare func(K, K) int, record func(b []byte, k K, v V) []byte) {
+	enc := func(b []byte, k K) ([]byte, bool) {
+		v, ok := m[k]
+		if !ok {
+			return b, false
+		}
+		return record(b, k, v), true
+	}
+	sorted := func() []K { return slices.SortedFunc(maps.Keys(m), compare) }
+	s.Refresh(len(m), slices.SortedFunc(maps.Keys(dirty), compare), compare, sorted, enc)
 }
 
 // Reset forgets the encoding (keeping its memory), so that the next

@@ -105,3 +105,18 @@ func TestRefreshBuildsWhenItMust(t *testing.T) {
 	s.Refresh(len(m), nil, cmp.Compare[int], sorted, encoderOf(m))
 	assert.Equal(t, "1=A;2=B;3=c;4=d;", string(s.Bytes()))
 }
+
+func TestRefreshMapIsEncodeAll(t *testing.T) {
+	m := map[int]string{3: "c", 1: "a"}
+	record := func(b []byte, k int, v string) []byte { return fmt.Appendf(b, "%d=%s;", k, v) }
+	var s Section[int]
+	RefreshMap(&s, m, nil, cmp.Compare[int], record)
+	assert.Equal(t, string(encodeAll(m)), string(s.Bytes()))
+	m[2] = "b"
+	delete(m, 3)
+	RefreshMap(&s, m, map[int]struct{}{2: {}, 3: {}}, cmp.Compare[int], record)
+	assert.Equal(t, string(encodeAll(m)), string(s.Bytes()), "updated at the dirty keys")
+	m[1] = "A" // not told, count unchanged
+	RefreshMap(&s, m, nil, cmp.Compare[int], record)
+	assert.Equal(t, "1=a;2=b;", string(s.Bytes()), "a write it was not told of is not seen while the count stays")
+}
