@@ -90,37 +90,36 @@ func (st *state) startPrints() {
 		start(InputServices, func() (string, error) { return fingerprintJSON(services) })
 	}
 	if st.vcem != nil {
-		s := st.vcem
-		fp := func() (string, error) { return fps.forVCEM().Fingerprint(s) }
-		if _, ok := st.prints[InputVCEMRestored]; !ok && st.planned {
-			st.vcemChain = vcem.NewChain(s) // see state.planned
-			fp = st.vcemChain.Fingerprint
-		}
-		start(InputVCEMRestored, fp)
+		start(InputVCEMRestored, restoredPrint(st, InputVCEMRestored, st.vcem, &st.vcemChain, vcem.NewChain, (*vcem.Chain).Fingerprint, fps.forVCEM().Fingerprint))
 		if live := st.vcemLive; live != nil {
 			start(InputVCEMLive, func() (string, error) { return vcem.FingerprintLive(live) })
 		}
 	}
 	if st.spm != nil {
-		s, live := st.spm, st.spmLive
-		fp := func() (string, error) { return fps.forSPM().Fingerprint(s) }
-		if _, ok := st.prints[InputSPMRestored]; !ok && st.planned {
-			st.spmChain = spm.NewChain(s) // see state.planned
-			fp = st.spmChain.Fingerprint
-		}
-		start(InputSPMRestored, fp)
+		live := st.spmLive
+		start(InputSPMRestored, restoredPrint(st, InputSPMRestored, st.spm, &st.spmChain, spm.NewChain, (*spm.Chain).Fingerprint, fps.forSPM().Fingerprint))
 		start(InputSPMLive, func() (string, error) { return spm.FingerprintLive(live) })
 	}
 	if st.moe != nil {
-		s, live := st.moe, st.moeLive
-		fp := func() (string, error) { return fps.forMOE().Fingerprint(s) }
-		if _, ok := st.prints[InputMatrixOERestored]; !ok && st.planned {
-			st.moeChain = matrixoe.NewChain(s) // see state.planned
-			fp = st.moeChain.Fingerprint
-		}
-		start(InputMatrixOERestored, fp)
+		live := st.moeLive
+		start(InputMatrixOERestored, restoredPrint(st, InputMatrixOERestored, st.moe, &st.moeChain, matrixoe.NewChain, (*matrixoe.Chain).Fingerprint, fps.forMOE().Fingerprint))
 		start(InputMatrixOELive, func() (string, error) { return matrixoe.FingerprintLive(live) })
 	}
+}
+
+// restoredPrint is how a restored database s is fingerprinted: through a
+// new predicted chain, kept in *chain, when a plan is computed from st and
+// the input is not being fingerprinted yet (see state.planned), else by
+// plain. The chain is started here, as the database is read, not when the
+// fingerprint runs.
+func restoredPrint[S, C any](st *state, input string, s *S, chain **C, newChain func(*S) *C,
+	chainPrint func(*C) (string, error), plain func(*S) (string, error)) func() (string, error) {
+	if _, ok := st.prints[input]; !ok && st.planned {
+		c := newChain(s)
+		*chain = c
+		return func() (string, error) { return chainPrint(c) }
+	}
+	return func() (string, error) { return plain(s) }
 }
 
 // joinFingerprints waits for fs and records them in m.
